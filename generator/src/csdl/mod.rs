@@ -1,0 +1,453 @@
+//! The `csdl` stage: a faithful syntax tree of a CSDL XML document.
+//!
+//! The tree mirrors the XML elements of OData CSDL XML v4.01 one to one. Strings borrow from
+//! the source text where no unescaping was needed, and every element and attribute value keeps
+//! its byte [`Span`]. It knows XML and CSDL syntax only: names are not resolved here.
+
+mod reader;
+
+pub use reader::{Parsed, parse};
+
+use crate::diagnostics::Span;
+use std::borrow::Cow;
+
+/// An attribute value or text content with the span of its raw text in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text<'a> {
+    pub value: Cow<'a, str>,
+    pub span: Span,
+}
+
+impl Text<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Document<'a> {
+    /// `edmx:Edmx/@Version`: `4.0` or `4.01`.
+    pub version: Option<Text<'a>>,
+    pub references: Vec<Reference<'a>>,
+    pub schemas: Vec<Schema<'a>>,
+    pub span: Span,
+}
+
+/// `edmx:Reference`: another document whose namespaces this one may use. Recorded, never fetched.
+#[derive(Debug)]
+pub struct Reference<'a> {
+    pub uri: Text<'a>,
+    pub includes: Vec<Include<'a>>,
+    pub include_annotations: Vec<IncludeAnnotations<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Include<'a> {
+    pub namespace: Text<'a>,
+    pub alias: Option<Text<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct IncludeAnnotations<'a> {
+    pub term_namespace: Text<'a>,
+    pub qualifier: Option<Text<'a>>,
+    pub target_namespace: Option<Text<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Schema<'a> {
+    pub namespace: Text<'a>,
+    pub alias: Option<Text<'a>>,
+    pub entity_types: Vec<StructuredType<'a>>,
+    pub complex_types: Vec<StructuredType<'a>>,
+    pub enum_types: Vec<EnumType<'a>>,
+    pub type_definitions: Vec<TypeDefinition<'a>>,
+    pub actions: Vec<Operation<'a>>,
+    pub functions: Vec<Operation<'a>>,
+    pub terms: Vec<Term<'a>>,
+    pub entity_containers: Vec<EntityContainer<'a>>,
+    /// Out-of-line `<Annotations Target=...>` blocks.
+    pub annotation_blocks: Vec<AnnotationBlock<'a>>,
+    /// Inline annotations of the schema itself.
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+/// `EntityType` or `ComplexType`; the reader records which in `kind`.
+#[derive(Debug)]
+pub struct StructuredType<'a> {
+    pub kind: StructuredKind,
+    pub name: Text<'a>,
+    pub base_type: Option<Text<'a>>,
+    pub is_abstract: Option<Text<'a>>,
+    pub open_type: Option<Text<'a>>,
+    /// Entity types only.
+    pub has_stream: Option<Text<'a>>,
+    /// Entity types only.
+    pub key: Option<Key<'a>>,
+    pub properties: Vec<Property<'a>>,
+    pub navigation_properties: Vec<NavigationProperty<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StructuredKind {
+    Entity,
+    Complex,
+}
+
+#[derive(Debug)]
+pub struct Key<'a> {
+    pub property_refs: Vec<PropertyRef<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct PropertyRef<'a> {
+    pub name: Text<'a>,
+    pub alias: Option<Text<'a>>,
+    pub span: Span,
+}
+
+/// Type facets, shared by properties, parameters, return types, type definitions and terms.
+#[derive(Debug, Default)]
+pub struct Facets<'a> {
+    pub nullable: Option<Text<'a>>,
+    pub max_length: Option<Text<'a>>,
+    pub precision: Option<Text<'a>>,
+    pub scale: Option<Text<'a>>,
+    pub srid: Option<Text<'a>>,
+    pub unicode: Option<Text<'a>>,
+}
+
+#[derive(Debug)]
+pub struct Property<'a> {
+    pub name: Text<'a>,
+    pub type_name: Text<'a>,
+    pub facets: Facets<'a>,
+    pub default_value: Option<Text<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct NavigationProperty<'a> {
+    pub name: Text<'a>,
+    pub type_name: Text<'a>,
+    pub nullable: Option<Text<'a>>,
+    pub partner: Option<Text<'a>>,
+    pub contains_target: Option<Text<'a>>,
+    pub referential_constraints: Vec<ReferentialConstraint<'a>>,
+    pub on_delete: Option<Text<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct ReferentialConstraint<'a> {
+    pub property: Text<'a>,
+    pub referenced_property: Text<'a>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct EnumType<'a> {
+    pub name: Text<'a>,
+    pub underlying_type: Option<Text<'a>>,
+    pub is_flags: Option<Text<'a>>,
+    pub members: Vec<EnumMember<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct EnumMember<'a> {
+    pub name: Text<'a>,
+    pub value: Option<Text<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct TypeDefinition<'a> {
+    pub name: Text<'a>,
+    pub underlying_type: Text<'a>,
+    pub facets: Facets<'a>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+/// `Action` or `Function`; the reader records which in `kind`.
+#[derive(Debug)]
+pub struct Operation<'a> {
+    pub kind: OperationKind,
+    pub name: Text<'a>,
+    pub is_bound: Option<Text<'a>>,
+    /// Functions only.
+    pub is_composable: Option<Text<'a>>,
+    pub entity_set_path: Option<Text<'a>>,
+    pub parameters: Vec<Parameter<'a>>,
+    pub return_type: Option<ReturnType<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OperationKind {
+    Action,
+    Function,
+}
+
+#[derive(Debug)]
+pub struct Parameter<'a> {
+    pub name: Text<'a>,
+    pub type_name: Text<'a>,
+    pub facets: Facets<'a>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct ReturnType<'a> {
+    pub type_name: Text<'a>,
+    pub facets: Facets<'a>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Term<'a> {
+    pub name: Text<'a>,
+    pub type_name: Text<'a>,
+    pub base_term: Option<Text<'a>>,
+    pub applies_to: Option<Text<'a>>,
+    pub default_value: Option<Text<'a>>,
+    pub facets: Facets<'a>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct EntityContainer<'a> {
+    pub name: Text<'a>,
+    pub extends: Option<Text<'a>>,
+    pub entity_sets: Vec<EntitySet<'a>>,
+    pub singletons: Vec<Singleton<'a>>,
+    pub action_imports: Vec<OperationImport<'a>>,
+    pub function_imports: Vec<OperationImport<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct EntitySet<'a> {
+    pub name: Text<'a>,
+    pub entity_type: Text<'a>,
+    pub include_in_service_document: Option<Text<'a>>,
+    pub bindings: Vec<NavigationPropertyBinding<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Singleton<'a> {
+    pub name: Text<'a>,
+    pub type_name: Text<'a>,
+    pub nullable: Option<Text<'a>>,
+    pub bindings: Vec<NavigationPropertyBinding<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct NavigationPropertyBinding<'a> {
+    pub path: Text<'a>,
+    pub target: Text<'a>,
+    pub span: Span,
+}
+
+/// `ActionImport` (with `Action`) or `FunctionImport` (with `Function`).
+#[derive(Debug)]
+pub struct OperationImport<'a> {
+    pub name: Text<'a>,
+    pub operation: Text<'a>,
+    pub entity_set: Option<Text<'a>>,
+    pub include_in_service_document: Option<Text<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+/// `<Annotations Target=... Qualifier=...>`.
+#[derive(Debug)]
+pub struct AnnotationBlock<'a> {
+    pub target: Text<'a>,
+    pub qualifier: Option<Text<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Annotation<'a> {
+    pub term: Text<'a>,
+    pub qualifier: Option<Text<'a>>,
+    /// Absent when the annotation has no value: the term's default applies.
+    pub value: Option<Expr<'a>>,
+    /// Annotations of the annotation.
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+/// Constant expressions, written as an attribute (`String="..."`) or element (`<String>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ConstantKind {
+    Binary,
+    Bool,
+    Date,
+    DateTimeOffset,
+    Decimal,
+    Duration,
+    EnumMember,
+    Float,
+    Guid,
+    Int,
+    String,
+    TimeOfDay,
+}
+
+impl ConstantKind {
+    pub const ALL: [ConstantKind; 12] = [
+        ConstantKind::Binary,
+        ConstantKind::Bool,
+        ConstantKind::Date,
+        ConstantKind::DateTimeOffset,
+        ConstantKind::Decimal,
+        ConstantKind::Duration,
+        ConstantKind::EnumMember,
+        ConstantKind::Float,
+        ConstantKind::Guid,
+        ConstantKind::Int,
+        ConstantKind::String,
+        ConstantKind::TimeOfDay,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ConstantKind::Binary => "Binary",
+            ConstantKind::Bool => "Bool",
+            ConstantKind::Date => "Date",
+            ConstantKind::DateTimeOffset => "DateTimeOffset",
+            ConstantKind::Decimal => "Decimal",
+            ConstantKind::Duration => "Duration",
+            ConstantKind::EnumMember => "EnumMember",
+            ConstantKind::Float => "Float",
+            ConstantKind::Guid => "Guid",
+            ConstantKind::Int => "Int",
+            ConstantKind::String => "String",
+            ConstantKind::TimeOfDay => "TimeOfDay",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ConstantKind> {
+        ConstantKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// Path expressions, written as an attribute or element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PathKind {
+    AnnotationPath,
+    ModelElementPath,
+    NavigationPropertyPath,
+    Path,
+    PropertyPath,
+}
+
+impl PathKind {
+    pub const ALL: [PathKind; 5] = [
+        PathKind::AnnotationPath,
+        PathKind::ModelElementPath,
+        PathKind::NavigationPropertyPath,
+        PathKind::Path,
+        PathKind::PropertyPath,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PathKind::AnnotationPath => "AnnotationPath",
+            PathKind::ModelElementPath => "ModelElementPath",
+            PathKind::NavigationPropertyPath => "NavigationPropertyPath",
+            PathKind::Path => "Path",
+            PathKind::PropertyPath => "PropertyPath",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<PathKind> {
+        PathKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// An annotation value expression.
+#[derive(Debug)]
+pub enum Expr<'a> {
+    Constant {
+        kind: ConstantKind,
+        value: Text<'a>,
+    },
+    Path {
+        kind: PathKind,
+        value: Text<'a>,
+    },
+    Record(Record<'a>),
+    Collection {
+        items: Vec<Expr<'a>>,
+        span: Span,
+    },
+    Null {
+        span: Span,
+    },
+    /// Any other expression element (`Apply`, `If`, `Cast`, `Eq`, `LabeledElement`, `UrlRef`,
+    /// ...), kept generically: its attributes and operand expressions.
+    Dynamic(Dynamic<'a>),
+}
+
+#[derive(Debug)]
+pub struct Record<'a> {
+    pub type_name: Option<Text<'a>>,
+    pub properties: Vec<PropertyValue<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct PropertyValue<'a> {
+    pub property: Text<'a>,
+    pub value: Option<Expr<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Dynamic<'a> {
+    pub name: &'a str,
+    pub attributes: Vec<(&'a str, Text<'a>)>,
+    pub operands: Vec<Expr<'a>>,
+    pub annotations: Vec<Annotation<'a>>,
+    pub span: Span,
+}
+
+impl Expr<'_> {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Constant { value, .. } | Expr::Path { value, .. } => value.span,
+            Expr::Record(record) => record.span,
+            Expr::Collection { span, .. } | Expr::Null { span } => *span,
+            Expr::Dynamic(dynamic) => dynamic.span,
+        }
+    }
+}

@@ -1,0 +1,1395 @@
+//! The streaming quick-xml reader that builds the CSDL syntax tree.
+//!
+//! Recursive descent over quick-xml events. XML-level problems (invalid UTF-8, a DTD, a
+//! mismatched or missing end tag) stop the reader with one fatal diagnostic; CSDL-level
+//! problems (a missing attribute, an unknown element) are collected and reading goes on.
+
+use super::*;
+use crate::diagnostics::{Diagnostic, Span, codes};
+use quick_xml::events::attributes::AttrError;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+use std::borrow::Cow;
+
+const EDMX_NS: &str = "http://docs.oasis-open.org/odata/ns/edmx";
+const EDM_NS: &str = "http://docs.oasis-open.org/odata/ns/edm";
+
+/// A syntax tree and the non-fatal problems found while reading it.
+#[derive(Debug)]
+pub struct Parsed<'a> {
+    pub document: Document<'a>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a CSDL XML document. Returns the one fatal diagnostic when the bytes are not a
+/// readable CSDL document at all.
+pub fn parse(bytes: &[u8]) -> Result<Parsed<'_>, Diagnostic> {
+    if bytes.starts_with(&[0xFE, 0xFF]) || bytes.starts_with(&[0xFF, 0xFE]) {
+        return Err(Diagnostic::error(
+            codes::UNSUPPORTED_ENCODING,
+            Span::at(0),
+            "the document is UTF-16 (it starts with a UTF-16 byte order mark); only UTF-8 is supported",
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        Diagnostic::error(
+            codes::INVALID_UTF8,
+            Span::new(at, at + e.error_len().unwrap_or(1)),
+            format!(
+                "invalid UTF-8: byte 0x{:02X} at offset {at} cannot start or continue a character",
+                bytes[at]
+            ),
+        )
+    })?;
+    let body_start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let body = &text[body_start..];
+    let first = body.len() - body.trim_start().len();
+    match body.trim_start().chars().next() {
+        None => {
+            return Err(Diagnostic::error(
+                codes::EMPTY_DOCUMENT,
+                Span::at(0),
+                "the document is empty; expected a CSDL document starting with <edmx:Edmx>",
+            ));
+        }
+        Some('<') => {}
+        Some(c) => {
+            let what = if c == '{' || c == '[' {
+                " (this looks like JSON)"
+            } else {
+                ""
+            };
+            return Err(Diagnostic::error(
+                codes::NOT_CSDL,
+                Span::at(body_start + first),
+                format!(
+                    "the document does not start with an XML element{what}; expected a CSDL document starting with <edmx:Edmx>"
+                ),
+            ));
+        }
+    }
+    let mut reader = Reader::new(text, body_start);
+    let document = reader.document()?;
+    Ok(Parsed {
+        document,
+        diagnostics: reader.diagnostics,
+    })
+}
+
+/// Which XML namespace an element belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ns {
+    Edm,
+    Edmx,
+    Other,
+}
+
+struct Attr<'a> {
+    name: &'a str,
+    value: Text<'a>,
+}
+
+/// One element start tag, with its attributes already decoded.
+struct Element<'a> {
+    ns: Ns,
+    /// The name as written, with any prefix (for messages).
+    qname: &'a str,
+    local: &'a str,
+    attrs: Vec<Attr<'a>>,
+    /// The start tag, from `<` to `>`.
+    span: Span,
+    /// `<X/>`: there are no children and no end tag to read.
+    empty: bool,
+}
+
+impl Element<'_> {
+    fn is(&self, ns: Ns, local: &str) -> bool {
+        self.ns == ns && self.local == local
+    }
+}
+
+enum Node<'a> {
+    Element(Element<'a>),
+    Text(Text<'a>),
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    /// Byte offset of the text quick-xml reads (after a byte order mark).
+    base: usize,
+    xml: NsReader<&'a [u8]>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+type Fatal<T> = Result<T, Diagnostic>;
+
+impl<'a> Reader<'a> {
+    fn new(text: &'a str, base: usize) -> Reader<'a> {
+        let mut xml = NsReader::from_str(&text[base..]);
+        let config = xml.config_mut();
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        config.trim_text(false);
+        Reader {
+            text,
+            base,
+            xml,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Offset in the whole text of a slice that quick-xml borrowed from it.
+    fn offset_of(&self, slice: &str) -> usize {
+        (slice.as_ptr() as usize)
+            .wrapping_sub(self.text.as_ptr() as usize)
+            .min(self.text.len())
+    }
+
+    fn position(&self) -> usize {
+        self.base + self.xml.buffer_position() as usize
+    }
+
+    fn warn(&mut self, code: &'static str, span: Span, message: String) {
+        self.diagnostics.push(Diagnostic::warning(code, span, message));
+    }
+
+    fn error(&mut self, code: &'static str, span: Span, message: String) {
+        self.diagnostics.push(Diagnostic::error(code, span, message));
+    }
+
+    /// Turns a quick-xml error into a located fatal diagnostic.
+    fn xml_error(&self, error: quick_xml::Error) -> Diagnostic {
+        use quick_xml::errors::{IllFormedError, SyntaxError};
+        let at = self.base + self.xml.error_position() as usize;
+        let span = Span::at(at);
+        match error {
+            quick_xml::Error::Syntax(
+                e @ (SyntaxError::UnclosedPI
+                | SyntaxError::UnclosedXmlDecl
+                | SyntaxError::UnclosedComment
+                | SyntaxError::UnclosedDoctype
+                | SyntaxError::UnclosedCData
+                | SyntaxError::UnclosedTag
+                | SyntaxError::UnclosedSingleQuotedAttributeValue
+                | SyntaxError::UnclosedDoubleQuotedAttributeValue),
+            ) => Diagnostic::error(
+                codes::TRUNCATED_DOCUMENT,
+                span,
+                format!("the document ends inside markup ({e}); was the download cut off?"),
+            ),
+            quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => Diagnostic::error(
+                codes::MISMATCHED_TAG,
+                span,
+                format!("end tag </{found}> does not match the open element <{expected}>"),
+            ),
+            quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => Diagnostic::error(
+                codes::MISMATCHED_TAG,
+                span,
+                format!("end tag </{name}> closes no open element"),
+            ),
+            other => Diagnostic::error(codes::XML_SYNTAX, span, format!("malformed XML: {other}")),
+        }
+    }
+
+    /// The next element start or text node inside the current element; `None` at its end tag.
+    /// Comments and processing instructions are skipped.
+    fn next_node(&mut self, parent: &Element<'a>) -> Fatal<Option<Node<'a>>> {
+        if parent.empty {
+            return Ok(None);
+        }
+        loop {
+            let (resolved, event) = match self.xml.read_resolved_event() {
+                Ok((resolved, event)) => (ns_of(&resolved), event),
+                Err(e) => return Err(self.xml_error(e)),
+            };
+            match event {
+                Event::Start(start) => return self.element(resolved, &start, false).map(|e| Some(Node::Element(e))),
+                Event::Empty(start) => return self.element(resolved, &start, true).map(|e| Some(Node::Element(e))),
+                Event::End(_) => return Ok(None),
+                Event::Text(text) => {
+                    let at = self.offset_of(&text);
+                    let value = text.xml10_content();
+                    let span = Span::new(at, at + text.len());
+                    return Ok(Some(Node::Text(Text { value, span })));
+                }
+                Event::CData(data) => {
+                    let at = self.offset_of(&data);
+                    let span = Span::new(at, at + data.len());
+                    let value = Cow::Owned(data.to_string());
+                    return Ok(Some(Node::Text(Text { value, span })));
+                }
+                Event::GeneralRef(reference) => {
+                    let at = self.offset_of(&reference);
+                    let span = Span::new(at.saturating_sub(1), at + reference.len() + 1);
+                    let value = match reference.resolve_char_ref() {
+                        Ok(Some(c)) => Cow::Owned(c.to_string()),
+                        Ok(None) => match quick_xml::escape::resolve_predefined_entity(&reference) {
+                            Some(s) => Cow::Borrowed(s),
+                            None => {
+                                return Err(Diagnostic::error(
+                                    codes::XML_SYNTAX,
+                                    span,
+                                    format!(
+                                        "unknown entity `&{};`: only the five XML entities and character references are allowed",
+                                        &*reference
+                                    ),
+                                ));
+                            }
+                        },
+                        Err(e) => {
+                            return Err(Diagnostic::error(
+                                codes::XML_SYNTAX,
+                                span,
+                                format!("malformed character reference: {e}"),
+                            ));
+                        }
+                    };
+                    return Ok(Some(Node::Text(Text { value, span })));
+                }
+                Event::DocType(doctype) => return Err(self.doctype(&doctype)),
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                Event::Eof => {
+                    return Err(Diagnostic::error(
+                        codes::TRUNCATED_DOCUMENT,
+                        Span::at(self.text.len()),
+                        format!(
+                            "the document ends before <{}> is closed; was the download cut off?",
+                            parent.qname
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The next child element; text between elements must be whitespace.
+    fn next_child(&mut self, parent: &Element<'a>) -> Fatal<Option<Element<'a>>> {
+        loop {
+            match self.next_node(parent)? {
+                None => return Ok(None),
+                Some(Node::Element(e)) => return Ok(Some(e)),
+                Some(Node::Text(text)) => {
+                    if !text.value.trim().is_empty() {
+                        self.warn(
+                            codes::UNEXPECTED_TEXT,
+                            text.span,
+                            format!("text is not allowed inside <{}>; ignored", parent.qname),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The text content of an element that holds only text (`<String>`, `<PropertyPath>`, ...).
+    fn text_content(&mut self, element: &Element<'a>) -> Fatal<Text<'a>> {
+        let mut result: Option<Text<'a>> = None;
+        while let Some(node) = self.next_node(element)? {
+            match node {
+                Node::Text(text) => {
+                    result = Some(match result {
+                        None => text,
+                        Some(mut acc) => {
+                            acc.value.to_mut().push_str(&text.value);
+                            acc.span.end = text.span.end;
+                            acc
+                        }
+                    });
+                }
+                Node::Element(child) => {
+                    self.unknown(&child, element)?;
+                }
+            }
+        }
+        Ok(result.unwrap_or(Text {
+            value: Cow::Borrowed(""),
+            span: Span::at(element.span.end as usize),
+        }))
+    }
+
+    fn doctype(&self, doctype: &str) -> Diagnostic {
+        let at = self.offset_of(doctype);
+        let start = self.text[..at].rfind("<!").unwrap_or(at);
+        Diagnostic::error(
+            codes::DTD_REFUSED,
+            Span::new(start, at),
+            "the document has a <!DOCTYPE>: DTDs and entity declarations are refused, never expanded",
+        )
+    }
+
+    /// Decodes a start tag: its namespace, name, span and attributes.
+    fn element(&mut self, ns: Ns, start: &BytesStart<'a>, empty: bool) -> Fatal<Element<'a>> {
+        let name_bytes = start.name().into_inner();
+        let name_at = self.offset_of(name_bytes);
+        let qname = &self.text[name_at..name_at + name_bytes.len()];
+        let local = qname.rsplit(':').next().unwrap_or(qname);
+        let span = Span::new(name_at.saturating_sub(1), self.position());
+        let mut attrs = Vec::new();
+        for attr in start.attributes() {
+            let attr = match attr {
+                Ok(attr) => attr,
+                Err(AttrError::Duplicated(at, _)) => {
+                    let at = name_at + at;
+                    self.error(
+                        codes::DUPLICATE_ATTRIBUTE,
+                        Span::at(at),
+                        format!("an attribute appears twice on <{qname}>; the second one is ignored"),
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    return Err(Diagnostic::error(
+                        codes::XML_SYNTAX,
+                        Span::at(name_at),
+                        format!("malformed attribute in <{qname}>: {e}"),
+                    ));
+                }
+            };
+            let key_bytes = attr.key.into_inner();
+            let key_at = self.offset_of(key_bytes);
+            let key = &self.text[key_at..key_at + key_bytes.len()];
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                continue;
+            }
+            let raw_at = self.offset_of(&attr.value);
+            let raw = &self.text[raw_at..raw_at + attr.value.len()];
+            let span = Span::new(raw_at, raw_at + raw.len());
+            let value = normalize_attribute(raw).map_err(|e| {
+                Diagnostic::error(
+                    codes::XML_SYNTAX,
+                    span,
+                    format!("malformed attribute value of `{key}`: {e}"),
+                )
+            })?;
+            attrs.push(Attr {
+                name: key,
+                value: Text { value, span },
+            });
+        }
+        Ok(Element {
+            ns,
+            qname,
+            local,
+            attrs,
+            span,
+            empty,
+        })
+    }
+
+    /// Skips an element the reader does not know, with a warning.
+    fn unknown(&mut self, element: &Element<'a>, parent: &Element<'a>) -> Fatal<()> {
+        self.warn(
+            codes::UNKNOWN_ELEMENT,
+            element.span,
+            format!(
+                "<{}> is not a known child of <{}>; skipped",
+                element.qname, parent.qname
+            ),
+        );
+        self.skip(element)
+    }
+
+    /// Reads past the end of an element and everything in it.
+    fn skip(&mut self, element: &Element<'a>) -> Fatal<()> {
+        while let Some(node) = self.next_node(element)? {
+            if let Node::Element(child) = node {
+                self.skip(&child)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Warns about the attributes left after a parser took the ones it knows.
+    fn unknown_attributes(&mut self, element: &Element<'a>, rest: Vec<Attr<'a>>) {
+        for attr in rest {
+            self.warn(
+                codes::UNKNOWN_ATTRIBUTE,
+                attr.value.span,
+                format!("attribute `{}` is not known on <{}>; ignored", attr.name, element.qname),
+            );
+        }
+    }
+
+    /// A required attribute; `None` (with an error) when absent, and the caller drops the element.
+    fn required(&mut self, element: &Element<'a>, name: &str, value: Option<Text<'a>>) -> Option<Text<'a>> {
+        if value.is_none() {
+            self.error(
+                codes::MISSING_ATTRIBUTE,
+                element.span,
+                format!("<{}> has no `{name}` attribute; the element is left out", element.qname),
+            );
+        }
+        value
+    }
+
+    // ---- the document structure ----
+
+    fn document(&mut self) -> Fatal<Document<'a>> {
+        let root = self.root()?;
+        if !root.is(Ns::Edmx, "Edmx") {
+            return Err(not_csdl(&root));
+        }
+        let (root, mut attrs) = split(root);
+        let version = take(&mut attrs, "Version");
+        self.unknown_attributes(&root, attrs);
+        match &version {
+            Some(v) if v.as_str() == "4.0" || v.as_str() == "4.01" => {}
+            Some(v) => {
+                let message = format!("CSDL version `{}` is not supported; expected 4.0 or 4.01", v.as_str());
+                self.error(codes::UNSUPPORTED_VERSION, v.span, message);
+            }
+            None => {
+                self.required(&root, "Version", None);
+            }
+        }
+        let mut document = Document {
+            version,
+            span: root.span,
+            ..Document::default()
+        };
+        let mut data_services = 0;
+        while let Some(child) = self.next_child(&root)? {
+            if child.is(Ns::Edmx, "Reference") {
+                if let Some(reference) = self.reference(child)? {
+                    document.references.push(reference);
+                }
+            } else if child.is(Ns::Edmx, "DataServices") {
+                data_services += 1;
+                if data_services > 1 {
+                    self.error(
+                        codes::MISSING_DATA_SERVICES,
+                        child.span,
+                        "a second <edmx:DataServices>; a document has exactly one".into(),
+                    );
+                }
+                self.data_services(child, &mut document.schemas)?;
+            } else {
+                self.unknown(&child, &root)?;
+            }
+        }
+        if data_services == 0 {
+            self.error(
+                codes::MISSING_DATA_SERVICES,
+                root.span,
+                "<edmx:Edmx> has no <edmx:DataServices> element, so it declares no schema".into(),
+            );
+        }
+        self.trailing()?;
+        Ok(document)
+    }
+
+    /// The root element, after the prolog.
+    fn root(&mut self) -> Fatal<Element<'a>> {
+        loop {
+            let (ns, event) = match self.xml.read_resolved_event() {
+                Ok((resolved, event)) => (ns_of(&resolved), event),
+                Err(e) => return Err(self.xml_error(e)),
+            };
+            match event {
+                Event::Start(start) => return self.element(ns, &start, false),
+                Event::Empty(start) => return self.element(ns, &start, true),
+                Event::DocType(doctype) => return Err(self.doctype(&doctype)),
+                Event::Decl(decl) => {
+                    if let Some(Ok(encoding)) = decl.encoding() {
+                        let name = encoding.to_ascii_lowercase();
+                        if name != "utf-8" && name != "utf8" {
+                            let at = self.offset_of(&encoding);
+                            return Err(Diagnostic::error(
+                                codes::UNSUPPORTED_ENCODING,
+                                Span::new(at, at + encoding.len()),
+                                format!("the document declares encoding `{}`; only UTF-8 is supported", encoding),
+                            ));
+                        }
+                    }
+                }
+                Event::Text(text) if text.trim().is_empty() => {}
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Eof => {
+                    return Err(Diagnostic::error(
+                        codes::EMPTY_DOCUMENT,
+                        Span::at(self.text.len()),
+                        "the document has no root element; expected <edmx:Edmx>",
+                    ));
+                }
+                _ => {
+                    let at = self.base + self.xml.buffer_position() as usize;
+                    return Err(Diagnostic::error(
+                        codes::NOT_CSDL,
+                        Span::at(at),
+                        "content before the root element; expected <edmx:Edmx>",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// After the root element: only whitespace, comments and processing instructions.
+    fn trailing(&mut self) -> Fatal<()> {
+        loop {
+            let before = self.position();
+            match self.xml.read_event() {
+                Ok(Event::Eof) => return Ok(()),
+                Ok(Event::Comment(_) | Event::PI(_)) => {}
+                Ok(Event::Text(text)) if text.trim().is_empty() => {}
+                Ok(Event::DocType(doctype)) => return Err(self.doctype(&doctype)),
+                Ok(_) => {
+                    let skipped = self.text[before..].len() - self.text[before..].trim_start().len();
+                    self.error(
+                        codes::TRAILING_CONTENT,
+                        Span::at(before + skipped),
+                        "content after the end of <edmx:Edmx>".into(),
+                    );
+                    return Ok(());
+                }
+                Err(e) => return Err(self.xml_error(e)),
+            }
+        }
+    }
+
+    fn reference(&mut self, element: Element<'a>) -> Fatal<Option<Reference<'a>>> {
+        let (element, mut attrs) = split(element);
+        let uri = take(&mut attrs, "Uri");
+        self.unknown_attributes(&element, attrs);
+        let mut includes = Vec::new();
+        let mut include_annotations = Vec::new();
+        let mut annotations = Vec::new();
+        while let Some(child) = self.next_child(&element)? {
+            if child.is(Ns::Edmx, "Include") {
+                let (child, mut attrs) = split(child);
+                let namespace = take(&mut attrs, "Namespace");
+                let alias = take(&mut attrs, "Alias");
+                self.unknown_attributes(&child, attrs);
+                self.skip_children(&child)?;
+                if let Some(namespace) = self.required(&child, "Namespace", namespace) {
+                    includes.push(Include {
+                        namespace,
+                        alias,
+                        span: child.span,
+                    });
+                }
+            } else if child.is(Ns::Edmx, "IncludeAnnotations") {
+                let (child, mut attrs) = split(child);
+                let term_namespace = take(&mut attrs, "TermNamespace");
+                let qualifier = take(&mut attrs, "Qualifier");
+                let target_namespace = take(&mut attrs, "TargetNamespace");
+                self.unknown_attributes(&child, attrs);
+                self.skip_children(&child)?;
+                if let Some(term_namespace) = self.required(&child, "TermNamespace", term_namespace) {
+                    include_annotations.push(IncludeAnnotations {
+                        term_namespace,
+                        qualifier,
+                        target_namespace,
+                        span: child.span,
+                    });
+                }
+            } else if child.is(Ns::Edm, "Annotation") {
+                annotations.extend(self.annotation(child)?);
+            } else {
+                self.unknown(&child, &element)?;
+            }
+        }
+        Ok(self.required(&element, "Uri", uri).map(|uri| Reference {
+            uri,
+            includes,
+            include_annotations,
+            annotations,
+            span: element.span,
+        }))
+    }
+
+    /// Reads the children of an element that has none in CSDL, warning about each.
+    fn skip_children(&mut self, element: &Element<'a>) -> Fatal<()> {
+        while let Some(child) = self.next_child(element)? {
+            self.unknown(&child, element)?;
+        }
+        Ok(())
+    }
+
+    fn data_services(&mut self, element: Element<'a>, schemas: &mut Vec<Schema<'a>>) -> Fatal<()> {
+        let (element, attrs) = split(element);
+        self.unknown_attributes(&element, attrs);
+        while let Some(child) = self.next_child(&element)? {
+            if child.is(Ns::Edm, "Schema") {
+                if let Some(schema) = self.schema(child)? {
+                    schemas.push(schema);
+                }
+            } else {
+                self.unknown(&child, &element)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn schema(&mut self, element: Element<'a>) -> Fatal<Option<Schema<'a>>> {
+        let (element, mut attrs) = split(element);
+        let namespace = take(&mut attrs, "Namespace");
+        let alias = take(&mut attrs, "Alias");
+        self.unknown_attributes(&element, attrs);
+        let mut schema = Schema {
+            namespace: Text {
+                value: Cow::Borrowed(""),
+                span: element.span,
+            },
+            alias,
+            entity_types: Vec::new(),
+            complex_types: Vec::new(),
+            enum_types: Vec::new(),
+            type_definitions: Vec::new(),
+            actions: Vec::new(),
+            functions: Vec::new(),
+            terms: Vec::new(),
+            entity_containers: Vec::new(),
+            annotation_blocks: Vec::new(),
+            annotations: Vec::new(),
+            span: element.span,
+        };
+        while let Some(child) = self.next_child(&element)? {
+            if child.ns != Ns::Edm {
+                self.unknown(&child, &element)?;
+                continue;
+            }
+            match child.local {
+                "EntityType" => schema
+                    .entity_types
+                    .extend(self.structured_type(child, StructuredKind::Entity)?),
+                "ComplexType" => schema
+                    .complex_types
+                    .extend(self.structured_type(child, StructuredKind::Complex)?),
+                "EnumType" => schema.enum_types.extend(self.enum_type(child)?),
+                "TypeDefinition" => schema.type_definitions.extend(self.type_definition(child)?),
+                "Action" => schema.actions.extend(self.operation(child, OperationKind::Action)?),
+                "Function" => schema.functions.extend(self.operation(child, OperationKind::Function)?),
+                "Term" => schema.terms.extend(self.term(child)?),
+                "EntityContainer" => schema.entity_containers.extend(self.entity_container(child)?),
+                "Annotations" => schema.annotation_blocks.extend(self.annotation_block(child)?),
+                "Annotation" => schema.annotations.extend(self.annotation(child)?),
+                _ => self.unknown(&child, &element)?,
+            }
+        }
+        Ok(self
+            .required(&element, "Namespace", namespace)
+            .map(|namespace| Schema { namespace, ..schema }))
+    }
+
+    fn structured_type(&mut self, element: Element<'a>, kind: StructuredKind) -> Fatal<Option<StructuredType<'a>>> {
+        let (element, mut attrs) = split(element);
+        let name = take(&mut attrs, "Name");
+        let base_type = take(&mut attrs, "BaseType");
+        let is_abstract = take(&mut attrs, "Abstract");
+        let open_type = take(&mut attrs, "OpenType");
+        let has_stream = if kind == StructuredKind::Entity {
+            take(&mut attrs, "HasStream")
+        } else {
+            None
+        };
+        self.unknown_attributes(&element, attrs);
+        let mut key = None;
+        let mut properties = Vec::new();
+        let mut navigation_properties = Vec::new();
+        let mut annotations = Vec::new();
+        while let Some(child) = self.next_child(&element)? {
+            match (child.ns, child.local) {
+                (Ns::Edm, "Property") => properties.extend(self.property(child)?),
+                (Ns::Edm, "NavigationProperty") => navigation_properties.extend(self.navigation_property(child)?),
+                (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                (Ns::Edm, "Key") if kind == StructuredKind::Entity => {
+                    let parsed = self.key(child)?;
+                    if key.is_some() {
+                        self.error(
+                            codes::DUPLICATE_NAME,
+                            parsed.span,
+                            "a second <Key> in one entity type".into(),
+                        );
+                    } else {
+                        key = Some(parsed);
+                    }
+                }
+                _ => self.unknown(&child, &element)?,
+            }
+        }
+        Ok(self.required(&element, "Name", name).map(|name| StructuredType {
+            kind,
+            name,
+            base_type,
+            is_abstract,
+            open_type,
+            has_stream,
+            key,
+            properties,
+            navigation_properties,
+            annotations,
+            span: element.span,
+        }))
+    }
+
+    fn key(&mut self, element: Element<'a>) -> Fatal<Key<'a>> {
+        let (element, attrs) = split(element);
+        self.unknown_attributes(&element, attrs);
+        let mut property_refs = Vec::new();
+        while let Some(child) = self.next_child(&element)? {
+            if child.is(Ns::Edm, "PropertyRef") {
+                let (child, mut attrs) = split(child);
+                let name = take(&mut attrs, "Name");
+                let alias = take(&mut attrs, "Alias");
+                self.unknown_attributes(&child, attrs);
+                self.skip_children(&child)?;
+                if let Some(name) = self.required(&child, "Name", name) {
+                    property_refs.push(PropertyRef {
+                        name,
+                        alias,
+                        span: child.span,
+                    });
+                }
+            } else {
+                self.unknown(&child, &element)?;
+            }
+        }
+        Ok(Key {
+            property_refs,
+            span: element.span,
+        })
+    }
+
+    fn facets(attrs: &mut Vec<Attr<'a>>) -> Facets<'a> {
+        Facets {
+            nullable: take(attrs, "Nullable"),
+            max_length: take(attrs, "MaxLength"),
+            precision: take(attrs, "Precision"),
+            scale: take(attrs, "Scale"),
+            srid: take(attrs, "SRID"),
+            unicode: take(attrs, "Unicode"),
+        }
+    }
+
+    /// Reads children that may only be annotations.
+    fn annotations_only(&mut self, element: &Element<'a>) -> Fatal<Vec<Annotation<'a>>> {
+        let mut annotations = Vec::new();
+        while let Some(child) = self.next_child(element)? {
+            if child.is(Ns::Edm, "Annotation") {
+                annotations.extend(self.annotation(child)?);
+            } else {
+                self.unknown(&child, element)?;
+            }
+        }
+        Ok(annotations)
+    }
+
+    fn property(&mut self, element: Element<'a>) -> Fatal<Option<Property<'a>>> {
+        let (element, mut attrs) = split(element);
+        let name = take(&mut attrs, "Name");
+        let type_name = take(&mut attrs, "Type");
+        let facets = Self::facets(&mut attrs);
+        let default_value = take(&mut attrs, "DefaultValue");
+        self.unknown_attributes(&element, attrs);
+        let annotations = self.annotations_only(&element)?;
+        let name = self.required(&element, "Name", name);
+        let type_name = self.required(&element, "Type", type_name);
+        Ok(name.zip(type_name).map(|(name, type_name)| Property {
+            name,
+            type_name,
+            facets,
+            default_value,
+            annotations,
+            span: element.span,
+        }))
+    }
+
+    fn navigation_property(&mut self, element: Element<'a>) -> Fatal<Option<NavigationProperty<'a>>> {
+        let (element, mut attrs) = split(element);
+        let name = take(&mut attrs, "Name");
+        let type_name = take(&mut attrs, "Type");
+        let nullable = take(&mut attrs, "Nullable");
+        let partner = take(&mut attrs, "Partner");
+        let contains_target = take(&mut attrs, "ContainsTarget");
+        self.unknown_attributes(&element, attrs);
+        let mut referential_constraints = Vec::new();
+        let mut on_delete = None;
+        let mut annotations = Vec::new();
+        while let Some(child) = self.next_child(&element)? {
+            match (child.ns, child.local) {
+                (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                (Ns::Edm, "ReferentialConstraint") => {
+                    let (child, mut attrs) = split(child);
+                    let property = take(&mut attrs, "Property");
+                    let referenced = take(&mut attrs, "ReferencedProperty");
+                    self.unknown_attributes(&child, attrs);
+                    let child_annotations = self.annotations_only(&child)?;
+                    let property = self.required(&child, "Property", property);
+                    let referenced = self.required(&child, "ReferencedProperty", referenced);
+                    if let Some((property, referenced_property)) = property.zip(referenced) {
+                        referential_constraints.push(ReferentialConstraint {
+                            property,
+                            referenced_property,
+                            annotations: child_annotations,
+                            span: child.span,
+                        });
+                    }
+                }
+                (Ns::Edm, "OnDelete") => {
+                    let (child, mut attrs) = split(child);
+                    let action = take(&mut attrs, "Action");
+                    self.unknown_attributes(&child, attrs);
+                    self.annotations_only(&child)?;
+                    on_delete = self.required(&child, "Action", action);
+                }
+                _ => self.unknown(&child, &element)?,
+            }
+        }
+        let name = self.required(&element, "Name", name);
+        let type_name = self.required(&element, "Type", type_name);
+        Ok(name.zip(type_name).map(|(name, type_name)| NavigationProperty {
+            name,
+            type_name,
+            nullable,
+            partner,
+            contains_target,
+            referential_constraints,
+            on_delete,
+            annotations,
+            span: element.span,
+        }))
+    }
+
+    fn enum_type(&mut self, element: Element<'a>) -> Fatal<Option<EnumType<'a>>> {
+        let (element, mut attrs) = split(element);
+        let name = take(&mut attrs, "Name");
+        let underlying_type = take(&mut attrs, "UnderlyingType");
+        let is_flags = take(&mut attrs, "IsFlags");
+        self.unknown_attributes(&element, attrs);
+        let mut members = Vec::new();
+        let mut annotations = Vec::new();
+        while let Some(child) = self.next_child(&element)? {
+            match (child.ns, child.local) {
+                (Ns::Edm, "Member") => {
+                    let (child, mut attrs) = split(child);
+                    let name = take(&mut attrs, "Name");
+                    let value = take(&mut attrs, "Value");
+                    self.unknown_attributes(&child, attrs);
+                    let member_annotations = self.annotations_only(&child)?;
+                    if let Some(name) = self.required(&child, "Name", name) {
+                        members.push(EnumMember {
+                            name,
+                            value,
+                            annotations: member_annotations,
+                            span: child.span,
+                        });
+                    }
+                }
+                (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                _ => self.unknown(&child, &element)?,
+            }
+        }
+        Ok(self.required(&element, "Name", name).map(|name| EnumType {
+            name,
+            underlying_type,
+            is_flags,
+            members,
+            annotations,
+            span: element.span,
+        }))
+    }
+
+    fn type_definition(&mut self, element: Element<'a>) -> Fatal<Option<TypeDefinition<'a>>> {
+        let (element, mut attrs) = split(element);
+        let name = take(&mut attrs, "Name");
+        let underlying_type = take(&mut attrs, "UnderlyingType");
+        let facets = Self::facets(&mut attrs);
+        self.unknown_attributes(&element, attrs);
+        let annotations = self.annotations_only(&element)?;
+        let name = self.required(&element, "Name", name);
+        let underlying_type = self.required(&element, "UnderlyingType", underlying_type);
+        Ok(name.zip(underlying_type).map(|(name, underlying_type)| TypeDefinition {
+            name,
+            underlying_type,
+            facets,
+            annotations,
+            span: element.span,
+        }))
+    }
+
+    fn operation(&mut self, element: Element<'a>, kind: OperationKind) -> Fatal<Option<Operation<'a>>> {
+        let (element, mut attrs) = split(element);
+        let name = take(&mut attrs, "Name");
+        let is_bound = take(&mut attrs, "IsBound");
+        let is_composable = if kind == OperationKind::Function {
+            take(&mut attrs, "IsComposable")
+        } else {
+            None
+        };
+        let entity_set_path = take(&mut attrs, "EntitySetPath");
+        self.unknown_attributes(&element, attrs);
+        let mut parameters = Vec::new();
+        let mut return_type: Option<ReturnType<'a>> = None;
+        let mut annotations = Vec::new();
+        while let Some(child) = self.next_child(&element)? {
+            match (child.ns, child.local) {
+                (Ns::Edm, "Parameter") => {
+                    let (child, mut attrs) = split(child);
+                    let name = take(&mut attrs, "Name");
+                    let type_name = take(&mut attrs, "Type");
+                    let facets = Self::facets(&mut attrs);
+                    self.unknown_attributes(&child, attrs);
+                    let parameter_annotations = self.annotations_only(&child)?;
+                    let name = self.required(&child, "Name", name);
+                    let type_name = self.required(&child, "Type", type_name);
+                    if let Some((name, type_name)) = name.zip(type_name) {
+                        parameters.push(Parameter {
+                            name,
+                            type_name,
+                            facets,
+                            annotations: parameter_annotations,
+                            span: child.span,
+                        });
+                    }
+                }
+                (Ns::Edm, "ReturnType") => {
+                    let (child, mut attrs) = split(child);
+                    let type_name = take(&mut attrs, "Type");
+                    let facets = Self::facets(&mut attrs);
+                    self.unknown_attributes(&child, attrs);
+                    let return_annotations = self.annotations_only(&child)?;
+                    if return_type.is_some() {
+                        self.error(
+                            codes::DUPLICATE_NAME,
+                            child.span,
+                            "a second <ReturnType> in one operation".into(),
+                        );
+                    } else if let Some(type_name) = self.required(&child, "Type", type_name) {
+                        return_type = Some(ReturnType {
+                            type_name,
+                            facets,
+                            annotations: return_annotations,
+                            span: child.span,
+                        });
+                    }
+                }
+                (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                _ => self.unknown(&child, &element)?,
+            }
+        }
+        Ok(self.required(&element, "Name", name).map(|name| Operation {
+            kind,
+            name,
+            is_bound,
+            is_composable,
+            entity_set_path,
+            parameters,
+            return_type,
+            annotations,
+            span: element.span,
+        }))
+    }
+
+    fn term(&mut self, element: Element<'a>) -> Fatal<Option<Term<'a>>> {
+        let (element, mut attrs) = split(element);
+        let name = take(&mut attrs, "Name");
+        let type_name = take(&mut attrs, "Type");
+        let base_term = take(&mut attrs, "BaseTerm");
+        let applies_to = take(&mut attrs, "AppliesTo");
+        let default_value = take(&mut attrs, "DefaultValue");
+        let facets = Self::facets(&mut attrs);
+        self.unknown_attributes(&element, attrs);
+        let annotations = self.annotations_only(&element)?;
+        let name = self.required(&element, "Name", name);
+        let type_name = self.required(&element, "Type", type_name);
+        Ok(name.zip(type_name).map(|(name, type_name)| Term {
+            name,
+            type_name,
+            base_term,
+            applies_to,
+            default_value,
+            facets,
+            annotations,
+            span: element.span,
+        }))
+    }
+
+    fn entity_container(&mut self, element: Element<'a>) -> Fatal<Option<EntityContainer<'a>>> {
+        let (element, mut attrs) = split(element);
+        let name = take(&mut attrs, "Name");
+        let extends = take(&mut attrs, "Extends");
+        self.unknown_attributes(&element, attrs);
+        let mut entity_sets = Vec::new();
+        let mut singletons = Vec::new();
+        let mut action_imports = Vec::new();
+        let mut function_imports = Vec::new();
+        let mut annotations = Vec::new();
+        while let Some(child) = self.next_child(&element)? {
+            match (child.ns, child.local) {
+                (Ns::Edm, "EntitySet") => {
+                    let (child, mut attrs) = split(child);
+                    let name = take(&mut attrs, "Name");
+                    let entity_type = take(&mut attrs, "EntityType");
+                    let include = take(&mut attrs, "IncludeInServiceDocument");
+                    self.unknown_attributes(&child, attrs);
+                    let (bindings, set_annotations) = self.bindings_and_annotations(&child)?;
+                    let name = self.required(&child, "Name", name);
+                    let entity_type = self.required(&child, "EntityType", entity_type);
+                    if let Some((name, entity_type)) = name.zip(entity_type) {
+                        entity_sets.push(EntitySet {
+                            name,
+                            entity_type,
+                            include_in_service_document: include,
+                            bindings,
+                            annotations: set_annotations,
+                            span: child.span,
+                        });
+                    }
+                }
+                (Ns::Edm, "Singleton") => {
+                    let (child, mut attrs) = split(child);
+                    let name = take(&mut attrs, "Name");
+                    let type_name = take(&mut attrs, "Type");
+                    let nullable = take(&mut attrs, "Nullable");
+                    self.unknown_attributes(&child, attrs);
+                    let (bindings, singleton_annotations) = self.bindings_and_annotations(&child)?;
+                    let name = self.required(&child, "Name", name);
+                    let type_name = self.required(&child, "Type", type_name);
+                    if let Some((name, type_name)) = name.zip(type_name) {
+                        singletons.push(Singleton {
+                            name,
+                            type_name,
+                            nullable,
+                            bindings,
+                            annotations: singleton_annotations,
+                            span: child.span,
+                        });
+                    }
+                }
+                (Ns::Edm, local @ ("ActionImport" | "FunctionImport")) => {
+                    let is_action = local == "ActionImport";
+                    let (child, mut attrs) = split(child);
+                    let name = take(&mut attrs, "Name");
+                    let operation_attr = if is_action { "Action" } else { "Function" };
+                    let operation = take(&mut attrs, operation_attr);
+                    let entity_set = take(&mut attrs, "EntitySet");
+                    let include = if is_action {
+                        None
+                    } else {
+                        take(&mut attrs, "IncludeInServiceDocument")
+                    };
+                    self.unknown_attributes(&child, attrs);
+                    let import_annotations = self.annotations_only(&child)?;
+                    let name = self.required(&child, "Name", name);
+                    let operation = self.required(&child, operation_attr, operation);
+                    if let Some((name, operation)) = name.zip(operation) {
+                        let import = OperationImport {
+                            name,
+                            operation,
+                            entity_set,
+                            include_in_service_document: include,
+                            annotations: import_annotations,
+                            span: child.span,
+                        };
+                        if is_action {
+                            action_imports.push(import)
+                        } else {
+                            function_imports.push(import)
+                        }
+                    }
+                }
+                (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                _ => self.unknown(&child, &element)?,
+            }
+        }
+        Ok(self.required(&element, "Name", name).map(|name| EntityContainer {
+            name,
+            extends,
+            entity_sets,
+            singletons,
+            action_imports,
+            function_imports,
+            annotations,
+            span: element.span,
+        }))
+    }
+
+    fn bindings_and_annotations(
+        &mut self,
+        element: &Element<'a>,
+    ) -> Fatal<(Vec<NavigationPropertyBinding<'a>>, Vec<Annotation<'a>>)> {
+        let mut bindings = Vec::new();
+        let mut annotations = Vec::new();
+        while let Some(child) = self.next_child(element)? {
+            match (child.ns, child.local) {
+                (Ns::Edm, "NavigationPropertyBinding") => {
+                    let (child, mut attrs) = split(child);
+                    let path = take(&mut attrs, "Path");
+                    let target = take(&mut attrs, "Target");
+                    self.unknown_attributes(&child, attrs);
+                    self.skip_children(&child)?;
+                    let path = self.required(&child, "Path", path);
+                    let target = self.required(&child, "Target", target);
+                    if let Some((path, target)) = path.zip(target) {
+                        bindings.push(NavigationPropertyBinding {
+                            path,
+                            target,
+                            span: child.span,
+                        });
+                    }
+                }
+                (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                _ => self.unknown(&child, element)?,
+            }
+        }
+        Ok((bindings, annotations))
+    }
+
+    fn annotation_block(&mut self, element: Element<'a>) -> Fatal<Option<AnnotationBlock<'a>>> {
+        let (element, mut attrs) = split(element);
+        let target = take(&mut attrs, "Target");
+        let qualifier = take(&mut attrs, "Qualifier");
+        self.unknown_attributes(&element, attrs);
+        let annotations = self.annotations_only(&element)?;
+        Ok(self.required(&element, "Target", target).map(|target| AnnotationBlock {
+            target,
+            qualifier,
+            annotations,
+            span: element.span,
+        }))
+    }
+
+    // ---- annotations and expressions ----
+
+    /// An expression written as an attribute (`String="..."`, `Path="..."`), if any.
+    fn attribute_expression(attrs: &mut Vec<Attr<'a>>) -> Option<Expr<'a>> {
+        let index = attrs
+            .iter()
+            .position(|a| ConstantKind::from_name(a.name).is_some() || PathKind::from_name(a.name).is_some())?;
+        let attr = attrs.swap_remove(index);
+        Some(match ConstantKind::from_name(attr.name) {
+            Some(kind) => Expr::Constant {
+                kind,
+                value: attr.value,
+            },
+            None => Expr::Path {
+                kind: PathKind::from_name(attr.name).unwrap_or(PathKind::Path),
+                value: attr.value,
+            },
+        })
+    }
+
+    fn annotation(&mut self, element: Element<'a>) -> Fatal<Option<Annotation<'a>>> {
+        let (element, mut attrs) = split(element);
+        let term = take(&mut attrs, "Term");
+        let qualifier = take(&mut attrs, "Qualifier");
+        let mut value = Self::attribute_expression(&mut attrs);
+        self.unknown_attributes(&element, attrs);
+        let mut annotations = Vec::new();
+        while let Some(child) = self.next_child(&element)? {
+            if child.is(Ns::Edm, "Annotation") {
+                annotations.extend(self.annotation(child)?);
+            } else if let Some(expr) = self.expression(child, &element)? {
+                self.set_value(&element, &mut value, expr);
+            }
+        }
+        Ok(self.required(&element, "Term", term).map(|term| Annotation {
+            term,
+            qualifier,
+            value,
+            annotations,
+            span: element.span,
+        }))
+    }
+
+    /// Stores an expression as the single value of an annotation or property value.
+    fn set_value(&mut self, owner: &Element<'a>, value: &mut Option<Expr<'a>>, expr: Expr<'a>) {
+        if value.is_some() {
+            self.error(
+                codes::INVALID_ATTRIBUTE_VALUE,
+                expr.span(),
+                format!(
+                    "<{}> has more than one value expression; the first one is kept",
+                    owner.qname
+                ),
+            );
+        } else {
+            *value = Some(expr);
+        }
+    }
+
+    /// An expression element; `None` (with a warning) for an element that is not one.
+    fn expression(&mut self, element: Element<'a>, parent: &Element<'a>) -> Fatal<Option<Expr<'a>>> {
+        if element.ns != Ns::Edm {
+            self.unknown(&element, parent)?;
+            return Ok(None);
+        }
+        if let Some(kind) = ConstantKind::from_name(element.local) {
+            let value = self.text_content(&element)?;
+            return Ok(Some(Expr::Constant { kind, value }));
+        }
+        if let Some(kind) = PathKind::from_name(element.local) {
+            let value = self.text_content(&element)?;
+            return Ok(Some(Expr::Path { kind, value }));
+        }
+        match element.local {
+            "Record" => {
+                let (element, mut attrs) = split(element);
+                let type_name = take(&mut attrs, "Type");
+                self.unknown_attributes(&element, attrs);
+                let mut properties = Vec::new();
+                let mut annotations = Vec::new();
+                while let Some(child) = self.next_child(&element)? {
+                    match (child.ns, child.local) {
+                        (Ns::Edm, "PropertyValue") => properties.extend(self.property_value(child)?),
+                        (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                        _ => self.unknown(&child, &element)?,
+                    }
+                }
+                Ok(Some(Expr::Record(Record {
+                    type_name,
+                    properties,
+                    annotations,
+                    span: element.span,
+                })))
+            }
+            "Collection" => {
+                let (element, attrs) = split(element);
+                self.unknown_attributes(&element, attrs);
+                let mut items = Vec::new();
+                while let Some(child) = self.next_child(&element)? {
+                    items.extend(self.expression(child, &element)?);
+                }
+                Ok(Some(Expr::Collection {
+                    items,
+                    span: element.span,
+                }))
+            }
+            "Null" => {
+                let (element, attrs) = split(element);
+                self.unknown_attributes(&element, attrs);
+                self.annotations_only(&element)?;
+                Ok(Some(Expr::Null { span: element.span }))
+            }
+            "Apply"
+            | "Cast"
+            | "If"
+            | "IsOf"
+            | "LabeledElement"
+            | "LabeledElementReference"
+            | "UrlRef"
+            | "Not"
+            | "And"
+            | "Or"
+            | "Eq"
+            | "Ne"
+            | "Gt"
+            | "Ge"
+            | "Lt"
+            | "Le"
+            | "Has"
+            | "In"
+            | "Add"
+            | "Sub"
+            | "Neg"
+            | "Mul"
+            | "Div"
+            | "DivBy"
+            | "Mod" => {
+                let (element, attrs) = split(element);
+                let mut dynamic = Dynamic {
+                    name: element.local,
+                    attributes: attrs.into_iter().map(|a| (a.name, a.value)).collect(),
+                    operands: Vec::new(),
+                    annotations: Vec::new(),
+                    span: element.span,
+                };
+                while let Some(node) = self.next_node(&element)? {
+                    match node {
+                        Node::Element(child) if child.is(Ns::Edm, "Annotation") => {
+                            dynamic.annotations.extend(self.annotation(child)?);
+                        }
+                        Node::Element(child) => dynamic.operands.extend(self.expression(child, &element)?),
+                        // `<LabeledElementReference>Model.Name</...>` names its label as text.
+                        Node::Text(text) if !text.value.trim().is_empty() => {
+                            dynamic.operands.push(Expr::Constant {
+                                kind: ConstantKind::String,
+                                value: text,
+                            });
+                        }
+                        Node::Text(_) => {}
+                    }
+                }
+                Ok(Some(Expr::Dynamic(dynamic)))
+            }
+            _ => {
+                self.unknown(&element, parent)?;
+                Ok(None)
+            }
+        }
+    }
+
+    fn property_value(&mut self, element: Element<'a>) -> Fatal<Option<PropertyValue<'a>>> {
+        let (element, mut attrs) = split(element);
+        let property = take(&mut attrs, "Property");
+        let mut value = Self::attribute_expression(&mut attrs);
+        self.unknown_attributes(&element, attrs);
+        let mut annotations = Vec::new();
+        while let Some(child) = self.next_child(&element)? {
+            if child.is(Ns::Edm, "Annotation") {
+                annotations.extend(self.annotation(child)?);
+            } else if let Some(expr) = self.expression(child, &element)? {
+                self.set_value(&element, &mut value, expr);
+            }
+        }
+        Ok(self
+            .required(&element, "Property", property)
+            .map(|property| PropertyValue {
+                property,
+                value,
+                annotations,
+                span: element.span,
+            }))
+    }
+}
+
+fn ns_of(resolved: &ResolveResult<'_>) -> Ns {
+    match resolved {
+        ResolveResult::Bound(ns) if ns.0 == EDM_NS => Ns::Edm,
+        ResolveResult::Bound(ns) if ns.0 == EDMX_NS => Ns::Edmx,
+        _ => Ns::Other,
+    }
+}
+
+/// The error for a root element that is not `edmx:Edmx` in the OData v4 namespace.
+fn not_csdl(root: &Element<'_>) -> Diagnostic {
+    let hint = match root.local.to_ascii_lowercase().as_str() {
+        "html" => " (this is an HTML page, perhaps a sign-in or error page served instead of $metadata)",
+        "edmx" => " (it is in an older EDMX namespace: OData v2/v3 metadata; only OData v4 CSDL is supported)",
+        "feed" | "service" => " (this is an OData service document or Atom feed, not $metadata)",
+        _ => "",
+    };
+    Diagnostic::error(
+        codes::NOT_CSDL,
+        root.span,
+        format!(
+            "the root element is <{}>; expected <edmx:Edmx> in namespace http://docs.oasis-open.org/odata/ns/edmx{hint}",
+            root.qname
+        ),
+    )
+}
+
+/// Separates an element's attributes from the element, so parsers can take them one by one.
+fn split(element: Element<'_>) -> (Element<'_>, Vec<Attr<'_>>) {
+    let mut element = element;
+    let attrs = std::mem::take(&mut element.attrs);
+    (element, attrs)
+}
+
+/// Removes and returns the attribute with this name.
+fn take<'a>(attrs: &mut Vec<Attr<'a>>, name: &str) -> Option<Text<'a>> {
+    let index = attrs.iter().position(|a| a.name == name)?;
+    Some(attrs.swap_remove(index).value)
+}
+
+/// Attribute-value normalisation (XML 1.0 §3.3.3): literal tabs and line breaks become spaces,
+/// then character and predefined entity references are decoded.
+fn normalize_attribute(raw: &str) -> Result<Cow<'_, str>, quick_xml::escape::EscapeError> {
+    if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let spaced = raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " ");
+    Ok(Cow::Owned(quick_xml::escape::unescape(&spaced)?.into_owned()))
+}

@@ -1,0 +1,1603 @@
+//! Resolving a syntax tree into a [`Model`] and validating it.
+//!
+//! Four passes over the tree, so every name can be found whatever the element order:
+//! 1. schemas and their qualifiers (namespaces and aliases), and `edmx:Include`s;
+//! 2. registration of every named type;
+//! 3. types, operations, terms and the container, with every type reference resolved;
+//! 4. checks that need the whole model (base-type cycles, inherited member clashes, keys,
+//!    partners), then out-of-line annotations attached to their targets.
+
+use super::annotations::Target;
+use super::names::{TypeNameError, parse_type_name};
+use super::*;
+use crate::csdl::{self, Text};
+use crate::diagnostics::{Diagnostic, codes};
+use std::collections::{HashMap, HashSet};
+
+impl Model {
+    /// Resolves and validates a syntax tree, appending every problem to `diagnostics`.
+    pub fn build(document: &csdl::Document<'_>, diagnostics: &mut Vec<Diagnostic>) -> Model {
+        let mut builder = Builder {
+            diagnostics,
+            model: Model::default(),
+            qualifiers: HashMap::new(),
+            included: HashMap::new(),
+            lookup: HashMap::new(),
+            base_spans: Vec::new(),
+            scratch: String::new(),
+        };
+        builder.model.version = document
+            .version
+            .as_ref()
+            .map(|v| v.value.to_string())
+            .unwrap_or_default();
+        builder.schemas(document);
+        let registered = builder.register_types(document);
+        builder.fill_types(&registered);
+        builder.operations(document);
+        builder.terms(document);
+        builder.container(document);
+        builder.check_hierarchy();
+        builder.attach_annotation_blocks(document);
+        builder.finish()
+    }
+}
+
+struct Builder<'d> {
+    diagnostics: &'d mut Vec<Diagnostic>,
+    model: Model,
+    /// Namespace or alias of a schema in this document → the schema's index.
+    qualifiers: HashMap<String, usize>,
+    /// Namespace or alias of an `edmx:Include` → the included namespace.
+    included: HashMap<String, String>,
+    /// Qualified name (`namespace.Name`) → type, while building.
+    lookup: HashMap<String, TypeId>,
+    /// The span of each type's `BaseType` attribute, for cycle errors.
+    base_spans: Vec<Option<Span>>,
+    scratch: String,
+}
+
+/// Where a registered type came from in the syntax tree.
+enum Source<'d, 'a> {
+    Structured(&'d csdl::StructuredType<'a>),
+    Enum(&'d csdl::EnumType<'a>),
+    Definition(&'d csdl::TypeDefinition<'a>),
+}
+
+/// What a qualifier names.
+enum Qualifier<'m> {
+    Schema(&'m str),
+    External(String),
+    Undeclared,
+}
+
+impl<'d> Builder<'d> {
+    fn error(&mut self, code: &'static str, span: Span, message: String) {
+        self.diagnostics.push(Diagnostic::error(code, span, message));
+    }
+
+    fn warning(&mut self, code: &'static str, span: Span, message: String) {
+        self.diagnostics.push(Diagnostic::warning(code, span, message));
+    }
+
+    // ---- pass 1: schemas ----
+
+    fn schemas(&mut self, document: &csdl::Document<'_>) {
+        for reference in &document.references {
+            for include in &reference.includes {
+                let namespace = include.namespace.value.to_string();
+                if let Some(alias) = &include.alias {
+                    self.included.insert(alias.value.to_string(), namespace.clone());
+                }
+                self.included.insert(namespace.clone(), namespace);
+            }
+            let annotations = self.annotations(&reference.annotations, None);
+            self.model.references.push(Reference {
+                uri: reference.uri.value.to_string(),
+                includes: reference
+                    .includes
+                    .iter()
+                    .map(|i| {
+                        (
+                            i.namespace.value.to_string(),
+                            i.alias.as_ref().map(|a| a.value.to_string()),
+                        )
+                    })
+                    .collect(),
+                annotations,
+            });
+        }
+        for (index, schema) in document.schemas.iter().enumerate() {
+            let namespace = schema.namespace.as_str();
+            for (qualifier, text) in
+                std::iter::once((namespace, &schema.namespace)).chain(schema.alias.as_ref().map(|a| (a.as_str(), a)))
+            {
+                if let Some(&other) = self.qualifiers.get(qualifier) {
+                    let other_namespace = document.schemas[other].namespace.as_str();
+                    self.error(
+                        codes::DUPLICATE_NAMESPACE,
+                        text.span,
+                        format!(
+                            "`{qualifier}` is already declared as the namespace or alias of schema `{other_namespace}`"
+                        ),
+                    );
+                } else {
+                    self.qualifiers.insert(qualifier.to_owned(), index);
+                }
+            }
+            self.model.schemas.push(Schema {
+                namespace: namespace.to_owned(),
+                alias: schema.alias.as_ref().map(|a| a.value.to_string()),
+                annotations: Vec::new(),
+                span: schema.span,
+            });
+        }
+        // Inline schema annotations need the qualifiers above to resolve their terms.
+        for (index, schema) in document.schemas.iter().enumerate() {
+            let annotations = self.annotations(&schema.annotations, None);
+            self.model.schemas[index].annotations = annotations;
+        }
+    }
+
+    fn qualifier(&self, qualifier: &str) -> Qualifier<'_> {
+        if let Some(&index) = self.qualifiers.get(qualifier) {
+            return Qualifier::Schema(&self.model.schemas[index].namespace);
+        }
+        if let Some(namespace) = self.included.get(qualifier) {
+            return Qualifier::External(namespace.clone());
+        }
+        // The OASIS vocabularies are used everywhere without an edmx:Reference (Graph does).
+        if qualifier.starts_with("Org.OData.") {
+            return Qualifier::External(qualifier.to_owned());
+        }
+        Qualifier::Undeclared
+    }
+
+    // ---- pass 2: registration ----
+
+    fn register_types<'t, 'a>(&mut self, document: &'t csdl::Document<'a>) -> Vec<(TypeId, Source<'t, 'a>)> {
+        let mut registered = Vec::new();
+        let mut names: HashMap<String, Span> = HashMap::new();
+        for schema in &document.schemas {
+            let namespace = schema.namespace.as_str();
+            let sources = schema
+                .entity_types
+                .iter()
+                .chain(&schema.complex_types)
+                .map(|t| (&t.name, t.span, Source::Structured(t)))
+                .chain(schema.enum_types.iter().map(|t| (&t.name, t.span, Source::Enum(t))))
+                .chain(
+                    schema
+                        .type_definitions
+                        .iter()
+                        .map(|t| (&t.name, t.span, Source::Definition(t))),
+                );
+            let others = schema.terms.iter().map(|t| (&t.name, t.span, "term")).chain(
+                schema
+                    .entity_containers
+                    .iter()
+                    .map(|c| (&c.name, c.span, "entity container")),
+            );
+            for (name, span, source) in sources {
+                let qualified_name = format!("{namespace}.{}", name.as_str());
+                let id = TypeId(self.model.types.len() as u32);
+                if names.contains_key(&qualified_name) {
+                    self.error(
+                        codes::DUPLICATE_NAME,
+                        span,
+                        format!("`{qualified_name}` is declared twice; references resolve to the first declaration"),
+                    );
+                } else {
+                    names.insert(qualified_name.clone(), span);
+                    self.lookup.insert(qualified_name.clone(), id);
+                }
+                let kind = match source {
+                    Source::Structured(t) if t.kind == StructuredKind::Entity => {
+                        TypeKind::Entity(StructuredType::default())
+                    }
+                    Source::Structured(_) => TypeKind::Complex(StructuredType::default()),
+                    Source::Enum(_) => TypeKind::Enum(EnumType {
+                        underlying_type: Primitive::Int32,
+                        is_flags: false,
+                        members: Vec::new(),
+                    }),
+                    Source::Definition(_) => TypeKind::Definition(TypeDefinition {
+                        underlying_type: Primitive::String,
+                        facets: Facets::default(),
+                    }),
+                };
+                self.model.types.push(SchemaType {
+                    namespace: namespace.to_owned(),
+                    name: name.value.to_string(),
+                    qualified_name,
+                    kind,
+                    annotations: Vec::new(),
+                    span,
+                });
+                self.base_spans.push(None);
+                registered.push((id, source));
+            }
+            for (name, span, what) in others {
+                let qualified_name = format!("{namespace}.{}", name.as_str());
+                if names.contains_key(&qualified_name) {
+                    self.error(
+                        codes::DUPLICATE_NAME,
+                        span,
+                        format!("{what} `{qualified_name}` has the name of another item of schema `{namespace}`"),
+                    );
+                } else {
+                    names.insert(qualified_name, span);
+                }
+            }
+        }
+        registered
+    }
+
+    // ---- name resolution ----
+
+    /// Resolves a type reference, reporting why it does not resolve.
+    fn resolve(&mut self, text: &Text<'_>) -> TypeRef {
+        match self.try_resolve(text.as_str()) {
+            Ok(ty) => ty,
+            Err((code, message, offset, len)) => {
+                let start = text.span.start as usize + offset;
+                let span = Span::new(start, start + len);
+                self.error(code, span, message);
+                TypeRef {
+                    target: TypeTarget::Unresolved(text.value.to_string()),
+                    collection: text.value.starts_with("Collection("),
+                }
+            }
+        }
+    }
+
+    /// Resolves a type reference; on failure returns (code, message, offset, length) of the problem.
+    fn try_resolve(&mut self, text: &str) -> Result<TypeRef, (&'static str, String, usize, usize)> {
+        let name = match parse_type_name(text) {
+            Ok(name) => name,
+            Err(TypeNameError::MalformedCollection(why)) => {
+                return Err((
+                    codes::MALFORMED_COLLECTION,
+                    format!("malformed type `{text}`: {why}"),
+                    0,
+                    text.len(),
+                ));
+            }
+            Err(TypeNameError::Unqualified) => {
+                let inner = text.trim_start_matches("Collection(").trim_end_matches(')');
+                let hint = Primitive::ALL
+                    .into_iter()
+                    .find(|p| p.name().eq_ignore_ascii_case(inner))
+                    .map(|p| format!(" (did you mean `Edm.{}`?)", p.name()))
+                    .unwrap_or_default();
+                return Err((
+                    codes::UNQUALIFIED_TYPE,
+                    format!("type `{inner}` has no namespace qualifier{hint}"),
+                    0,
+                    text.len(),
+                ));
+            }
+        };
+        let span_len = name.qualifier.len() + 1 + name.name.len();
+        let target = if name.qualifier == "Edm" {
+            match Primitive::from_name(name.name) {
+                Some(p) => TypeTarget::Primitive(p),
+                None => {
+                    let hint = Primitive::ALL
+                        .into_iter()
+                        .find(|p| p.name().eq_ignore_ascii_case(name.name) || p.name().starts_with(name.name))
+                        .map(|p| format!(" (did you mean `Edm.{}`?)", p.name()))
+                        .unwrap_or_default();
+                    return Err((
+                        codes::UNKNOWN_PRIMITIVE,
+                        format!("`Edm.{}` is not a primitive type{hint}", name.name),
+                        name.offset,
+                        span_len,
+                    ));
+                }
+            }
+        } else {
+            match self.qualifier(name.qualifier) {
+                Qualifier::Schema(namespace) => {
+                    let namespace = namespace.to_owned();
+                    self.scratch.clear();
+                    self.scratch.push_str(&namespace);
+                    self.scratch.push('.');
+                    self.scratch.push_str(name.name);
+                    match self.lookup.get(self.scratch.as_str()) {
+                        Some(id) => TypeTarget::Named(*id),
+                        None => {
+                            return Err((
+                                codes::DANGLING_TYPE,
+                                format!("type `{}` is not declared in namespace `{namespace}`", self.scratch),
+                                name.offset,
+                                span_len,
+                            ));
+                        }
+                    }
+                }
+                Qualifier::External(namespace) => TypeTarget::External(format!("{namespace}.{}", name.name)),
+                Qualifier::Undeclared => {
+                    return Err((
+                        codes::UNDECLARED_QUALIFIER,
+                        format!(
+                            "`{}` in type `{}.{}` is neither a namespace nor an alias declared by this document or its references",
+                            name.qualifier, name.qualifier, name.name
+                        ),
+                        name.offset,
+                        name.qualifier.len(),
+                    ));
+                }
+            }
+        };
+        Ok(TypeRef {
+            target,
+            collection: name.collection,
+        })
+    }
+
+    /// The canonical spelling (`ns.Type`, `Collection(ns.Type)`) of a type name, without
+    /// reporting anything; for matching overload signatures in annotation targets.
+    fn canonical_type(&mut self, text: &str) -> Option<String> {
+        let ty = self.try_resolve(text.trim()).ok()?;
+        Some(self.model.type_ref_name(&ty))
+    }
+
+    /// Resolves a qualified name of a schema child (`graph.x` → `microsoft.graph.x`).
+    fn canonical_name(&self, text: &str) -> Option<String> {
+        let (qualifier, name) = text.rsplit_once('.')?;
+        match self.qualifier(qualifier) {
+            Qualifier::Schema(namespace) => Some(format!("{namespace}.{name}")),
+            _ => None,
+        }
+    }
+
+    fn structured_kind(&self, ty: &TypeRef) -> Option<StructuredKind> {
+        match ty.target {
+            TypeTarget::Named(id) => match self.model.types[id.0 as usize].kind {
+                TypeKind::Entity(_) => Some(StructuredKind::Entity),
+                TypeKind::Complex(_) => Some(StructuredKind::Complex),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Reports a reference that must name an entity type but names something else.
+    fn expect_entity_type(&mut self, ty: &TypeRef, text: &Text<'_>, what: &str) {
+        let is_entity = match ty.target {
+            TypeTarget::Named(_) => self.structured_kind(ty) == Some(StructuredKind::Entity),
+            TypeTarget::Primitive(p) => p == Primitive::EntityType,
+            TypeTarget::External(_) | TypeTarget::Unresolved(_) => true,
+        };
+        if !is_entity {
+            let found = match ty.target {
+                TypeTarget::Named(id) => self.model.types[id.0 as usize].kind.label(),
+                _ => "primitive type",
+            };
+            let name = self.model.type_ref_name(ty);
+            self.error(
+                codes::WRONG_TYPE_KIND,
+                text.span,
+                format!("{what} must be an entity type, but `{name}` is a {found}"),
+            );
+        }
+    }
+
+    // ---- attribute values ----
+
+    fn boolean(&mut self, text: Option<&Text<'_>>, default: bool) -> bool {
+        match text.map(|t| (t, t.as_str())) {
+            None => default,
+            Some((_, "true")) => true,
+            Some((_, "false")) => false,
+            Some((t, other)) => {
+                self.error(
+                    codes::INVALID_ATTRIBUTE_VALUE,
+                    t.span,
+                    format!("`{other}` is not a boolean; expected `true` or `false`"),
+                );
+                default
+            }
+        }
+    }
+
+    fn number(&mut self, text: &Text<'_>, what: &str) -> Option<u32> {
+        match text.as_str().parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.error(
+                    codes::INVALID_ATTRIBUTE_VALUE,
+                    text.span,
+                    format!(
+                        "`{}` is not a valid {what}; expected a non-negative integer",
+                        text.as_str()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn facets(&mut self, facets: &csdl::Facets<'_>) -> Facets {
+        let max_length = facets.max_length.as_ref().and_then(|t| match t.as_str() {
+            "max" => Some(MaxLength::Max),
+            other => match other.parse::<u64>() {
+                Ok(n) => Some(MaxLength::Length(n)),
+                Err(_) => {
+                    self.error(
+                        codes::INVALID_ATTRIBUTE_VALUE,
+                        t.span,
+                        format!("`{other}` is not a valid MaxLength; expected a non-negative integer or `max`"),
+                    );
+                    None
+                }
+            },
+        });
+        let precision = facets.precision.as_ref().and_then(|t| self.number(t, "Precision"));
+        let scale = facets.scale.as_ref().and_then(|t| match t.as_str() {
+            "variable" => Some(Scale::Variable),
+            "floating" => Some(Scale::Floating),
+            _ => self.number(t, "Scale").map(Scale::Value),
+        });
+        let srid = facets.srid.as_ref().and_then(|t| match t.as_str() {
+            "variable" => Some(Srid::Variable),
+            _ => self.number(t, "SRID").map(Srid::Value),
+        });
+        let unicode = facets.unicode.as_ref().map(|t| self.boolean(Some(t), true));
+        Facets {
+            max_length,
+            precision,
+            scale,
+            srid,
+            unicode,
+        }
+    }
+
+    // ---- pass 3: types ----
+
+    fn fill_types(&mut self, registered: &[(TypeId, Source<'_, '_>)]) {
+        for (id, source) in registered {
+            let annotations;
+            let kind = match source {
+                Source::Structured(t) => {
+                    annotations = self.annotations(&t.annotations, None);
+                    let structured = self.structured_type(*id, t);
+                    if t.kind == StructuredKind::Entity {
+                        TypeKind::Entity(structured)
+                    } else {
+                        TypeKind::Complex(structured)
+                    }
+                }
+                Source::Enum(t) => {
+                    annotations = self.annotations(&t.annotations, None);
+                    TypeKind::Enum(self.enum_type(*id, t))
+                }
+                Source::Definition(t) => {
+                    annotations = self.annotations(&t.annotations, None);
+                    TypeKind::Definition(self.type_definition(t))
+                }
+            };
+            let ty = &mut self.model.types[id.0 as usize];
+            ty.kind = kind;
+            ty.annotations = annotations;
+        }
+    }
+
+    fn structured_type(&mut self, id: TypeId, t: &csdl::StructuredType<'_>) -> StructuredType {
+        let mut external_base_type = None;
+        let base_type = t.base_type.as_ref().and_then(|text| {
+            self.base_spans[id.0 as usize] = Some(text.span);
+            let base = self.resolve(text);
+            let kind = self.structured_kind(&base);
+            match (base.target, base.collection) {
+                (TypeTarget::Named(base_id), false) if kind == Some(t.kind) => Some(base_id),
+                (TypeTarget::Unresolved(_), _) => None,
+                (TypeTarget::External(name), false) => {
+                    external_base_type = Some(name);
+                    None
+                }
+                (target, collection) => {
+                    let what = if t.kind == StructuredKind::Entity {
+                        "entity type"
+                    } else {
+                        "complex type"
+                    };
+                    let found = match target {
+                        _ if collection => "collection",
+                        TypeTarget::Named(other) => self.model.types[other.0 as usize].kind.label(),
+                        TypeTarget::Primitive(_) => "primitive type",
+                        TypeTarget::External(_) | TypeTarget::Unresolved(_) => "collection",
+                    };
+                    self.error(
+                        codes::WRONG_TYPE_KIND,
+                        text.span,
+                        format!(
+                            "the base type of {what} `{}` must be an {what} of this document, but `{}` is a {found}",
+                            t.name.as_str(),
+                            text.as_str()
+                        ),
+                    );
+                    None
+                }
+            }
+        });
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut properties = Vec::with_capacity(t.properties.len());
+        for p in &t.properties {
+            self.unique_member(&mut seen, &p.name, p.span, t);
+            let ty = self.resolve(&p.type_name);
+            let nullable = self.boolean(p.facets.nullable.as_ref(), true);
+            let facets = self.facets(&p.facets);
+            let annotations = self.annotations(&p.annotations, None);
+            properties.push(Property {
+                name: p.name.value.to_string(),
+                ty,
+                nullable,
+                facets,
+                default_value: p.default_value.as_ref().map(|d| d.value.to_string()),
+                annotations,
+                span: p.span,
+            });
+        }
+        let mut navigation_properties = Vec::with_capacity(t.navigation_properties.len());
+        for n in &t.navigation_properties {
+            self.unique_member(&mut seen, &n.name, n.span, t);
+            let ty = self.resolve(&n.type_name);
+            self.expect_entity_type(
+                &ty,
+                &n.type_name,
+                &format!("the type of navigation property `{}`", n.name.as_str()),
+            );
+            let nullable = self.boolean(n.nullable.as_ref(), true);
+            let contains_target = self.boolean(n.contains_target.as_ref(), false);
+            let annotations = self.annotations(&n.annotations, None);
+            navigation_properties.push(NavigationProperty {
+                name: n.name.value.to_string(),
+                ty,
+                nullable,
+                partner: n.partner.as_ref().map(|p| p.value.to_string()),
+                contains_target,
+                referential_constraints: n
+                    .referential_constraints
+                    .iter()
+                    .map(|c| (c.property.value.to_string(), c.referenced_property.value.to_string()))
+                    .collect(),
+                on_delete: n.on_delete.as_ref().map(|a| a.value.to_string()),
+                annotations,
+                span: n.span,
+            });
+        }
+        StructuredType {
+            base_type,
+            external_base_type,
+            is_abstract: self.boolean(t.is_abstract.as_ref(), false),
+            open_type: self.boolean(t.open_type.as_ref(), false),
+            has_stream: self.boolean(t.has_stream.as_ref(), false),
+            key: t.key.as_ref().map(|k| {
+                k.property_refs
+                    .iter()
+                    .map(|r| PropertyRef {
+                        name: r.name.value.to_string(),
+                        alias: r.alias.as_ref().map(|a| a.value.to_string()),
+                    })
+                    .collect()
+            }),
+            properties,
+            navigation_properties,
+            derived_types: Vec::new(),
+        }
+    }
+
+    fn unique_member<'t>(
+        &mut self,
+        seen: &mut HashSet<&'t str>,
+        name: &'t Text<'_>,
+        span: Span,
+        owner: &csdl::StructuredType<'_>,
+    ) {
+        if !seen.insert(name.as_str()) {
+            self.error(
+                codes::DUPLICATE_NAME,
+                span,
+                format!(
+                    "`{}` declares a member named `{}` twice",
+                    owner.name.as_str(),
+                    name.as_str()
+                ),
+            );
+        }
+    }
+
+    fn enum_type(&mut self, id: TypeId, t: &csdl::EnumType<'_>) -> EnumType {
+        let qualified_name = self.model.types[id.0 as usize].qualified_name.clone();
+        let underlying_type = match &t.underlying_type {
+            None => Primitive::Int32,
+            Some(text) => match self.try_resolve(text.as_str()) {
+                Ok(TypeRef {
+                    target: TypeTarget::Primitive(p),
+                    collection: false,
+                }) if p.integer_range().is_some() => p,
+                _ => {
+                    self.error(
+                        codes::INVALID_UNDERLYING_TYPE,
+                        text.span,
+                        format!("the underlying type of enum `{qualified_name}` must be Edm.Byte, Edm.SByte, Edm.Int16, Edm.Int32 or Edm.Int64, not `{}`", text.as_str()),
+                    );
+                    Primitive::Int32
+                }
+            },
+        };
+        let is_flags = self.boolean(t.is_flags.as_ref(), false);
+        let (min, max) = underlying_type.integer_range().unwrap_or((i64::MIN, i64::MAX));
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut members = Vec::with_capacity(t.members.len());
+        for (position, m) in t.members.iter().enumerate() {
+            if !seen.insert(m.name.as_str()) {
+                self.error(
+                    codes::DUPLICATE_ENUM_MEMBER,
+                    m.span,
+                    format!("enum `{qualified_name}` has two members named `{}`", m.name.as_str()),
+                );
+            }
+            let value = match &m.value {
+                None => {
+                    if is_flags {
+                        self.error(
+                            codes::ENUM_VALUE_MISSING,
+                            m.span,
+                            format!("member `{}` of flags enum `{qualified_name}` has no Value; flags members must give their bit value", m.name.as_str()),
+                        );
+                    }
+                    position as i64
+                }
+                Some(text) => match text.as_str().parse::<i64>() {
+                    Ok(v) if v < min || v > max => {
+                        self.error(
+                            codes::ENUM_VALUE_OUT_OF_RANGE,
+                            text.span,
+                            format!(
+                                "value {v} of member `{}` does not fit the underlying type Edm.{} ({min}..={max})",
+                                m.name.as_str(),
+                                underlying_type.name()
+                            ),
+                        );
+                        v
+                    }
+                    Ok(v) => v,
+                    Err(_) => {
+                        self.error(
+                            codes::ENUM_VALUE_NOT_INTEGER,
+                            text.span,
+                            format!(
+                                "value `{}` of member `{}` is not an integer",
+                                text.as_str(),
+                                m.name.as_str()
+                            ),
+                        );
+                        position as i64
+                    }
+                },
+            };
+            let annotations = self.annotations(&m.annotations, None);
+            members.push(EnumMember {
+                name: m.name.value.to_string(),
+                value,
+                annotations,
+                span: m.span,
+            });
+        }
+        EnumType {
+            underlying_type,
+            is_flags,
+            members,
+        }
+    }
+
+    fn type_definition(&mut self, t: &csdl::TypeDefinition<'_>) -> TypeDefinition {
+        let ty = self.resolve(&t.underlying_type);
+        let underlying_type = match (ty.target, ty.collection) {
+            (TypeTarget::Primitive(p), false) if !p.is_abstract() => p,
+            (TypeTarget::Unresolved(_), _) => Primitive::String,
+            _ => {
+                self.error(
+                    codes::INVALID_UNDERLYING_TYPE,
+                    t.underlying_type.span,
+                    format!(
+                        "the underlying type of type definition `{}` must be a primitive type, not `{}`",
+                        t.name.as_str(),
+                        t.underlying_type.as_str()
+                    ),
+                );
+                Primitive::String
+            }
+        };
+        TypeDefinition {
+            underlying_type,
+            facets: self.facets(&t.facets),
+        }
+    }
+
+    // ---- pass 3: operations, terms, container ----
+
+    fn operations(&mut self, document: &csdl::Document<'_>) {
+        for schema in &document.schemas {
+            let namespace = schema.namespace.as_str();
+            for op in schema.actions.iter().chain(&schema.functions) {
+                let operation = self.operation(namespace, op);
+                let id = OperationId(self.model.operations.len() as u32);
+                self.model
+                    .operation_index
+                    .entry(operation.qualified_name.clone())
+                    .or_default()
+                    .push(id);
+                self.model.operations.push(operation);
+            }
+        }
+        self.check_overloads();
+    }
+
+    fn operation(&mut self, namespace: &str, op: &csdl::Operation<'_>) -> Operation {
+        let qualified_name = format!("{namespace}.{}", op.name.as_str());
+        let is_bound = self.boolean(op.is_bound.as_ref(), false);
+        if is_bound && op.parameters.is_empty() {
+            self.error(
+                codes::BOUND_WITHOUT_PARAMETER,
+                op.span,
+                format!(
+                    "bound operation `{qualified_name}` has no parameter; its first parameter is the binding parameter"
+                ),
+            );
+        }
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut parameters = Vec::with_capacity(op.parameters.len());
+        for p in &op.parameters {
+            if !seen.insert(p.name.as_str()) {
+                self.error(
+                    codes::DUPLICATE_NAME,
+                    p.span,
+                    format!(
+                        "operation `{qualified_name}` has two parameters named `{}`",
+                        p.name.as_str()
+                    ),
+                );
+            }
+            let ty = self.resolve(&p.type_name);
+            let nullable = self.boolean(p.facets.nullable.as_ref(), true);
+            let facets = self.facets(&p.facets);
+            let annotations = self.annotations(&p.annotations, None);
+            parameters.push(Parameter {
+                name: p.name.value.to_string(),
+                ty,
+                nullable,
+                facets,
+                annotations,
+                span: p.span,
+            });
+        }
+        let return_type = op.return_type.as_ref().map(|r| {
+            let ty = self.resolve(&r.type_name);
+            let nullable = self.boolean(r.facets.nullable.as_ref(), true);
+            let facets = self.facets(&r.facets);
+            let annotations = self.annotations(&r.annotations, None);
+            ReturnType {
+                ty,
+                nullable,
+                facets,
+                annotations,
+            }
+        });
+        let is_composable = self.boolean(op.is_composable.as_ref(), false);
+        let annotations = self.annotations(&op.annotations, None);
+        Operation {
+            kind: op.kind,
+            namespace: namespace.to_owned(),
+            name: op.name.value.to_string(),
+            qualified_name,
+            is_bound,
+            is_composable,
+            entity_set_path: op.entity_set_path.as_ref().map(|p| p.value.to_string()),
+            parameters,
+            return_type,
+            annotations,
+            span: op.span,
+        }
+    }
+
+    /// Overload rules of CSDL 4.01 §12: bound actions differ by binding type; bound functions by
+    /// binding type and the set of other parameter names; unbound actions cannot overload;
+    /// unbound functions differ by the set of parameter names.
+    fn check_overloads(&mut self) {
+        let mut problems = Vec::new();
+        for ids in self.model.operation_index.values() {
+            let mut seen: HashMap<(OperationKind, String), OperationId> = HashMap::new();
+            for &id in ids {
+                let op = &self.model.operations[id.0 as usize];
+                let mut names: Vec<&str> = op.non_binding_parameters().iter().map(|p| p.name.as_str()).collect();
+                names.sort_unstable();
+                let binding = op.binding_parameter().map(|p| self.model.type_ref_name(&p.ty));
+                let signature = match (op.kind, &binding) {
+                    (OperationKind::Action, Some(binding)) => format!("bound to {binding}"),
+                    (OperationKind::Action, None) => "unbound".to_owned(),
+                    (OperationKind::Function, Some(binding)) => {
+                        format!("bound to {binding} with parameters ({})", names.join(", "))
+                    }
+                    (OperationKind::Function, None) => format!("unbound with parameters ({})", names.join(", ")),
+                };
+                if let Some(first) = seen.get(&(op.kind, signature.clone())) {
+                    let first = &self.model.operations[first.0 as usize];
+                    let kind = if op.kind == OperationKind::Action {
+                        "action"
+                    } else {
+                        "function"
+                    };
+                    problems.push(Diagnostic::error(
+                        codes::DUPLICATE_OVERLOAD,
+                        op.span,
+                        format!("{kind} `{}` {signature} is declared twice (first at byte {}); the overloads cannot be told apart", op.qualified_name, first.span.start),
+                    ));
+                } else {
+                    seen.insert((op.kind, signature), id);
+                }
+            }
+        }
+        self.diagnostics.extend(problems);
+    }
+
+    fn terms(&mut self, document: &csdl::Document<'_>) {
+        for schema in &document.schemas {
+            let namespace = schema.namespace.as_str();
+            for t in &schema.terms {
+                let ty = self.resolve(&t.type_name);
+                let nullable = self.boolean(t.facets.nullable.as_ref(), true);
+                let facets = self.facets(&t.facets);
+                let annotations = self.annotations(&t.annotations, None);
+                self.model.terms.push(Term {
+                    namespace: namespace.to_owned(),
+                    name: t.name.value.to_string(),
+                    qualified_name: format!("{namespace}.{}", t.name.as_str()),
+                    ty,
+                    nullable,
+                    base_term: t.base_term.as_ref().map(|b| b.value.to_string()),
+                    applies_to: t
+                        .applies_to
+                        .as_ref()
+                        .map(|a| a.value.split_whitespace().map(str::to_owned).collect())
+                        .unwrap_or_default(),
+                    default_value: t.default_value.as_ref().map(|d| d.value.to_string()),
+                    facets,
+                    annotations,
+                    span: t.span,
+                });
+            }
+        }
+    }
+
+    fn container(&mut self, document: &csdl::Document<'_>) {
+        let mut containers = document
+            .schemas
+            .iter()
+            .flat_map(|s| s.entity_containers.iter().map(move |c| (s, c)));
+        let Some((schema, c)) = containers.next() else { return };
+        for (_, extra) in containers {
+            self.error(
+                codes::DUPLICATE_NAME,
+                extra.span,
+                format!(
+                    "a second entity container `{}`; a document has at most one",
+                    extra.name.as_str()
+                ),
+            );
+        }
+        let namespace = schema.namespace.as_str();
+        let mut names: HashSet<String> = HashSet::new();
+        let mut unique = |builder: &mut Self, name: &Text<'_>, span: Span| {
+            if !names.insert(name.as_str().to_owned()) {
+                builder.error(
+                    codes::DUPLICATE_NAME,
+                    span,
+                    format!("the entity container has two children named `{}`", name.as_str()),
+                );
+            }
+        };
+        let mut entity_sets = Vec::new();
+        for set in &c.entity_sets {
+            unique(self, &set.name, set.span);
+            let entity_type = self.resolve(&set.entity_type);
+            if entity_type.collection {
+                self.error(
+                    codes::WRONG_TYPE_KIND,
+                    set.entity_type.span,
+                    "an entity set's type is an entity type, not a collection".into(),
+                );
+            }
+            self.expect_entity_type(
+                &entity_type,
+                &set.entity_type,
+                &format!("the type of entity set `{}`", set.name.as_str()),
+            );
+            let include_in_service_document = self.boolean(set.include_in_service_document.as_ref(), true);
+            let annotations = self.annotations(&set.annotations, None);
+            entity_sets.push(EntitySet {
+                name: set.name.value.to_string(),
+                entity_type,
+                include_in_service_document,
+                bindings: bindings(&set.bindings),
+                annotations,
+                span: set.span,
+            });
+        }
+        let mut singletons = Vec::new();
+        for s in &c.singletons {
+            unique(self, &s.name, s.span);
+            let ty = self.resolve(&s.type_name);
+            self.expect_entity_type(
+                &ty,
+                &s.type_name,
+                &format!("the type of singleton `{}`", s.name.as_str()),
+            );
+            let nullable = self.boolean(s.nullable.as_ref(), false);
+            let annotations = self.annotations(&s.annotations, None);
+            singletons.push(Singleton {
+                name: s.name.value.to_string(),
+                ty,
+                nullable,
+                bindings: bindings(&s.bindings),
+                annotations,
+                span: s.span,
+            });
+        }
+        let mut imports = [Vec::new(), Vec::new()];
+        for (kind, list) in [
+            (OperationKind::Action, &c.action_imports),
+            (OperationKind::Function, &c.function_imports),
+        ] {
+            for import in list {
+                unique(self, &import.name, import.span);
+                let operation = self.canonical_name(import.operation.as_str());
+                let exists = operation
+                    .as_ref()
+                    .is_some_and(|name| self.model.overloads(name).any(|op| op.kind == kind && !op.is_bound));
+                if !exists {
+                    let what = if kind == OperationKind::Action {
+                        "unbound action"
+                    } else {
+                        "unbound function"
+                    };
+                    self.error(
+                        codes::DANGLING_CONTAINER_REFERENCE,
+                        import.operation.span,
+                        format!(
+                            "import `{}` names {what} `{}`, which is not declared",
+                            import.name.as_str(),
+                            import.operation.as_str()
+                        ),
+                    );
+                }
+                let include = self.boolean(import.include_in_service_document.as_ref(), false);
+                let annotations = self.annotations(&import.annotations, None);
+                imports[(kind == OperationKind::Function) as usize].push(OperationImport {
+                    name: import.name.value.to_string(),
+                    operation: operation.unwrap_or_else(|| import.operation.value.to_string()),
+                    entity_set: import.entity_set.as_ref().map(|e| e.value.to_string()),
+                    include_in_service_document: include,
+                    annotations,
+                    span: import.span,
+                });
+            }
+        }
+        let [action_imports, function_imports] = imports;
+        let annotations = self.annotations(&c.annotations, None);
+        let container = EntityContainer {
+            namespace: namespace.to_owned(),
+            name: c.name.value.to_string(),
+            qualified_name: format!("{namespace}.{}", c.name.as_str()),
+            extends: c.extends.as_ref().map(|e| e.value.to_string()),
+            entity_sets,
+            singletons,
+            action_imports,
+            function_imports,
+            annotations,
+            span: c.span,
+        };
+        // Binding targets and import entity sets name container children.
+        let children: HashSet<&str> = container
+            .entity_sets
+            .iter()
+            .map(|s| s.name.as_str())
+            .chain(container.singletons.iter().map(|s| s.name.as_str()))
+            .collect();
+        let mut problems = Vec::new();
+        let check = |target: &str, span: Span, what: String, problems: &mut Vec<Diagnostic>| {
+            let mut segments = target.split('/');
+            let first = segments.next().unwrap_or_default();
+            // `Namespace.Container/set` names a set of a (possibly other) container.
+            let child = if first.contains('.') {
+                segments.next().unwrap_or_default()
+            } else {
+                first
+            };
+            let qualified_here = !first.contains('.')
+                || first == container.qualified_name
+                || first.ends_with(&format!(".{}", container.name));
+            if qualified_here && !children.contains(child) {
+                problems.push(Diagnostic::error(
+                    codes::DANGLING_CONTAINER_REFERENCE,
+                    span,
+                    format!("{what} `{target}`, but the container has no entity set or singleton `{child}`"),
+                ));
+            }
+        };
+        for (set_bindings, owner) in c
+            .entity_sets
+            .iter()
+            .map(|s| (&s.bindings, &s.name))
+            .chain(c.singletons.iter().map(|s| (&s.bindings, &s.name)))
+        {
+            for b in set_bindings {
+                check(
+                    b.target.as_str(),
+                    b.target.span,
+                    format!(
+                        "navigation property binding `{}` of `{}` targets",
+                        b.path.as_str(),
+                        owner.as_str()
+                    ),
+                    &mut problems,
+                );
+            }
+        }
+        for import in c.action_imports.iter().chain(&c.function_imports) {
+            if let Some(set) = &import.entity_set {
+                check(
+                    set.as_str(),
+                    set.span,
+                    format!("import `{}` returns entities of", import.name.as_str()),
+                    &mut problems,
+                );
+            }
+        }
+        self.diagnostics.extend(problems);
+        self.model.container = Some(container);
+    }
+
+    // ---- pass 4: checks over the whole hierarchy ----
+
+    fn check_hierarchy(&mut self) {
+        let count = self.model.types.len();
+        // Base-type cycles: report each cycle once, at the type declared first in it.
+        let mut in_cycle = vec![false; count];
+        for start in 0..count {
+            let mut path = vec![TypeId(start as u32)];
+            let mut current = TypeId(start as u32);
+            while let Some(base) = self.model.structured(current).and_then(|s| s.base_type) {
+                if let Some(position) = path.iter().position(|t| *t == base) {
+                    let cycle = &path[position..];
+                    if cycle.iter().any(|t| in_cycle[t.0 as usize]) {
+                        break;
+                    }
+                    for t in cycle {
+                        in_cycle[t.0 as usize] = true;
+                    }
+                    let first = *cycle
+                        .iter()
+                        .min_by_key(|t| self.model.ty(**t).span.start)
+                        .unwrap_or(&base);
+                    let names: Vec<&str> = cycle
+                        .iter()
+                        .map(|t| self.model.ty(*t).qualified_name.as_str())
+                        .collect();
+                    let span = self.base_spans[first.0 as usize].unwrap_or(self.model.ty(first).span);
+                    let message = format!("base type cycle: {} → {}", names.join(" → "), names[0]);
+                    self.error(codes::BASETYPE_CYCLE, span, message);
+                    break;
+                }
+                path.push(base);
+                current = base;
+            }
+        }
+        // Break cycles so that every later walk up the hierarchy terminates.
+        for (index, cyclic) in in_cycle.iter().enumerate() {
+            if *cyclic && let TypeKind::Entity(s) | TypeKind::Complex(s) = &mut self.model.types[index].kind {
+                s.base_type = None;
+            }
+        }
+        let mut problems = Vec::new();
+        let mut derived: Vec<(TypeId, TypeId)> = Vec::new();
+        for index in 0..count {
+            let id = TypeId(index as u32);
+            let Some(s) = self.model.structured(id) else { continue };
+            let ty = self.model.ty(id);
+            if let Some(base) = s.base_type {
+                derived.push((base, id));
+                // Members may not repeat an inherited member's name.
+                let inherited: HashMap<&str, &str> = self
+                    .model
+                    .ancestors(base)
+                    .into_iter()
+                    .flat_map(|a| {
+                        let owner = self.model.ty(a).qualified_name.as_str();
+                        let s = self.model.structured(a).into_iter();
+                        s.flat_map(move |s| {
+                            s.properties
+                                .iter()
+                                .map(|p| p.name.as_str())
+                                .chain(s.navigation_properties.iter().map(|n| n.name.as_str()))
+                                .map(move |n| (n, owner))
+                        })
+                    })
+                    .collect();
+                for (name, span) in s
+                    .properties
+                    .iter()
+                    .map(|p| (&p.name, p.span))
+                    .chain(s.navigation_properties.iter().map(|n| (&n.name, n.span)))
+                {
+                    if let Some(owner) = inherited.get(name.as_str()) {
+                        problems.push(Diagnostic::error(
+                            codes::DUPLICATE_NAME,
+                            span,
+                            format!(
+                                "`{}` declares `{name}`, which it already inherits from `{owner}`",
+                                ty.qualified_name
+                            ),
+                        ));
+                    }
+                }
+            }
+            if let Some(key) = &s.key {
+                let all = self.model.all_properties(id);
+                for r in key {
+                    let first = r.name.split('/').next().unwrap_or_default();
+                    if !all.iter().any(|(_, p)| p.name == first) {
+                        problems.push(Diagnostic::error(
+                            codes::DANGLING_KEY_PROPERTY,
+                            ty.span,
+                            format!(
+                                "the key of `{}` names `{}`, which is not a property of the type",
+                                ty.qualified_name, r.name
+                            ),
+                        ));
+                    }
+                }
+            }
+            for n in &s.navigation_properties {
+                let (Some(partner), TypeTarget::Named(target)) = (&n.partner, &n.ty.target) else {
+                    continue;
+                };
+                if !self
+                    .model
+                    .all_navigation_properties(*target)
+                    .iter()
+                    .any(|(_, p)| &p.name == partner)
+                {
+                    problems.push(Diagnostic::error(
+                        codes::DANGLING_PARTNER,
+                        n.span,
+                        format!(
+                            "navigation property `{}` of `{}` names partner `{partner}`, which `{}` does not have",
+                            n.name,
+                            ty.qualified_name,
+                            self.model.ty(*target).qualified_name
+                        ),
+                    ));
+                }
+            }
+        }
+        self.diagnostics.extend(problems);
+        derived.sort_by(|a, b| {
+            self.model
+                .ty(a.1)
+                .qualified_name
+                .cmp(&self.model.ty(b.1).qualified_name)
+        });
+        for (base, id) in derived {
+            if let TypeKind::Entity(s) | TypeKind::Complex(s) = &mut self.model.types[base.0 as usize].kind {
+                s.derived_types.push(id);
+            }
+        }
+    }
+
+    // ---- annotations ----
+
+    /// Converts annotations, resolving term names; `qualifier` is an enclosing block's.
+    fn annotations(&mut self, annotations: &[csdl::Annotation<'_>], qualifier: Option<&str>) -> Vec<Annotation> {
+        let mut result: Vec<Annotation> = Vec::with_capacity(annotations.len());
+        for a in annotations {
+            let converted = self.annotation(a, qualifier);
+            push_annotation(&mut result, converted, self.diagnostics);
+        }
+        result
+    }
+
+    fn annotation(&mut self, a: &csdl::Annotation<'_>, qualifier: Option<&str>) -> Annotation {
+        let term = self.term_name(&a.term);
+        let nested = self.annotations(&a.annotations, None);
+        Annotation {
+            term,
+            qualifier: a
+                .qualifier
+                .as_ref()
+                .map(|q| q.value.to_string())
+                .or_else(|| qualifier.map(str::to_owned)),
+            value: a.value.as_ref().map(|v| self.value(v)),
+            annotations: nested,
+            span: a.span,
+        }
+    }
+
+    /// The term's qualified name with its namespace: `Core.Description` → `Org.OData.Core.V1.Description`.
+    fn term_name(&mut self, term: &Text<'_>) -> String {
+        let written = term.as_str();
+        let Some((qualifier, name)) = written.rsplit_once('.') else {
+            self.warning(
+                codes::UNDECLARED_TERM,
+                term.span,
+                format!("term `{written}` has no namespace qualifier"),
+            );
+            return written.to_owned();
+        };
+        match self.qualifier(qualifier) {
+            Qualifier::Schema(namespace) => format!("{namespace}.{name}"),
+            Qualifier::External(namespace) => format!("{namespace}.{name}"),
+            Qualifier::Undeclared => {
+                self.warning(
+                    codes::UNDECLARED_TERM,
+                    term.span,
+                    format!("term `{written}`: `{qualifier}` is neither a namespace nor an alias of this document or its references"),
+                );
+                written.to_owned()
+            }
+        }
+    }
+
+    fn value(&mut self, expr: &csdl::Expr<'_>) -> Value {
+        match expr {
+            csdl::Expr::Constant { kind, value } => Value::Constant {
+                kind: *kind,
+                value: value.value.to_string(),
+            },
+            csdl::Expr::Path { kind, value } => Value::Path {
+                kind: *kind,
+                value: value.value.to_string(),
+            },
+            csdl::Expr::Record(r) => Value::Record {
+                type_name: r.type_name.as_ref().map(|t| t.value.to_string()),
+                properties: r
+                    .properties
+                    .iter()
+                    .map(|p| (p.property.value.to_string(), p.value.as_ref().map(|v| self.value(v))))
+                    .collect(),
+                annotations: self.annotations(&r.annotations, None),
+            },
+            csdl::Expr::Collection { items, .. } => Value::Collection(items.iter().map(|i| self.value(i)).collect()),
+            csdl::Expr::Null { .. } => Value::Null,
+            csdl::Expr::Dynamic(d) => Value::Dynamic {
+                name: d.name.to_owned(),
+                attributes: d
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), v.value.to_string()))
+                    .collect(),
+                operands: d.operands.iter().map(|o| self.value(o)).collect(),
+            },
+        }
+    }
+
+    fn attach_annotation_blocks(&mut self, document: &csdl::Document<'_>) {
+        for schema in &document.schemas {
+            for block in &schema.annotation_blocks {
+                let qualifier = block.qualifier.as_ref().map(|q| q.as_str());
+                let annotations = self.annotations(&block.annotations, qualifier);
+                let targets = self.resolve_target(block.target.as_str());
+                if targets.is_empty() {
+                    if let Some(why) = self.unresolved_target_reason(block.target.as_str()) {
+                        self.warning(
+                            codes::BAD_ANNOTATION_TARGET,
+                            block.target.span,
+                            format!(
+                                "annotation target `{}` {why}; its annotations are kept unattached",
+                                block.target.as_str()
+                            ),
+                        );
+                    }
+                    let target = block.target.value.to_string();
+                    self.model
+                        .unattached_annotations
+                        .extend(annotations.into_iter().map(|a| (target.clone(), a)));
+                    continue;
+                }
+                for target in targets {
+                    for annotation in &annotations {
+                        let mut found = Vec::new();
+                        let list = self.annotations_mut(target);
+                        push_annotation(list, annotation.clone(), &mut found);
+                        self.diagnostics.extend(found);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The elements an `<Annotations Target>` path names: one, or every overload of an
+    /// operation named without a signature; none when it does not resolve.
+    fn resolve_target(&mut self, target: &str) -> Vec<Target> {
+        let target = target.trim();
+        // Split after the first segment, which may end in an overload signature `(...)`
+        // whose type names may themselves hold parentheses (`Collection(...)`).
+        let head_end = match target.find('(') {
+            Some(open) => matching_paren(target, open).map_or(target.len(), |close| close + 1),
+            None => target.find('/').unwrap_or(target.len()),
+        };
+        let (head, rest) = target.split_at(head_end);
+        let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        if segments.len() > 1 {
+            return Vec::new();
+        }
+        let member = segments.first().copied();
+        let (name, signature) = match head.split_once('(') {
+            Some((name, sig)) => match sig.strip_suffix(')') {
+                Some(sig) => (name, Some(sig)),
+                None => return Vec::new(),
+            },
+            None => (head, None),
+        };
+        // The schema itself.
+        if signature.is_none()
+            && member.is_none()
+            && let Some(&index) = self.qualifiers.get(name)
+        {
+            return vec![Target::Schema(index)];
+        }
+        let Some(qualified) = self.canonical_name(name) else {
+            return Vec::new();
+        };
+        if signature.is_none()
+            && let Some(&id) = self.lookup.get(&qualified)
+        {
+            return self.type_member_target(id, member).into_iter().collect();
+        }
+        if let Some(ids) = self.model.operation_index.get(&qualified).cloned() {
+            let wanted: Option<Vec<String>> = match signature {
+                Some(sig) if !sig.trim().is_empty() => {
+                    let resolved: Option<Vec<String>> = sig.split(',').map(|t| self.canonical_type(t)).collect();
+                    match resolved {
+                        Some(list) => Some(list),
+                        None => return Vec::new(),
+                    }
+                }
+                Some(_) => Some(Vec::new()),
+                None => None,
+            };
+            let mut found = Vec::new();
+            for id in ids {
+                let op = self.model.operation(id);
+                if let Some(wanted) = &wanted {
+                    let all: Vec<String> = op.parameters.iter().map(|p| self.model.type_ref_name(&p.ty)).collect();
+                    let binding_only = op.is_bound
+                        && all.len() >= 1
+                        && wanted.len() == 1
+                        && wanted[0] == all[0]
+                        && op.kind == OperationKind::Action;
+                    if &all != wanted && !binding_only {
+                        continue;
+                    }
+                }
+                match member {
+                    None => found.push(Target::Operation(id)),
+                    Some("$ReturnType") if op.return_type.is_some() => found.push(Target::ReturnType(id)),
+                    Some(m) => {
+                        if let Some(i) = op.parameters.iter().position(|p| p.name == m) {
+                            found.push(Target::Parameter(id, i));
+                        }
+                    }
+                }
+            }
+            return found;
+        }
+        if signature.is_some() {
+            return Vec::new();
+        }
+        if let Some(index) = self.model.terms.iter().position(|t| t.qualified_name == qualified) {
+            return if member.is_none() {
+                vec![Target::Term(index)]
+            } else {
+                Vec::new()
+            };
+        }
+        if let Some(c) = &self.model.container
+            && c.qualified_name == qualified
+        {
+            let Some(m) = member else {
+                return vec![Target::Container];
+            };
+            let found = c
+                .entity_sets
+                .iter()
+                .position(|s| s.name == m)
+                .map(Target::EntitySet)
+                .or_else(|| c.singletons.iter().position(|s| s.name == m).map(Target::Singleton))
+                .or_else(|| {
+                    c.action_imports
+                        .iter()
+                        .position(|s| s.name == m)
+                        .map(Target::ActionImport)
+                })
+                .or_else(|| {
+                    c.function_imports
+                        .iter()
+                        .position(|s| s.name == m)
+                        .map(Target::FunctionImport)
+                });
+            return found.into_iter().collect();
+        }
+        Vec::new()
+    }
+
+    /// Why a target did not resolve, or `None` when it lies in another document's namespace
+    /// (an `edmx:Include`d or standard vocabulary namespace): valid, just not ours to attach.
+    fn unresolved_target_reason(&self, target: &str) -> Option<String> {
+        let head = target.split(['/', '(']).next().unwrap_or_default();
+        let qualifier = head.rsplit_once('.').map_or(head, |(q, _)| q);
+        match self.qualifier(qualifier) {
+            Qualifier::External(_) => None,
+            Qualifier::Undeclared => Some(format!(
+                "is in namespace `{qualifier}`, which this document neither declares nor includes"
+            )),
+            Qualifier::Schema(_) if target.split('/').count() > 2 && !target.contains('(') => {
+                Some("is a path below a member; only `Element` and `Element/member` targets are resolved".to_owned())
+            }
+            Qualifier::Schema(_) => Some("does not resolve to an element of the model".to_owned()),
+        }
+    }
+
+    /// `Type` or `Type/member`; a member may be inherited, and is then annotated where declared.
+    fn type_member_target(&self, id: TypeId, member: Option<&str>) -> Option<Target> {
+        let Some(member) = member else {
+            return Some(Target::Type(id));
+        };
+        match &self.model.ty(id).kind {
+            TypeKind::Enum(e) => e
+                .members
+                .iter()
+                .position(|m| m.name == member)
+                .map(|i| Target::EnumMember(id, i)),
+            TypeKind::Entity(_) | TypeKind::Complex(_) => self.model.ancestors(id).into_iter().find_map(|owner| {
+                let s = self.model.structured(owner)?;
+                s.properties
+                    .iter()
+                    .position(|p| p.name == member)
+                    .map(|i| Target::Property(owner, i))
+                    .or_else(|| {
+                        s.navigation_properties
+                            .iter()
+                            .position(|n| n.name == member)
+                            .map(|i| Target::NavigationProperty(owner, i))
+                    })
+            }),
+            TypeKind::Definition(_) => None,
+        }
+    }
+
+    fn annotations_mut(&mut self, target: Target) -> &mut Vec<Annotation> {
+        let model = &mut self.model;
+        match target {
+            Target::Schema(i) => &mut model.schemas[i].annotations,
+            Target::Type(id) => &mut model.types[id.0 as usize].annotations,
+            Target::Property(id, i) => match &mut model.types[id.0 as usize].kind {
+                TypeKind::Entity(s) | TypeKind::Complex(s) => &mut s.properties[i].annotations,
+                _ => unreachable!("property targets are only made for structured types"),
+            },
+            Target::NavigationProperty(id, i) => match &mut model.types[id.0 as usize].kind {
+                TypeKind::Entity(s) | TypeKind::Complex(s) => &mut s.navigation_properties[i].annotations,
+                _ => unreachable!("navigation property targets are only made for structured types"),
+            },
+            Target::EnumMember(id, i) => match &mut model.types[id.0 as usize].kind {
+                TypeKind::Enum(e) => &mut e.members[i].annotations,
+                _ => unreachable!("enum member targets are only made for enum types"),
+            },
+            Target::Operation(id) => &mut model.operations[id.0 as usize].annotations,
+            Target::Parameter(id, i) => &mut model.operations[id.0 as usize].parameters[i].annotations,
+            Target::ReturnType(id) => match &mut model.operations[id.0 as usize].return_type {
+                Some(r) => &mut r.annotations,
+                None => unreachable!("return type targets are only made for operations with one"),
+            },
+            Target::Term(i) => &mut model.terms[i].annotations,
+            Target::Container => {
+                &mut model
+                    .container
+                    .as_mut()
+                    .expect("container target implies a container")
+                    .annotations
+            }
+            Target::EntitySet(i) => {
+                &mut model
+                    .container
+                    .as_mut()
+                    .expect("container target implies a container")
+                    .entity_sets[i]
+                    .annotations
+            }
+            Target::Singleton(i) => {
+                &mut model
+                    .container
+                    .as_mut()
+                    .expect("container target implies a container")
+                    .singletons[i]
+                    .annotations
+            }
+            Target::ActionImport(i) => {
+                &mut model
+                    .container
+                    .as_mut()
+                    .expect("container target implies a container")
+                    .action_imports[i]
+                    .annotations
+            }
+            Target::FunctionImport(i) => {
+                &mut model
+                    .container
+                    .as_mut()
+                    .expect("container target implies a container")
+                    .function_imports[i]
+                    .annotations
+            }
+        }
+    }
+
+    fn finish(mut self) -> Model {
+        self.model.type_index = self.lookup.into_iter().collect();
+        self.model
+    }
+}
+
+/// The index of the `)` that closes the `(` at `open`.
+fn matching_paren(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn bindings(bindings: &[csdl::NavigationPropertyBinding<'_>]) -> Vec<NavigationPropertyBinding> {
+    bindings
+        .iter()
+        .map(|b| NavigationPropertyBinding {
+            path: b.path.value.to_string(),
+            target: b.target.value.to_string(),
+        })
+        .collect()
+}
+
+/// Appends an annotation, warning when the element already has one with the same term and qualifier.
+fn push_annotation(list: &mut Vec<Annotation>, annotation: Annotation, diagnostics: &mut Vec<Diagnostic>) {
+    if list
+        .iter()
+        .any(|a| a.term == annotation.term && a.qualifier == annotation.qualifier)
+    {
+        let qualifier = annotation
+            .qualifier
+            .as_deref()
+            .map(|q| format!(" with qualifier `{q}`"))
+            .unwrap_or_default();
+        diagnostics.push(Diagnostic::warning(
+            codes::DUPLICATE_ANNOTATION,
+            annotation.span,
+            format!(
+                "`{}`{qualifier} annotates the same element twice; both are kept, readers use the first",
+                annotation.term
+            ),
+        ));
+    }
+    list.push(annotation);
+}
