@@ -305,6 +305,10 @@ pub mod codes {
     /// A navigation property binding, entity set or import names a container child that does
     /// not exist, or an import names an operation that does not exist.
     pub const DANGLING_CONTAINER_REFERENCE: &str = "dangling-container-reference";
+    /// A path names a member or type that does not exist where it points: a navigation property
+    /// binding `Path`, a `ReferentialConstraint` property, an `EntitySetPath` that does not start
+    /// at the binding parameter.
+    pub const DANGLING_PATH: &str = "dangling-path";
     /// A bound operation has no parameters.
     pub const BOUND_WITHOUT_PARAMETER: &str = "bound-without-parameter";
     /// Warning: an annotation target that does not resolve to a model element.

@@ -37,10 +37,16 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed<'_>, Diagnostic> {
         Diagnostic::error(
             codes::INVALID_UTF8,
             Span::new(at, at + e.error_len().unwrap_or(1)),
-            format!(
-                "invalid UTF-8: byte 0x{:02X} at offset {at} cannot start or continue a character",
-                bytes[at]
-            ),
+            match e.error_len() {
+                Some(_) => format!(
+                    "invalid UTF-8: byte 0x{:02X} at offset {at} cannot start or continue a character",
+                    bytes[at]
+                ),
+                None => format!(
+                    "invalid UTF-8: the document ends in the middle of a character (byte 0x{:02X} at offset {at})",
+                    bytes[at]
+                ),
+            },
         )
     })?;
     let body_start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
@@ -176,8 +182,8 @@ impl<'a> Reader<'a> {
                 | SyntaxError::UnclosedDoubleQuotedAttributeValue),
             ) => Diagnostic::error(
                 codes::TRUNCATED_DOCUMENT,
-                span,
-                format!("the document ends inside markup ({e}); was the download cut off?"),
+                Span::at(self.text.len()),
+                format!("the document ends inside markup that starts at byte {at} ({e}); was the download cut off?"),
             ),
             quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => Diagnostic::error(
                 codes::MISMATCHED_TAG,
@@ -331,7 +337,9 @@ impl<'a> Reader<'a> {
             let attr = match attr {
                 Ok(attr) => attr,
                 Err(AttrError::Duplicated(at, _)) => {
+                    // Point at the second value, as for every other attribute problem.
                     let at = name_at + at;
+                    let at = self.text[at..].find(['"', '\'']).map_or(at, |quote| at + quote + 1);
                     self.error(
                         codes::DUPLICATE_ATTRIBUTE,
                         Span::at(at),
@@ -340,9 +348,16 @@ impl<'a> Reader<'a> {
                     continue;
                 }
                 Err(e) => {
+                    let at = match e {
+                        AttrError::ExpectedEq(at)
+                        | AttrError::ExpectedValue(at)
+                        | AttrError::UnquotedValue(at)
+                        | AttrError::ExpectedQuote(at, _)
+                        | AttrError::Duplicated(at, _) => name_at + at,
+                    };
                     return Err(Diagnostic::error(
                         codes::XML_SYNTAX,
-                        Span::at(name_at),
+                        Span::at(at),
                         format!("malformed attribute in <{qname}>: {e}"),
                     ));
                 }
@@ -357,9 +372,17 @@ impl<'a> Reader<'a> {
             let raw = &self.text[raw_at..raw_at + attr.value.len()];
             let span = Span::new(raw_at, raw_at + raw.len());
             let value = normalize_attribute(raw).map_err(|e| {
+                use quick_xml::escape::EscapeError;
+                // Ranges cover the entity name after `&`; point at the `&`.
+                let at = match &e {
+                    EscapeError::UnrecognizedEntity(range, _) | EscapeError::UnterminatedEntity(range) => {
+                        raw_at + range.start.saturating_sub(1)
+                    }
+                    _ => raw_at,
+                };
                 Diagnostic::error(
                     codes::XML_SYNTAX,
-                    span,
+                    Span::at(at),
                     format!("malformed attribute value of `{key}`: {e}"),
                 )
             })?;
@@ -509,7 +532,7 @@ impl<'a> Reader<'a> {
                 Event::Eof => {
                     return Err(Diagnostic::error(
                         codes::EMPTY_DOCUMENT,
-                        Span::at(self.text.len()),
+                        Span::at(0),
                         "the document has no root element; expected <edmx:Edmx>",
                     ));
                 }

@@ -379,7 +379,7 @@ impl<'d> Builder<'d> {
             self.error(
                 codes::WRONG_TYPE_KIND,
                 text.span,
-                format!("{what} must be an entity type, but `{name}` is a {found}"),
+                format!("{what} must be an entity type, but `{name}` is {}", with_article(found)),
             );
         }
     }
@@ -513,9 +513,11 @@ impl<'d> Builder<'d> {
                         codes::WRONG_TYPE_KIND,
                         text.span,
                         format!(
-                            "the base type of {what} `{}` must be an {what} of this document, but `{}` is a {found}",
+                            "the base type of {what} `{}` must be {} of this document, but `{}` is {}",
                             t.name.as_str(),
-                            text.as_str()
+                            with_article(what),
+                            text.as_str(),
+                            with_article(found),
                         ),
                     );
                     None
@@ -525,7 +527,7 @@ impl<'d> Builder<'d> {
         let mut seen: HashSet<&str> = HashSet::new();
         let mut properties = Vec::with_capacity(t.properties.len());
         for p in &t.properties {
-            self.unique_member(&mut seen, &p.name, p.span, t);
+            self.unique_member(&mut seen, &p.name, p.span, id);
             let ty = self.resolve(&p.type_name);
             let nullable = self.boolean(p.facets.nullable.as_ref(), true);
             let facets = self.facets(&p.facets);
@@ -542,7 +544,7 @@ impl<'d> Builder<'d> {
         }
         let mut navigation_properties = Vec::with_capacity(t.navigation_properties.len());
         for n in &t.navigation_properties {
-            self.unique_member(&mut seen, &n.name, n.span, t);
+            self.unique_member(&mut seen, &n.name, n.span, id);
             let ty = self.resolve(&n.type_name);
             self.expect_entity_type(
                 &ty,
@@ -557,6 +559,7 @@ impl<'d> Builder<'d> {
                 ty,
                 nullable,
                 partner: n.partner.as_ref().map(|p| p.value.to_string()),
+                partner_span: n.partner.as_ref().map(|p| p.span),
                 contains_target,
                 referential_constraints: n
                     .referential_constraints
@@ -580,6 +583,7 @@ impl<'d> Builder<'d> {
                     .map(|r| PropertyRef {
                         name: r.name.value.to_string(),
                         alias: r.alias.as_ref().map(|a| a.value.to_string()),
+                        span: r.name.span,
                     })
                     .collect()
             }),
@@ -589,23 +593,11 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn unique_member<'t>(
-        &mut self,
-        seen: &mut HashSet<&'t str>,
-        name: &'t Text<'_>,
-        span: Span,
-        owner: &csdl::StructuredType<'_>,
-    ) {
+    fn unique_member<'t>(&mut self, seen: &mut HashSet<&'t str>, name: &'t Text<'_>, span: Span, owner: TypeId) {
         if !seen.insert(name.as_str()) {
-            self.error(
-                codes::DUPLICATE_NAME,
-                span,
-                format!(
-                    "`{}` declares a member named `{}` twice",
-                    owner.name.as_str(),
-                    name.as_str()
-                ),
-            );
+            let owner = &self.model.types[owner.0 as usize].qualified_name;
+            let message = format!("`{owner}` declares a member named `{}` twice", name.as_str());
+            self.error(codes::DUPLICATE_NAME, span, message);
         }
     }
 
@@ -788,6 +780,19 @@ impl<'d> Builder<'d> {
             }
         });
         let is_composable = self.boolean(op.is_composable.as_ref(), false);
+        if let (Some(path), Some(binding)) = (&op.entity_set_path, op.parameters.first().filter(|_| is_bound))
+            && path.as_str().split('/').next() != Some(binding.name.as_str())
+        {
+            self.error(
+                codes::DANGLING_PATH,
+                path.span,
+                format!(
+                    "EntitySetPath `{}` of `{qualified_name}` must start with the binding parameter `{}`",
+                    path.as_str(),
+                    binding.name.as_str()
+                ),
+            );
+        }
         let annotations = self.annotations(&op.annotations, None);
         Operation {
             kind: op.kind,
@@ -1058,7 +1063,77 @@ impl<'d> Builder<'d> {
             }
         }
         self.diagnostics.extend(problems);
+        let starts: Vec<TypeRef> = container
+            .entity_sets
+            .iter()
+            .map(|s| s.entity_type.clone())
+            .chain(container.singletons.iter().map(|s| s.ty.clone()))
+            .collect();
         self.model.container = Some(container);
+        let bindings = c
+            .entity_sets
+            .iter()
+            .map(|s| &s.bindings)
+            .chain(c.singletons.iter().map(|s| &s.bindings));
+        for (start, list) in starts.iter().zip(bindings) {
+            for b in list {
+                self.check_binding_path(start, &b.path);
+            }
+        }
+    }
+
+    /// A binding path walks navigation properties, complex properties and type casts from the
+    /// set's entity type; every segment must exist where the path reaches it.
+    fn check_binding_path(&mut self, start: &TypeRef, path: &Text<'_>) {
+        let TypeTarget::Named(mut current) = start.target else {
+            return;
+        };
+        for segment in path.as_str().split('/') {
+            let next = if segment.contains('.') {
+                match self.try_resolve(segment) {
+                    Ok(TypeRef {
+                        target: TypeTarget::Named(id),
+                        collection: false,
+                    }) if self.model.structured(id).is_some() => Some(id),
+                    Ok(TypeRef {
+                        target: TypeTarget::External(_),
+                        ..
+                    }) => return,
+                    _ => None,
+                }
+            } else {
+                let navigation = self
+                    .model
+                    .all_navigation_properties(current)
+                    .into_iter()
+                    .find(|(_, n)| n.name == segment)
+                    .map(|(_, n)| n.ty.target.clone());
+                let property = || {
+                    self.model
+                        .all_properties(current)
+                        .into_iter()
+                        .find(|(_, p)| p.name == segment)
+                        .map(|(_, p)| p.ty.target.clone())
+                };
+                match navigation.or_else(property) {
+                    Some(TypeTarget::Named(id)) if self.model.structured(id).is_some() => Some(id),
+                    Some(TypeTarget::External(_) | TypeTarget::Unresolved(_)) => return,
+                    _ => None,
+                }
+            };
+            match next {
+                Some(id) => current = id,
+                None => {
+                    let owner = self.model.ty(current).qualified_name.clone();
+                    self.error(
+                        codes::DANGLING_PATH,
+                        path.span,
+                        format!("binding path `{}`: `{owner}` has no navigation or complex property, and no derived type, `{segment}`", path.as_str()),
+                    );
+                    return;
+                }
+            }
+        }
     }
 
     // ---- pass 4: checks over the whole hierarchy ----
@@ -1152,7 +1227,7 @@ impl<'d> Builder<'d> {
                     if !all.iter().any(|(_, p)| p.name == first) {
                         problems.push(Diagnostic::error(
                             codes::DANGLING_KEY_PROPERTY,
-                            ty.span,
+                            r.span,
                             format!(
                                 "the key of `{}` names `{}`, which is not a property of the type",
                                 ty.qualified_name, r.name
@@ -1162,6 +1237,22 @@ impl<'d> Builder<'d> {
                 }
             }
             for n in &s.navigation_properties {
+                if let TypeTarget::Named(target) = n.ty.target {
+                    for (property, referenced) in &n.referential_constraints {
+                        let has = |owner: TypeId, name: &str| {
+                            self.model.all_properties(owner).iter().any(|(_, p)| p.name == name)
+                        };
+                        for (owner, name) in [(id, property), (target, referenced)] {
+                            if !has(owner, name.split('/').next().unwrap_or_default()) {
+                                problems.push(Diagnostic::error(
+                                    codes::DANGLING_PATH,
+                                    n.span,
+                                    format!("a referential constraint of navigation property `{}` names `{name}`, which is not a property of `{}`", n.name, self.model.ty(owner).qualified_name),
+                                ));
+                            }
+                        }
+                    }
+                }
                 let (Some(partner), TypeTarget::Named(target)) = (&n.partner, &n.ty.target) else {
                     continue;
                 };
@@ -1173,7 +1264,7 @@ impl<'d> Builder<'d> {
                 {
                     problems.push(Diagnostic::error(
                         codes::DANGLING_PARTNER,
-                        n.span,
+                        n.partner_span.unwrap_or(n.span),
                         format!(
                             "navigation property `{}` of `{}` names partner `{partner}`, which `{}` does not have",
                             n.name,
@@ -1253,6 +1344,13 @@ impl<'d> Builder<'d> {
 
     fn value(&mut self, expr: &csdl::Expr<'_>) -> Value {
         match expr {
+            csdl::Expr::Constant {
+                kind: ConstantKind::EnumMember,
+                value,
+            } => Value::Constant {
+                kind: ConstantKind::EnumMember,
+                value: self.enum_member_value(value.as_str()),
+            },
             csdl::Expr::Constant { kind, value } => Value::Constant {
                 kind: *kind,
                 value: value.value.to_string(),
@@ -1282,6 +1380,25 @@ impl<'d> Builder<'d> {
                 operands: d.operands.iter().map(|o| self.value(o)).collect(),
             },
         }
+    }
+
+    /// `Core.RevisionKind/Deprecated` → `Org.OData.Core.V1.RevisionKind/Deprecated`, for each
+    /// space-separated member path.
+    fn enum_member_value(&self, text: &str) -> String {
+        let expand = |item: &str| -> String {
+            let Some((ty, member)) = item.split_once('/') else {
+                return item.to_owned();
+            };
+            let Some((qualifier, name)) = ty.rsplit_once('.') else {
+                return item.to_owned();
+            };
+            match self.qualifier(qualifier) {
+                Qualifier::Schema(namespace) => format!("{namespace}.{name}/{member}"),
+                Qualifier::External(namespace) => format!("{namespace}.{name}/{member}"),
+                Qualifier::Undeclared => item.to_owned(),
+            }
+        };
+        text.split_whitespace().map(expand).collect::<Vec<_>>().join(" ")
     }
 
     fn attach_annotation_blocks(&mut self, document: &csdl::Document<'_>) {
@@ -1342,15 +1459,8 @@ impl<'d> Builder<'d> {
             },
             None => (head, None),
         };
-        // The schema itself.
-        if signature.is_none()
-            && member.is_none()
-            && let Some(&index) = self.qualifiers.get(name)
-        {
-            return vec![Target::Schema(index)];
-        }
         let Some(qualified) = self.canonical_name(name) else {
-            return Vec::new();
+            return self.schema_target(name, signature, member);
         };
         if signature.is_none()
             && let Some(&id) = self.lookup.get(&qualified)
@@ -1431,7 +1541,16 @@ impl<'d> Builder<'d> {
                 });
             return found.into_iter().collect();
         }
-        Vec::new()
+        self.schema_target(name, signature, member)
+    }
+
+    /// A schema's own namespace or alias as a target; tried last, since a type may have the
+    /// same qualified name as a namespace (Graph's entity type `microsoft.graph.security`).
+    fn schema_target(&self, name: &str, signature: Option<&str>, member: Option<&str>) -> Vec<Target> {
+        match (signature, member, self.qualifiers.get(name)) {
+            (None, None, Some(&index)) => vec![Target::Schema(index)],
+            _ => Vec::new(),
+        }
     }
 
     /// Why a target did not resolve, or `None` when it lies in another document's namespace
@@ -1549,6 +1668,16 @@ impl<'d> Builder<'d> {
         self.model.type_index = self.lookup.into_iter().collect();
         self.model
     }
+}
+
+/// "an entity type", "a complex type", ...
+fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
 }
 
 /// The index of the `)` that closes the `(` at `open`.

@@ -44,9 +44,19 @@ pub fn dump(model: &Model) -> String {
             schema_type(w, model, TypeId(index as u32));
         }
     }
+    // Overloads in signature order, so the dump does not depend on the XML's element order.
     for ids in model.operation_index.values() {
-        for id in ids {
-            operation(w, model, model.operation(*id));
+        let mut overloads: Vec<(String, &Operation)> = ids
+            .iter()
+            .map(|id| {
+                let op = model.operation(*id);
+                let types: Vec<String> = op.parameters.iter().map(|p| model.type_ref_name(&p.ty)).collect();
+                (format!("{:?} {}", op.kind, types.join(",")), op)
+            })
+            .collect();
+        overloads.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, op) in overloads {
+            operation(w, model, op);
         }
     }
     let mut terms: Vec<&Term> = model.terms.iter().collect();

@@ -120,6 +120,8 @@ pub struct PropertyRef {
     /// A property name or a path to a property of a complex property.
     pub name: String,
     pub alias: Option<String>,
+    /// The `Name` attribute value.
+    pub span: Span,
 }
 
 /// A resolved reference to a type, as used by a property, parameter or return type.
@@ -186,6 +188,8 @@ pub struct NavigationProperty {
     pub ty: TypeRef,
     pub nullable: bool,
     pub partner: Option<String>,
+    /// The `Partner` attribute value, when there is one.
+    pub partner_span: Option<Span>,
     pub contains_target: bool,
     /// (property, referenced property) pairs.
     pub referential_constraints: Vec<(String, String)>,
