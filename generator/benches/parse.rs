@@ -48,7 +48,11 @@ fn quick_xml_scan_with_attributes(bencher: Bencher, name: &str) {
                 Ok(quick_xml::events::Event::Eof) => break,
                 Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
                     for attr in e.attributes() {
-                        total += attr.expect("attribute").unescape_value().expect("value").len();
+                        total += attr
+                            .expect("attribute")
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .expect("value")
+                            .len();
                     }
                 }
                 Ok(_) => {}

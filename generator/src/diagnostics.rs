@@ -15,10 +15,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
-        Span {
-            start: to_u32(start),
-            end: to_u32(end.max(start)),
-        }
+        Span { start: to_u32(start), end: to_u32(end.max(start)) }
     }
 
     pub fn at(offset: usize) -> Span {
@@ -57,21 +54,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            message: message.into(),
-            span,
-        }
+        Diagnostic { severity: Severity::Error, code, message: message.into(), span }
     }
 
     pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            code,
-            message: message.into(),
-            span,
-        }
+        Diagnostic { severity: Severity::Warning, code, message: message.into(), span }
     }
 
     pub fn is_error(&self) -> bool {
@@ -96,23 +83,13 @@ pub struct SourceFile<'a> {
 
 impl<'a> SourceFile<'a> {
     pub fn new(name: &'a str, bytes: &'a [u8]) -> SourceFile<'a> {
-        SourceFile {
-            name,
-            bytes,
-            line_starts: std::cell::OnceCell::new(),
-        }
+        SourceFile { name, bytes, line_starts: std::cell::OnceCell::new() }
     }
 
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0];
-            starts.extend(
-                self.bytes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, b)| **b == b'\n')
-                    .map(|(i, _)| i + 1),
-            );
+            starts.extend(self.bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1));
             starts
         })
     }
@@ -142,34 +119,20 @@ impl<'a> SourceFile<'a> {
         let start = self.line_column(diagnostic.span.start);
         let end = self.line_column(diagnostic.span.end);
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{}[{}]: {}",
-            diagnostic.severity.as_str(),
-            diagnostic.code,
-            diagnostic.message
-        );
+        let _ = writeln!(out, "{}[{}]: {}", diagnostic.severity.as_str(), diagnostic.code, diagnostic.message);
         let gutter = start.line.to_string().len();
         let _ = writeln!(out, "{:gutter$}--> {}:{}:{}", "", self.name, start.line, start.column);
         let text = self.line_text(start.line);
         // Very long lines (minified documents) are cut around the caret.
         let (shown, first_column) = window(&text, start.column);
         let width = if end.line == start.line && end.column > start.column {
-            (end.column - start.column)
-                .min(shown.chars().count().saturating_sub(start.column - first_column))
-                .max(1)
+            (end.column - start.column).min(shown.chars().count().saturating_sub(start.column - first_column)).max(1)
         } else {
             1
         };
         let _ = writeln!(out, "{:gutter$} |", "");
         let _ = writeln!(out, "{} | {}", start.line, shown);
-        let _ = writeln!(
-            out,
-            "{:gutter$} | {}{}",
-            "",
-            " ".repeat(start.column - first_column),
-            "^".repeat(width)
-        );
+        let _ = writeln!(out, "{:gutter$} | {}{}", "", " ".repeat(start.column - first_column), "^".repeat(width));
         out
     }
 }
@@ -182,10 +145,7 @@ fn window(line: &str, column: usize) -> (String, usize) {
     if count <= WIDTH {
         return (line.to_string(), 1);
     }
-    let first = column
-        .saturating_sub(WIDTH / 2)
-        .max(1)
-        .min(count.saturating_sub(WIDTH) + 1);
+    let first = column.saturating_sub(WIDTH / 2).max(1).min(count.saturating_sub(WIDTH) + 1);
     (line.chars().skip(first - 1).take(WIDTH).collect(), first)
 }
 
@@ -243,6 +203,8 @@ pub mod codes {
     pub const DTD_REFUSED: &str = "dtd-refused";
     /// The root element is not `edmx:Edmx` in the OData v4 EDMX namespace (an HTML page, Atom, v2/v3 CSDL, ...).
     pub const NOT_CSDL: &str = "not-csdl";
+    /// Elements nest deeper than the reader's limit (real CSDL nests about a dozen levels).
+    pub const NESTING_TOO_DEEP: &str = "nesting-too-deep";
     /// Content after the root element.
     pub const TRAILING_CONTENT: &str = "trailing-content";
 

@@ -81,13 +81,7 @@ pub fn text(file: &SourceFile<'_>, loaded: &Loaded) -> String {
             let _ = writeln!(out, "{}: not readable as CSDL", file.name);
         }
     }
-    let _ = writeln!(
-        out,
-        "{}: {errors} error{}, {warnings} warning{}",
-        file.name,
-        plural(errors),
-        plural(warnings)
-    );
+    let _ = writeln!(out, "{}: {errors} error{}, {warnings} warning{}", file.name, plural(errors), plural(warnings));
     for severity in [Severity::Error, Severity::Warning] {
         for d in loaded.diagnostics.iter().filter(|d| d.severity == severity) {
             out.push('\n');

@@ -46,16 +46,10 @@ pub fn load(bytes: &[u8]) -> Loaded {
     let (document, mut diagnostics) = match csdl::parse(bytes) {
         Ok(parsed) => (parsed.document, parsed.diagnostics),
         Err(fatal) => {
-            return Loaded {
-                model: None,
-                diagnostics: vec![fatal],
-            };
+            return Loaded { model: None, diagnostics: vec![fatal] };
         }
     };
     let model = edm::Model::build(&document, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
-    Loaded {
-        model: Some(model),
-        diagnostics,
-    }
+    Loaded { model: Some(model), diagnostics }
 }

@@ -15,15 +15,11 @@ use odata_codegen::{Severity, SourceFile};
 
 /// Fixtures that are meant to warn, with the codes of every diagnostic they must produce
 /// (sorted, one entry per diagnostic).
-const EXPECTED_WARNINGS: &[(&str, &[&str])] = &[(
-    "unknown_element_and_attribute",
-    &["unknown-attribute", "unknown-element"],
-)];
+const EXPECTED_WARNINGS: &[(&str, &[&str])] =
+    &[("unknown_element_and_attribute", &["unknown-attribute", "unknown-element"])];
 
 fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join("constructs")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("constructs")
 }
 
 /// Loads one fixture, snapshots its dump and diagnostics, then checks the diagnostics.
@@ -61,11 +57,7 @@ fn check(name: &str) {
 
     // Checked after the snapshot so that a failure still leaves a snapshot to review.
     let errors: Vec<String> = loaded.errors().map(|d| source.render(d)).collect();
-    assert!(
-        errors.is_empty(),
-        "{file_name} must load without errors:\n{}",
-        errors.join("\n")
-    );
+    assert!(errors.is_empty(), "{file_name} must load without errors:\n{}", errors.join("\n"));
     assert!(loaded.model.is_some(), "{file_name} produced no model");
     let expected: Vec<&str> = EXPECTED_WARNINGS
         .iter()
@@ -82,12 +74,7 @@ fn check(name: &str) {
         found,
         expected,
         "{file_name}: unexpected diagnostics:\n{}",
-        loaded
-            .diagnostics
-            .iter()
-            .map(|d| source.render(d))
-            .collect::<Vec<_>>()
-            .join("\n")
+        loaded.diagnostics.iter().map(|d| source.render(d)).collect::<Vec<_>>().join("\n")
     );
 }
 
@@ -136,41 +123,25 @@ fn every_fixture_file_has_a_test() {
         .expect("tests/fixtures/constructs exists")
         .map(|entry| entry.expect("readable directory entry").path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "xml"))
-        .map(|path| {
-            path.file_stem()
-                .and_then(|stem| stem.to_str())
-                .expect("fixture file names are UTF-8")
-                .to_string()
-        })
+        .map(|path| path.file_stem().and_then(|stem| stem.to_str()).expect("fixture file names are UTF-8").to_string())
         .collect();
     let listed: BTreeSet<String> = FIXTURES.iter().map(|name| name.to_string()).collect();
     assert_eq!(listed.len(), FIXTURES.len(), "a fixture is listed twice");
     let unlisted: Vec<_> = on_disk.difference(&listed).collect();
     let missing: Vec<_> = listed.difference(&on_disk).collect();
-    assert!(
-        unlisted.is_empty(),
-        "fixtures without a test (add them to `constructs!`): {unlisted:?}"
-    );
-    assert!(
-        missing.is_empty(),
-        "tests whose fixture file does not exist: {missing:?}"
-    );
+    assert!(unlisted.is_empty(), "fixtures without a test (add them to `constructs!`): {unlisted:?}");
+    assert!(missing.is_empty(), "tests whose fixture file does not exist: {missing:?}");
     let mut sorted = FIXTURES.to_vec();
     sorted.sort_unstable();
     assert_eq!(sorted, FIXTURES, "keep `constructs!` sorted");
     for (fixture, _) in EXPECTED_WARNINGS {
-        assert!(
-            listed.contains(*fixture),
-            "EXPECTED_WARNINGS names an unknown fixture {fixture}"
-        );
+        assert!(listed.contains(*fixture), "EXPECTED_WARNINGS names an unknown fixture {fixture}");
     }
 }
 
 #[test]
 fn every_snapshot_belongs_to_a_fixture() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("snapshots")
-        .join("constructs");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots").join("constructs");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return; // no snapshot accepted yet
     };

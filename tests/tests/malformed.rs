@@ -76,12 +76,14 @@ const CASES: &[(&str, &str, Severity, usize, usize)] = &[
     ("57-cut-inside-utf8-character.xml",           "invalid-utf8",                 Error,   11, 56),
     ("58-latin1-declaration.xml",                  "unsupported-encoding",         Error,    1, 31),
     ("59-declaration-and-comment-only.xml",        "empty-document",               Error,    1,  1),
+    ("60-binding-path-dangling.xml",               "dangling-path",                Error,   16, 44),
+    ("61-referential-constraint-dangling.xml",     "dangling-path",                Error,    8,  9),
+    ("62-entity-set-path-not-binding-parameter.xml", "dangling-path",              Error,   14, 61),
+    ("63-nesting-too-deep.xml",                    "nesting-too-deep",             Error,    6, 1153),
 ];
 
 fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join("malformed")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("malformed")
 }
 
 /// Every diagnostic of one file, one per line, for failure messages.
@@ -92,14 +94,7 @@ fn describe(file: &SourceFile<'_>, loaded: &odata_codegen::Loaded) -> String {
     let mut out = String::new();
     for d in &loaded.diagnostics {
         let at = file.line_column(d.span.start);
-        out.push_str(&format!(
-            "    {} {} at {}:{}: {}\n",
-            d.severity.as_str(),
-            d.code,
-            at.line,
-            at.column,
-            d.message
-        ));
+        out.push_str(&format!("    {} {} at {}:{}: {}\n", d.severity.as_str(), d.code, at.line, at.column, d.message));
     }
     out
 }
@@ -143,11 +138,7 @@ fn every_malformed_fixture_reports_its_diagnostic_at_its_location() {
             _ => {}
         }
         if !problems.is_empty() {
-            failures.push(format!(
-                "{name}: {}\n  diagnostics:\n{}",
-                problems.join("; "),
-                describe(&file, &loaded)
-            ));
+            failures.push(format!("{name}: {}\n  diagnostics:\n{}", problems.join("; "), describe(&file, &loaded)));
         }
     }
     assert!(
@@ -170,14 +161,8 @@ fn every_fixture_file_is_in_the_table() {
     assert_eq!(listed.len(), CASES.len(), "a fixture is listed twice in CASES");
     let unlisted: Vec<_> = on_disk.difference(&listed).collect();
     let missing: Vec<_> = listed.difference(&on_disk).collect();
-    assert!(
-        unlisted.is_empty(),
-        "fixtures not listed in CASES (add a row for each): {unlisted:?}"
-    );
-    assert!(
-        missing.is_empty(),
-        "CASES rows whose fixture file does not exist: {missing:?}"
-    );
+    assert!(unlisted.is_empty(), "fixtures not listed in CASES (add a row for each): {unlisted:?}");
+    assert!(missing.is_empty(), "CASES rows whose fixture file does not exist: {missing:?}");
 }
 
 #[test]

@@ -63,10 +63,7 @@ fn read(name: &'static str) -> Document {
         None => Path::new(OASIS_DIR).join(name.strip_prefix("oasis/").unwrap()),
     };
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    Document {
-        name,
-        bytes: Arc::new(bytes),
-    }
+    Document { name, bytes: Arc::new(bytes) }
 }
 
 fn documents(names: &'static [&'static str], cell: &'static OnceLock<Vec<Document>>) -> &'static [Document] {
@@ -321,12 +318,7 @@ fn lines(bytes: &[u8]) -> Vec<Range<usize>> {
 
 /// Offsets of `<` that open a start tag.
 fn element_starts(bytes: &[u8]) -> Vec<usize> {
-    bytes
-        .windows(2)
-        .enumerate()
-        .filter(|(_, w)| w[0] == b'<' && w[1].is_ascii_alphabetic())
-        .map(|(i, _)| i)
-        .collect()
+    bytes.windows(2).enumerate().filter(|(_, w)| w[0] == b'<' && w[1].is_ascii_alphabetic()).map(|(i, _)| i).collect()
 }
 
 /// Value ranges of every `...Type="..."` attribute.
@@ -336,10 +328,7 @@ fn references(bytes: &[u8]) -> Vec<Range<usize>> {
     let mut i = 0;
     while let Some(found) = find(&bytes[i..], NEEDLE) {
         let start = i + found + NEEDLE.len();
-        let end = bytes[start..]
-            .iter()
-            .position(|b| *b == b'"')
-            .map_or(bytes.len(), |p| start + p);
+        let end = bytes[start..].iter().position(|b| *b == b'"').map_or(bytes.len(), |p| start + p);
         out.push(start..end);
         i = end.min(bytes.len());
         if i >= bytes.len() {
@@ -365,18 +354,12 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// The extent of the element whose start tag begins at `start`.
 fn element_extent(bytes: &[u8], start: usize) -> Range<usize> {
-    let end = bytes[start..]
-        .iter()
-        .position(|b| *b == b'>')
-        .map_or(bytes.len(), |p| start + p + 1);
+    let end = bytes[start..].iter().position(|b| *b == b'>').map_or(bytes.len(), |p| start + p + 1);
     if end >= 2 && bytes[end - 2] == b'/' {
         return start..end;
     }
     let line_start = bytes[..start].iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-    let line_end = bytes[start..]
-        .iter()
-        .position(|b| *b == b'\n')
-        .map_or(bytes.len(), |p| start + p + 1);
+    let line_end = bytes[start..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |p| start + p + 1);
     line_start..line_end
 }
 
@@ -432,10 +415,7 @@ fn structured_types(bytes: &[u8]) -> Vec<(Range<usize>, String)> {
         if !(rest.starts_with(b"<EntityType ") || rest.starts_with(b"<ComplexType ")) {
             continue;
         }
-        let end = rest
-            .iter()
-            .position(|b| *b == b'>')
-            .map_or(bytes.len(), |p| start + p + 1);
+        let end = rest.iter().position(|b| *b == b'>').map_or(bytes.len(), |p| start + p + 1);
         let tag = &bytes[start..end];
         let Some(name) = attribute(tag, "Name") else { continue };
         // The closest namespace before the tag: the enclosing schema's, in a sound document.
@@ -470,11 +450,8 @@ fn garbage_bytes(g: &Garbage) -> Vec<u8> {
             let mut out = open.repeat(*depth).into_bytes();
             if *close {
                 // Close with the element names of the open tags, innermost first.
-                let names: Vec<&str> = open
-                    .split('<')
-                    .filter(|s| !s.is_empty())
-                    .map(|s| s.split([' ', '>']).next().unwrap())
-                    .collect();
+                let names: Vec<&str> =
+                    open.split('<').filter(|s| !s.is_empty()).map(|s| s.split([' ', '>']).next().unwrap()).collect();
                 for _ in 0..*depth {
                     for name in names.iter().rev() {
                         // `<Path>a</Path>` is already closed.
@@ -551,10 +528,7 @@ fn apply(bytes: &mut Vec<u8>, mutation: &Mutation) {
             let base_simple = base.as_deref().map(|b| b.rsplit('.').next().unwrap_or(b).to_string());
             // Two-type cycle: the base (found by simple name) gets this type as its base.
             let base_tag = base_simple.and_then(|simple| {
-                types
-                    .iter()
-                    .find(|(_, n)| n.rsplit('.').next() == Some(simple.as_str()) && *n != name)
-                    .cloned()
+                types.iter().find(|(_, n)| n.rsplit('.').next() == Some(simple.as_str()) && *n != name).cloned()
             });
             match (self_only, base_tag) {
                 (false, Some((base_tag, _))) => set_base_type(bytes, base_tag, &name),
@@ -628,11 +602,7 @@ fn load_and_check(bytes: &[u8]) -> Result<(), String> {
     for d in loaded.diagnostics.iter().take(200) {
         let _ = source.render(d);
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
-    }
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -682,10 +652,7 @@ fn save(label: &str, document: &Document, bytes: &[u8]) -> PathBuf {
 /// Where the input of a running case is kept (`in-flight-<label>.xml`, with a `.txt` naming the
 /// document and the mutations).
 fn in_flight_path(label: &str) -> PathBuf {
-    let slug: String = label
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' })
-        .collect();
+    let slug: String = label.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' }).collect();
     failure_dir().join(format!("in-flight-{slug}.xml"))
 }
 
@@ -727,11 +694,7 @@ mutations: {mutations:#?}
         Some(Outcome::Ok) => Ok(()),
         Some(Outcome::Invalid(problems)) => {
             let path = save("invalid", document, &bytes);
-            Err(TestCaseError::fail(format!(
-                "{}: {problems}\ninput saved to {}",
-                document.name,
-                path.display()
-            )))
+            Err(TestCaseError::fail(format!("{}: {problems}\ninput saved to {}", document.name, path.display())))
         }
         Some(Outcome::Panicked(message)) => {
             let path = save("panic", document, &bytes);
@@ -784,30 +747,19 @@ fn run(label: &str, docs: &'static [Document], config: Config) {
         Ok(()) => {}
         Err(TestError::Abort(reason)) => panic!("{label}: aborted: {reason}"),
         Err(TestError::Fail(reason, (doc, mutations))) => {
-            panic!(
-                "{label}: {reason}\ndocument: {}\nmutations: {mutations:#?}",
-                docs[doc].name
-            )
+            panic!("{label}: {reason}\ndocument: {}\nmutations: {mutations:#?}", docs[doc].name)
         }
     }
 }
 
 #[test]
 fn small_documents_survive_mutations() {
-    run(
-        "small documents",
-        documents(SMALL, &SMALL_DOCS),
-        config(SMALL_CASES, true),
-    );
+    run("small documents", documents(SMALL, &SMALL_DOCS), config(SMALL_CASES, true));
 }
 
 #[test]
 fn large_document_survives_mutations() {
-    run(
-        "v1.0-Prod.csdl",
-        documents(LARGE, &LARGE_DOCS),
-        config(LARGE_CASES, true),
-    );
+    run("v1.0-Prod.csdl", documents(LARGE, &LARGE_DOCS), config(LARGE_CASES, true));
 }
 
 /// Many more cases with a random seed, for local fuzzing (see the module documentation).
@@ -827,10 +779,7 @@ fn fuzz_many_mutations() {
         "oasis/examples/Org.OData.Aggregation.V1.SalesModel-sample.xml",
         "oasis/examples/overload.tst.xml",
     ];
-    let cases = std::env::var("MUTATION_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
+    let cases = std::env::var("MUTATION_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
     let mut config = config(cases, false);
     config.cases = cases;
     run("fuzzing", documents(ALL, &ALL_DOCS), config);
@@ -886,13 +835,7 @@ fn deep_nesting_does_not_overflow_the_stack() {
     let mut failures = Vec::new();
     for (i, &(what, depth)) in DEEP_CASES.iter().enumerate() {
         let output = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "deep_nesting_child",
-                "--exact",
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ])
+            .args(["deep_nesting_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, i.to_string())
             .output()
             .expect("run the child test process");
@@ -958,48 +901,27 @@ fn mutations_do_what_they_say() {
     assert_eq!(refs, [&b"graph.x"[..], b"graph.y"]);
 
     let mut d = doc.clone();
-    apply(
-        &mut d,
-        &Mutation::RenameReference(Index::from(0usize), NewName::Mangled(Mangle::UnclosedCollection)),
-    );
+    apply(&mut d, &Mutation::RenameReference(Index::from(0usize), NewName::Mangled(Mangle::UnclosedCollection)));
     assert!(String::from_utf8(d).unwrap().contains("Type=\"Collection(graph.x\""));
 
     let mut d = doc.clone();
     apply(&mut d, &Mutation::DeleteElement(Index::from(usize::MAX / 2)));
-    assert_eq!(
-        String::from_utf8(d).unwrap(),
-        "<a>\n  \n  <c BaseType=\"graph.y\">\n  </c>\n</a>\n"
-    );
+    assert_eq!(String::from_utf8(d).unwrap(), "<a>\n  \n  <c BaseType=\"graph.y\">\n  </c>\n</a>\n");
 
     let types =
         b"<Schema Namespace=\"n\">\n<EntityType Name=\"a\" BaseType=\"n.b\"/>\n<EntityType Name=\"b\"/>\n".to_vec();
     let mut d = types.clone();
     apply(&mut d, &Mutation::BaseTypeCycle(Index::from(0usize), false));
-    assert!(
-        String::from_utf8(d)
-            .unwrap()
-            .contains("<EntityType BaseType=\"n.a\" Name=\"b\"/>")
-    );
+    assert!(String::from_utf8(d).unwrap().contains("<EntityType BaseType=\"n.a\" Name=\"b\"/>"));
     let mut d = types.clone();
     apply(&mut d, &Mutation::BaseTypeCycle(Index::from(0usize), true));
-    assert!(
-        String::from_utf8(d)
-            .unwrap()
-            .contains("<EntityType Name=\"a\" BaseType=\"n.a\"/>")
-    );
+    assert!(String::from_utf8(d).unwrap().contains("<EntityType Name=\"a\" BaseType=\"n.a\"/>"));
 
     let mut d = b"one\ntwo\nthree\n".to_vec();
-    apply(
-        &mut d,
-        &Mutation::SwapLines(Index::from(0usize), Index::from(usize::MAX)),
-    );
+    apply(&mut d, &Mutation::SwapLines(Index::from(0usize), Index::from(usize::MAX)));
     assert_eq!(d, b"three\ntwo\none\n");
 
-    let nested = garbage_bytes(&Garbage::Nesting {
-        tag: 1,
-        depth: 2,
-        close: true,
-    });
+    let nested = garbage_bytes(&Garbage::Nesting { tag: 1, depth: 2, close: true });
     assert_eq!(
         String::from_utf8(nested).unwrap(),
         "<Record><PropertyValue Property=\"p\"><Record><PropertyValue Property=\"p\"></PropertyValue></Record></PropertyValue></Record>"

@@ -69,12 +69,7 @@ impl Expected {
 
     /// Adds the member counts to a row of the tables below.
     const fn members(self, properties: usize, navigation_properties: usize, enum_members: usize) -> Expected {
-        Expected {
-            properties,
-            navigation_properties,
-            enum_members,
-            ..self
-        }
+        Expected { properties, navigation_properties, enum_members, ..self }
     }
 
     /// Every field that differs, as `name: expected E, got A` lines.
@@ -91,18 +86,10 @@ impl Expected {
             ("singletons", self.singletons, actual.singletons),
             ("terms", self.terms, actual.terms),
             ("properties", self.properties, actual.properties),
-            (
-                "navigation_properties",
-                self.navigation_properties,
-                actual.navigation_properties,
-            ),
+            ("navigation_properties", self.navigation_properties, actual.navigation_properties),
             ("enum_members", self.enum_members, actual.enum_members),
         ];
-        fields
-            .iter()
-            .filter(|(_, e, a)| e != a)
-            .map(|(name, e, a)| format!("{name}: expected {e}, got {a}"))
-            .collect()
+        fields.iter().filter(|(_, e, a)| e != a).map(|(name, e, a)| format!("{name}: expected {e}, got {a}")).collect()
     }
 }
 
@@ -179,10 +166,7 @@ fn assert_clean_document(path: &Path, expected: Expected) {
         error_codes(&loaded),
         render_all(&name, &bytes, errors.iter().copied()),
     );
-    let model = loaded
-        .model
-        .as_ref()
-        .unwrap_or_else(|| panic!("{name}: no model although no errors"));
+    let model = loaded.model.as_ref().unwrap_or_else(|| panic!("{name}: no model although no errors"));
     let actual = Expected::of(model);
     let differences = expected.differences(&actual);
     assert!(
@@ -273,11 +257,7 @@ fn every_graph_document_is_covered() {
     let mut covered: Vec<String> = CLEAN_FILES.iter().chain(FIXTURES).map(|s| s.to_string()).collect();
     covered.sort();
     assert_eq!(on_disk, covered);
-    assert_eq!(
-        on_disk.len(),
-        17,
-        "15 survey documents + the slice + the merged document"
-    );
+    assert_eq!(on_disk.len(), 17, "15 survey documents + the slice + the merged document");
 }
 
 /// The merged document holds exactly beta-USNat's items plus the slice's new ones.
@@ -331,28 +311,18 @@ fn assert_fixture(file: &str, expected_errors: &[(&str, usize)], expected: Expec
         "{file}: error codes differ; all errors:\n{}",
         render_all(file, &bytes, loaded.errors())
     );
-    let model = loaded
-        .model
-        .as_ref()
-        .unwrap_or_else(|| panic!("{file}: the model must still be built"));
+    let model = loaded.model.as_ref().unwrap_or_else(|| panic!("{file}: the model must still be built"));
     let actual = Expected::of(model);
     let differences = expected.differences(&actual);
-    assert!(
-        differences.is_empty(),
-        "{file}: wrong counts:\n  {}",
-        differences.join("\n  ")
-    );
+    assert!(differences.is_empty(), "{file}: wrong counts:\n  {}", differences.join("\n  "));
     (bytes, loaded)
 }
 
 /// The 1-based lines of the errors with `code`, in document order.
 fn lines_of(file: &str, bytes: &[u8], loaded: &Loaded, code: &str) -> Vec<usize> {
     let source = SourceFile::new(file, bytes);
-    let mut lines: Vec<usize> = loaded
-        .errors()
-        .filter(|d| d.code == code)
-        .map(|d| source.line_column(d.span.start).line)
-        .collect();
+    let mut lines: Vec<usize> =
+        loaded.errors().filter(|d| d.code == code).map(|d| source.line_column(d.span.start).line).collect();
     lines.sort();
     lines
 }
@@ -405,42 +375,15 @@ fn preprocess_csdl_test_output() {
 // dangling, so every one of them loads without errors.
 
 const OASIS: &[(&str, Expected)] = &[
-    (
-        "vocabularies/Org.OData.Aggregation.V1.xml",
-        counts(1, 0, 7, 1, 3, 0, 7, 0, 0, 10).members(17, 0, 3),
-    ),
-    (
-        "vocabularies/Org.OData.Authorization.V1.xml",
-        counts(1, 0, 11, 1, 1, 0, 0, 0, 0, 2).members(19, 0, 3),
-    ),
-    (
-        "vocabularies/Org.OData.Capabilities.V1.xml",
-        counts(1, 0, 40, 5, 1, 0, 0, 0, 0, 40).members(171, 0, 20),
-    ),
-    (
-        "vocabularies/Org.OData.Core.V1.xml",
-        counts(1, 0, 18, 3, 8, 0, 0, 0, 0, 44).members(28, 1, 15),
-    ),
-    (
-        "vocabularies/Org.OData.JSON.V1.xml",
-        counts(1, 0, 0, 0, 1, 0, 0, 0, 0, 1).members(0, 0, 0),
-    ),
-    (
-        "vocabularies/Org.OData.Measures.V1.xml",
-        counts(1, 0, 0, 0, 1, 0, 0, 0, 0, 5).members(0, 0, 0),
-    ),
-    (
-        "vocabularies/Org.OData.Repeatability.V1.xml",
-        counts(1, 0, 0, 0, 0, 0, 0, 0, 0, 3).members(0, 0, 0),
-    ),
-    (
-        "vocabularies/Org.OData.Temporal.V1.xml",
-        counts(1, 0, 8, 0, 0, 3, 0, 0, 0, 1).members(10, 1, 0),
-    ),
-    (
-        "vocabularies/Org.OData.Validation.V1.xml",
-        counts(1, 0, 3, 0, 1, 0, 0, 0, 0, 14).members(5, 0, 0),
-    ),
+    ("vocabularies/Org.OData.Aggregation.V1.xml", counts(1, 0, 7, 1, 3, 0, 7, 0, 0, 10).members(17, 0, 3)),
+    ("vocabularies/Org.OData.Authorization.V1.xml", counts(1, 0, 11, 1, 1, 0, 0, 0, 0, 2).members(19, 0, 3)),
+    ("vocabularies/Org.OData.Capabilities.V1.xml", counts(1, 0, 40, 5, 1, 0, 0, 0, 0, 40).members(171, 0, 20)),
+    ("vocabularies/Org.OData.Core.V1.xml", counts(1, 0, 18, 3, 8, 0, 0, 0, 0, 44).members(28, 1, 15)),
+    ("vocabularies/Org.OData.JSON.V1.xml", counts(1, 0, 0, 0, 1, 0, 0, 0, 0, 1).members(0, 0, 0)),
+    ("vocabularies/Org.OData.Measures.V1.xml", counts(1, 0, 0, 0, 1, 0, 0, 0, 0, 5).members(0, 0, 0)),
+    ("vocabularies/Org.OData.Repeatability.V1.xml", counts(1, 0, 0, 0, 0, 0, 0, 0, 0, 3).members(0, 0, 0)),
+    ("vocabularies/Org.OData.Temporal.V1.xml", counts(1, 0, 8, 0, 0, 3, 0, 0, 0, 1).members(10, 1, 0)),
+    ("vocabularies/Org.OData.Validation.V1.xml", counts(1, 0, 3, 0, 1, 0, 0, 0, 0, 14).members(5, 0, 0)),
     (
         "examples/Org.OData.Aggregation.V1.SalesModel-sample.xml",
         counts(1, 9, 0, 0, 0, 0, 0, 6, 0, 0).members(21, 11, 0),
@@ -453,42 +396,18 @@ const OASIS: &[(&str, Expected)] = &[
         "examples/Org.OData.Capabilities.V1.permissions-sample.xml",
         counts(1, 0, 0, 0, 0, 0, 0, 0, 0, 0).members(0, 0, 0),
     ),
-    (
-        "examples/Org.OData.Core.V1.GeometryFeature-sample.xml",
-        counts(1, 1, 0, 0, 0, 0, 0, 0, 0, 0).members(3, 0, 0),
-    ),
-    (
-        "examples/Org.OData.Core.V1.Revisions-sample.xml",
-        counts(1, 1, 0, 0, 0, 0, 0, 0, 0, 0).members(4, 0, 0),
-    ),
-    (
-        "examples/Org.OData.JSON.V1.Schema-sample.xml",
-        counts(1, 0, 1, 0, 0, 0, 0, 0, 0, 0).members(1, 0, 0),
-    ),
-    (
-        "examples/Org.OData.Temporal.V1.objectkey-sample.xml",
-        counts(1, 1, 0, 0, 0, 0, 0, 1, 0, 0).members(7, 0, 0),
-    ),
-    (
-        "examples/Org.OData.Temporal.V1.snapshot-sample.xml",
-        counts(1, 2, 0, 0, 0, 0, 0, 2, 0, 0).members(5, 2, 0),
-    ),
-    (
-        "examples/Org.OData.Temporal.V1.timeline-sample.xml",
-        counts(1, 4, 0, 0, 0, 0, 0, 2, 0, 0).members(10, 4, 0),
-    ),
+    ("examples/Org.OData.Core.V1.GeometryFeature-sample.xml", counts(1, 1, 0, 0, 0, 0, 0, 0, 0, 0).members(3, 0, 0)),
+    ("examples/Org.OData.Core.V1.Revisions-sample.xml", counts(1, 1, 0, 0, 0, 0, 0, 0, 0, 0).members(4, 0, 0)),
+    ("examples/Org.OData.JSON.V1.Schema-sample.xml", counts(1, 0, 1, 0, 0, 0, 0, 0, 0, 0).members(1, 0, 0)),
+    ("examples/Org.OData.Temporal.V1.objectkey-sample.xml", counts(1, 1, 0, 0, 0, 0, 0, 1, 0, 0).members(7, 0, 0)),
+    ("examples/Org.OData.Temporal.V1.snapshot-sample.xml", counts(1, 2, 0, 0, 0, 0, 0, 2, 0, 0).members(5, 2, 0)),
+    ("examples/Org.OData.Temporal.V1.timeline-sample.xml", counts(1, 4, 0, 0, 0, 0, 0, 2, 0, 0).members(10, 4, 0)),
     (
         "examples/Org.OData.Validation.V1.AllowedValues-sample.xml",
         counts(1, 1, 0, 0, 1, 0, 0, 0, 0, 0).members(1, 0, 0),
     ),
-    (
-        "examples/Org.OData.Validation.V1.Constraint-sample.xml",
-        counts(1, 1, 0, 0, 0, 0, 0, 0, 0, 0).members(1, 0, 0),
-    ),
-    (
-        "examples/overload.tst.xml",
-        counts(1, 0, 0, 0, 0, 0, 2, 0, 0, 0).members(0, 0, 0),
-    ),
+    ("examples/Org.OData.Validation.V1.Constraint-sample.xml", counts(1, 1, 0, 0, 0, 0, 0, 0, 0, 0).members(1, 0, 0)),
+    ("examples/overload.tst.xml", counts(1, 0, 0, 0, 0, 0, 2, 0, 0, 0).members(0, 0, 0)),
 ];
 
 #[test]
@@ -513,11 +432,7 @@ fn oasis_documents_load_without_errors() {
         let bytes = read(&Path::new(OASIS_DIR).join(file));
         let loaded = odata_codegen::load(&bytes);
         if loaded.has_errors() {
-            failures.push(format!(
-                "{file}: {:?}\n{}",
-                error_codes(&loaded),
-                render_all(file, &bytes, loaded.errors())
-            ));
+            failures.push(format!("{file}: {:?}\n{}", error_codes(&loaded), render_all(file, &bytes, loaded.errors())));
             continue;
         }
         let Some(model) = loaded.model.as_ref() else {

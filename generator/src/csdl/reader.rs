@@ -8,12 +8,14 @@ use super::*;
 use crate::diagnostics::{Diagnostic, Span, codes};
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::reader::NsReader;
+use quick_xml::reader::Reader as XmlReader;
 use std::borrow::Cow;
 
 const EDMX_NS: &str = "http://docs.oasis-open.org/odata/ns/edmx";
 const EDM_NS: &str = "http://docs.oasis-open.org/odata/ns/edm";
+
+/// The reader recurses per element; this bounds its stack use on hostile input.
+const MAX_DEPTH: u32 = 100;
 
 /// A syntax tree and the non-fatal problems found while reading it.
 #[derive(Debug)]
@@ -62,11 +64,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed<'_>, Diagnostic> {
         }
         Some('<') => {}
         Some(c) => {
-            let what = if c == '{' || c == '[' {
-                " (this looks like JSON)"
-            } else {
-                ""
-            };
+            let what = if c == '{' || c == '[' { " (this looks like JSON)" } else { "" };
             return Err(Diagnostic::error(
                 codes::NOT_CSDL,
                 Span::at(body_start + first),
@@ -78,10 +76,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed<'_>, Diagnostic> {
     }
     let mut reader = Reader::new(text, body_start);
     let document = reader.document()?;
-    Ok(Parsed {
-        document,
-        diagnostics: reader.diagnostics,
-    })
+    Ok(Parsed { document, diagnostics: reader.diagnostics })
 }
 
 /// Which XML namespace an element belongs to.
@@ -125,7 +120,13 @@ struct Reader<'a> {
     text: &'a str,
     /// Byte offset of the text quick-xml reads (after a byte order mark).
     base: usize,
-    xml: NsReader<&'a [u8]>,
+    xml: XmlReader<&'a [u8]>,
+    /// In-scope `xmlns` declarations: (element depth, prefix, namespace); `""` is the default
+    /// namespace. Tracked here rather than with quick-xml's `NsReader`, which costs a tenth of
+    /// the parse for information only the element names need.
+    scopes: Vec<(u32, &'a str, Ns)>,
+    /// Depth of the element whose content is being read.
+    depth: u32,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -133,24 +134,17 @@ type Fatal<T> = Result<T, Diagnostic>;
 
 impl<'a> Reader<'a> {
     fn new(text: &'a str, base: usize) -> Reader<'a> {
-        let mut xml = NsReader::from_str(&text[base..]);
+        let mut xml = XmlReader::from_str(&text[base..]);
         let config = xml.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
-        Reader {
-            text,
-            base,
-            xml,
-            diagnostics: Vec::new(),
-        }
+        Reader { text, base, xml, scopes: Vec::new(), depth: 0, diagnostics: Vec::new() }
     }
 
     /// Offset in the whole text of a slice that quick-xml borrowed from it.
     fn offset_of(&self, slice: &str) -> usize {
-        (slice.as_ptr() as usize)
-            .wrapping_sub(self.text.as_ptr() as usize)
-            .min(self.text.len())
+        (slice.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize).min(self.text.len())
     }
 
     fn position(&self) -> usize {
@@ -190,30 +184,34 @@ impl<'a> Reader<'a> {
                 span,
                 format!("end tag </{found}> does not match the open element <{expected}>"),
             ),
-            quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => Diagnostic::error(
-                codes::MISMATCHED_TAG,
-                span,
-                format!("end tag </{name}> closes no open element"),
-            ),
+            quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+                Diagnostic::error(codes::MISMATCHED_TAG, span, format!("end tag </{name}> closes no open element"))
+            }
             other => Diagnostic::error(codes::XML_SYNTAX, span, format!("malformed XML: {other}")),
         }
     }
 
     /// The next element start or text node inside the current element; `None` at its end tag.
     /// Comments and processing instructions are skipped.
-    fn next_node(&mut self, parent: &Element<'a>) -> Fatal<Option<Node<'a>>> {
+    /// Whitespace-only text is returned only when `keep_whitespace` (inside text-valued elements).
+    fn next_node(&mut self, parent: &Element<'a>, keep_whitespace: bool) -> Fatal<Option<Node<'a>>> {
         if parent.empty {
             return Ok(None);
         }
         loop {
-            let (resolved, event) = match self.xml.read_resolved_event() {
-                Ok((resolved, event)) => (ns_of(&resolved), event),
+            let event = match self.xml.read_event() {
+                Ok(event) => event,
                 Err(e) => return Err(self.xml_error(e)),
             };
             match event {
-                Event::Start(start) => return self.element(resolved, &start, false).map(|e| Some(Node::Element(e))),
-                Event::Empty(start) => return self.element(resolved, &start, true).map(|e| Some(Node::Element(e))),
-                Event::End(_) => return Ok(None),
+                Event::Start(start) => return self.element(&start, false).map(|e| Some(Node::Element(e))),
+                Event::Empty(start) => return self.element(&start, true).map(|e| Some(Node::Element(e))),
+                Event::End(_) => {
+                    self.leave();
+                    return Ok(None);
+                }
+                // Indentation between elements: the common case, skipped without building a node.
+                Event::Text(text) if !keep_whitespace && text.bytes().all(|b| b.is_ascii_whitespace()) => {}
                 Event::Text(text) => {
                     let at = self.offset_of(&text);
                     let value = text.xml10_content();
@@ -260,10 +258,7 @@ impl<'a> Reader<'a> {
                     return Err(Diagnostic::error(
                         codes::TRUNCATED_DOCUMENT,
                         Span::at(self.text.len()),
-                        format!(
-                            "the document ends before <{}> is closed; was the download cut off?",
-                            parent.qname
-                        ),
+                        format!("the document ends before <{}> is closed; was the download cut off?", parent.qname),
                     ));
                 }
             }
@@ -273,7 +268,7 @@ impl<'a> Reader<'a> {
     /// The next child element; text between elements must be whitespace.
     fn next_child(&mut self, parent: &Element<'a>) -> Fatal<Option<Element<'a>>> {
         loop {
-            match self.next_node(parent)? {
+            match self.next_node(parent, false)? {
                 None => return Ok(None),
                 Some(Node::Element(e)) => return Ok(Some(e)),
                 Some(Node::Text(text)) => {
@@ -292,7 +287,7 @@ impl<'a> Reader<'a> {
     /// The text content of an element that holds only text (`<String>`, `<PropertyPath>`, ...).
     fn text_content(&mut self, element: &Element<'a>) -> Fatal<Text<'a>> {
         let mut result: Option<Text<'a>> = None;
-        while let Some(node) = self.next_node(element)? {
+        while let Some(node) = self.next_node(element, true)? {
             match node {
                 Node::Text(text) => {
                     result = Some(match result {
@@ -309,10 +304,7 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        Ok(result.unwrap_or(Text {
-            value: Cow::Borrowed(""),
-            span: Span::at(element.span.end as usize),
-        }))
+        Ok(result.unwrap_or(Text { value: Cow::Borrowed(""), span: Span::at(element.span.end as usize) }))
     }
 
     fn doctype(&self, doctype: &str) -> Diagnostic {
@@ -326,7 +318,30 @@ impl<'a> Reader<'a> {
     }
 
     /// Decodes a start tag: its namespace, name, span and attributes.
-    fn element(&mut self, ns: Ns, start: &BytesStart<'a>, empty: bool) -> Fatal<Element<'a>> {
+    /// Closes the scope of the element whose end tag was just read.
+    fn leave(&mut self) {
+        while self.scopes.last().is_some_and(|(depth, _, _)| *depth == self.depth) {
+            self.scopes.pop();
+        }
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// The namespace an element name's prefix is bound to in the current scope.
+    fn namespace_of(&self, qname: &str) -> Ns {
+        let prefix = qname.rsplit_once(':').map_or("", |(prefix, _)| prefix);
+        self.scopes.iter().rev().find(|(_, p, _)| *p == prefix).map_or(Ns::Other, |(_, _, ns)| *ns)
+    }
+
+    fn element(&mut self, start: &BytesStart<'a>, empty: bool) -> Fatal<Element<'a>> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let at = self.position();
+            return Err(Diagnostic::error(
+                codes::NESTING_TOO_DEEP,
+                Span::at(self.text[..at].rfind('<').unwrap_or(at)),
+                format!("elements nest more than {MAX_DEPTH} levels deep; CSDL documents nest about a dozen"),
+            ));
+        }
         let name_bytes = start.name().into_inner();
         let name_at = self.offset_of(name_bytes);
         let qname = &self.text[name_at..name_at + name_bytes.len()];
@@ -365,11 +380,18 @@ impl<'a> Reader<'a> {
             let key_bytes = attr.key.into_inner();
             let key_at = self.offset_of(key_bytes);
             let key = &self.text[key_at..key_at + key_bytes.len()];
-            if key == "xmlns" || key.starts_with("xmlns:") {
-                continue;
-            }
             let raw_at = self.offset_of(&attr.value);
             let raw = &self.text[raw_at..raw_at + attr.value.len()];
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                let prefix = key.strip_prefix("xmlns").unwrap_or_default().trim_start_matches(':');
+                let ns = match raw {
+                    EDM_NS => Ns::Edm,
+                    EDMX_NS => Ns::Edmx,
+                    _ => Ns::Other,
+                };
+                self.scopes.push((self.depth, prefix, ns));
+                continue;
+            }
             let span = Span::new(raw_at, raw_at + raw.len());
             let value = normalize_attribute(raw).map_err(|e| {
                 use quick_xml::escape::EscapeError;
@@ -380,25 +402,16 @@ impl<'a> Reader<'a> {
                     }
                     _ => raw_at,
                 };
-                Diagnostic::error(
-                    codes::XML_SYNTAX,
-                    Span::at(at),
-                    format!("malformed attribute value of `{key}`: {e}"),
-                )
+                Diagnostic::error(codes::XML_SYNTAX, Span::at(at), format!("malformed attribute value of `{key}`: {e}"))
             })?;
-            attrs.push(Attr {
-                name: key,
-                value: Text { value, span },
-            });
+            attrs.push(Attr { name: key, value: Text { value, span } });
         }
-        Ok(Element {
-            ns,
-            qname,
-            local,
-            attrs,
-            span,
-            empty,
-        })
+        let ns = self.namespace_of(qname);
+        if empty {
+            // No end tag follows: the element's scope closes now.
+            self.leave();
+        }
+        Ok(Element { ns, qname, local, attrs, span, empty })
     }
 
     /// Skips an element the reader does not know, with a warning.
@@ -406,17 +419,14 @@ impl<'a> Reader<'a> {
         self.warn(
             codes::UNKNOWN_ELEMENT,
             element.span,
-            format!(
-                "<{}> is not a known child of <{}>; skipped",
-                element.qname, parent.qname
-            ),
+            format!("<{}> is not a known child of <{}>; skipped", element.qname, parent.qname),
         );
         self.skip(element)
     }
 
     /// Reads past the end of an element and everything in it.
     fn skip(&mut self, element: &Element<'a>) -> Fatal<()> {
-        while let Some(node) = self.next_node(element)? {
+        while let Some(node) = self.next_node(element, false)? {
             if let Node::Element(child) = node {
                 self.skip(&child)?;
             }
@@ -467,11 +477,7 @@ impl<'a> Reader<'a> {
                 self.required(&root, "Version", None);
             }
         }
-        let mut document = Document {
-            version,
-            span: root.span,
-            ..Document::default()
-        };
+        let mut document = Document { version, span: root.span, ..Document::default() };
         let mut data_services = 0;
         while let Some(child) = self.next_child(&root)? {
             if child.is(Ns::Edmx, "Reference") {
@@ -506,13 +512,13 @@ impl<'a> Reader<'a> {
     /// The root element, after the prolog.
     fn root(&mut self) -> Fatal<Element<'a>> {
         loop {
-            let (ns, event) = match self.xml.read_resolved_event() {
-                Ok((resolved, event)) => (ns_of(&resolved), event),
+            let event = match self.xml.read_event() {
+                Ok(event) => event,
                 Err(e) => return Err(self.xml_error(e)),
             };
             match event {
-                Event::Start(start) => return self.element(ns, &start, false),
-                Event::Empty(start) => return self.element(ns, &start, true),
+                Event::Start(start) => return self.element(&start, false),
+                Event::Empty(start) => return self.element(&start, true),
                 Event::DocType(doctype) => return Err(self.doctype(&doctype)),
                 Event::Decl(decl) => {
                     if let Some(Ok(encoding)) = decl.encoding() {
@@ -586,11 +592,7 @@ impl<'a> Reader<'a> {
                 self.unknown_attributes(&child, attrs);
                 self.skip_children(&child)?;
                 if let Some(namespace) = self.required(&child, "Namespace", namespace) {
-                    includes.push(Include {
-                        namespace,
-                        alias,
-                        span: child.span,
-                    });
+                    includes.push(Include { namespace, alias, span: child.span });
                 }
             } else if child.is(Ns::Edmx, "IncludeAnnotations") {
                 let (child, mut attrs) = split(child);
@@ -651,10 +653,7 @@ impl<'a> Reader<'a> {
         let alias = take(&mut attrs, "Alias");
         self.unknown_attributes(&element, attrs);
         let mut schema = Schema {
-            namespace: Text {
-                value: Cow::Borrowed(""),
-                span: element.span,
-            },
+            namespace: Text { value: Cow::Borrowed(""), span: element.span },
             alias,
             entity_types: Vec::new(),
             complex_types: Vec::new(),
@@ -674,12 +673,8 @@ impl<'a> Reader<'a> {
                 continue;
             }
             match child.local {
-                "EntityType" => schema
-                    .entity_types
-                    .extend(self.structured_type(child, StructuredKind::Entity)?),
-                "ComplexType" => schema
-                    .complex_types
-                    .extend(self.structured_type(child, StructuredKind::Complex)?),
+                "EntityType" => schema.entity_types.extend(self.structured_type(child, StructuredKind::Entity)?),
+                "ComplexType" => schema.complex_types.extend(self.structured_type(child, StructuredKind::Complex)?),
                 "EnumType" => schema.enum_types.extend(self.enum_type(child)?),
                 "TypeDefinition" => schema.type_definitions.extend(self.type_definition(child)?),
                 "Action" => schema.actions.extend(self.operation(child, OperationKind::Action)?),
@@ -691,9 +686,7 @@ impl<'a> Reader<'a> {
                 _ => self.unknown(&child, &element)?,
             }
         }
-        Ok(self
-            .required(&element, "Namespace", namespace)
-            .map(|namespace| Schema { namespace, ..schema }))
+        Ok(self.required(&element, "Namespace", namespace).map(|namespace| Schema { namespace, ..schema }))
     }
 
     fn structured_type(&mut self, element: Element<'a>, kind: StructuredKind) -> Fatal<Option<StructuredType<'a>>> {
@@ -702,11 +695,7 @@ impl<'a> Reader<'a> {
         let base_type = take(&mut attrs, "BaseType");
         let is_abstract = take(&mut attrs, "Abstract");
         let open_type = take(&mut attrs, "OpenType");
-        let has_stream = if kind == StructuredKind::Entity {
-            take(&mut attrs, "HasStream")
-        } else {
-            None
-        };
+        let has_stream = if kind == StructuredKind::Entity { take(&mut attrs, "HasStream") } else { None };
         self.unknown_attributes(&element, attrs);
         let mut key = None;
         let mut properties = Vec::new();
@@ -720,11 +709,7 @@ impl<'a> Reader<'a> {
                 (Ns::Edm, "Key") if kind == StructuredKind::Entity => {
                     let parsed = self.key(child)?;
                     if key.is_some() {
-                        self.error(
-                            codes::DUPLICATE_NAME,
-                            parsed.span,
-                            "a second <Key> in one entity type".into(),
-                        );
+                        self.error(codes::DUPLICATE_NAME, parsed.span, "a second <Key> in one entity type".into());
                     } else {
                         key = Some(parsed);
                     }
@@ -759,20 +744,13 @@ impl<'a> Reader<'a> {
                 self.unknown_attributes(&child, attrs);
                 self.skip_children(&child)?;
                 if let Some(name) = self.required(&child, "Name", name) {
-                    property_refs.push(PropertyRef {
-                        name,
-                        alias,
-                        span: child.span,
-                    });
+                    property_refs.push(PropertyRef { name, alias, span: child.span });
                 }
             } else {
                 self.unknown(&child, &element)?;
             }
         }
-        Ok(Key {
-            property_refs,
-            span: element.span,
-        })
+        Ok(Key { property_refs, span: element.span })
     }
 
     fn facets(attrs: &mut Vec<Attr<'a>>) -> Facets<'a> {
@@ -892,12 +870,7 @@ impl<'a> Reader<'a> {
                     self.unknown_attributes(&child, attrs);
                     let member_annotations = self.annotations_only(&child)?;
                     if let Some(name) = self.required(&child, "Name", name) {
-                        members.push(EnumMember {
-                            name,
-                            value,
-                            annotations: member_annotations,
-                            span: child.span,
-                        });
+                        members.push(EnumMember { name, value, annotations: member_annotations, span: child.span });
                     }
                 }
                 (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
@@ -936,11 +909,7 @@ impl<'a> Reader<'a> {
         let (element, mut attrs) = split(element);
         let name = take(&mut attrs, "Name");
         let is_bound = take(&mut attrs, "IsBound");
-        let is_composable = if kind == OperationKind::Function {
-            take(&mut attrs, "IsComposable")
-        } else {
-            None
-        };
+        let is_composable = if kind == OperationKind::Function { take(&mut attrs, "IsComposable") } else { None };
         let entity_set_path = take(&mut attrs, "EntitySetPath");
         self.unknown_attributes(&element, attrs);
         let mut parameters = Vec::new();
@@ -974,18 +943,10 @@ impl<'a> Reader<'a> {
                     self.unknown_attributes(&child, attrs);
                     let return_annotations = self.annotations_only(&child)?;
                     if return_type.is_some() {
-                        self.error(
-                            codes::DUPLICATE_NAME,
-                            child.span,
-                            "a second <ReturnType> in one operation".into(),
-                        );
+                        self.error(codes::DUPLICATE_NAME, child.span, "a second <ReturnType> in one operation".into());
                     } else if let Some(type_name) = self.required(&child, "Type", type_name) {
-                        return_type = Some(ReturnType {
-                            type_name,
-                            facets,
-                            annotations: return_annotations,
-                            span: child.span,
-                        });
+                        return_type =
+                            Some(ReturnType { type_name, facets, annotations: return_annotations, span: child.span });
                     }
                 }
                 (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
@@ -1088,11 +1049,7 @@ impl<'a> Reader<'a> {
                     let operation_attr = if is_action { "Action" } else { "Function" };
                     let operation = take(&mut attrs, operation_attr);
                     let entity_set = take(&mut attrs, "EntitySet");
-                    let include = if is_action {
-                        None
-                    } else {
-                        take(&mut attrs, "IncludeInServiceDocument")
-                    };
+                    let include = if is_action { None } else { take(&mut attrs, "IncludeInServiceDocument") };
                     self.unknown_attributes(&child, attrs);
                     let import_annotations = self.annotations_only(&child)?;
                     let name = self.required(&child, "Name", name);
@@ -1106,11 +1063,7 @@ impl<'a> Reader<'a> {
                             annotations: import_annotations,
                             span: child.span,
                         };
-                        if is_action {
-                            action_imports.push(import)
-                        } else {
-                            function_imports.push(import)
-                        }
+                        if is_action { action_imports.push(import) } else { function_imports.push(import) }
                     }
                 }
                 (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
@@ -1146,11 +1099,7 @@ impl<'a> Reader<'a> {
                     let path = self.required(&child, "Path", path);
                     let target = self.required(&child, "Target", target);
                     if let Some((path, target)) = path.zip(target) {
-                        bindings.push(NavigationPropertyBinding {
-                            path,
-                            target,
-                            span: child.span,
-                        });
+                        bindings.push(NavigationPropertyBinding { path, target, span: child.span });
                     }
                 }
                 (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
@@ -1183,14 +1132,8 @@ impl<'a> Reader<'a> {
             .position(|a| ConstantKind::from_name(a.name).is_some() || PathKind::from_name(a.name).is_some())?;
         let attr = attrs.swap_remove(index);
         Some(match ConstantKind::from_name(attr.name) {
-            Some(kind) => Expr::Constant {
-                kind,
-                value: attr.value,
-            },
-            None => Expr::Path {
-                kind: PathKind::from_name(attr.name).unwrap_or(PathKind::Path),
-                value: attr.value,
-            },
+            Some(kind) => Expr::Constant { kind, value: attr.value },
+            None => Expr::Path { kind: PathKind::from_name(attr.name).unwrap_or(PathKind::Path), value: attr.value },
         })
     }
 
@@ -1223,10 +1166,7 @@ impl<'a> Reader<'a> {
             self.error(
                 codes::INVALID_ATTRIBUTE_VALUE,
                 expr.span(),
-                format!(
-                    "<{}> has more than one value expression; the first one is kept",
-                    owner.qname
-                ),
+                format!("<{}> has more than one value expression; the first one is kept", owner.qname),
             );
         } else {
             *value = Some(expr);
@@ -1261,12 +1201,7 @@ impl<'a> Reader<'a> {
                         _ => self.unknown(&child, &element)?,
                     }
                 }
-                Ok(Some(Expr::Record(Record {
-                    type_name,
-                    properties,
-                    annotations,
-                    span: element.span,
-                })))
+                Ok(Some(Expr::Record(Record { type_name, properties, annotations, span: element.span })))
             }
             "Collection" => {
                 let (element, attrs) = split(element);
@@ -1275,10 +1210,7 @@ impl<'a> Reader<'a> {
                 while let Some(child) = self.next_child(&element)? {
                     items.extend(self.expression(child, &element)?);
                 }
-                Ok(Some(Expr::Collection {
-                    items,
-                    span: element.span,
-                }))
+                Ok(Some(Expr::Collection { items, span: element.span }))
             }
             "Null" => {
                 let (element, attrs) = split(element);
@@ -1319,7 +1251,7 @@ impl<'a> Reader<'a> {
                     annotations: Vec::new(),
                     span: element.span,
                 };
-                while let Some(node) = self.next_node(&element)? {
+                while let Some(node) = self.next_node(&element, false)? {
                     match node {
                         Node::Element(child) if child.is(Ns::Edm, "Annotation") => {
                             dynamic.annotations.extend(self.annotation(child)?);
@@ -1327,10 +1259,7 @@ impl<'a> Reader<'a> {
                         Node::Element(child) => dynamic.operands.extend(self.expression(child, &element)?),
                         // `<LabeledElementReference>Model.Name</...>` names its label as text.
                         Node::Text(text) if !text.value.trim().is_empty() => {
-                            dynamic.operands.push(Expr::Constant {
-                                kind: ConstantKind::String,
-                                value: text,
-                            });
+                            dynamic.operands.push(Expr::Constant { kind: ConstantKind::String, value: text });
                         }
                         Node::Text(_) => {}
                     }
@@ -1357,22 +1286,12 @@ impl<'a> Reader<'a> {
                 self.set_value(&element, &mut value, expr);
             }
         }
-        Ok(self
-            .required(&element, "Property", property)
-            .map(|property| PropertyValue {
-                property,
-                value,
-                annotations,
-                span: element.span,
-            }))
-    }
-}
-
-fn ns_of(resolved: &ResolveResult<'_>) -> Ns {
-    match resolved {
-        ResolveResult::Bound(ns) if ns.0 == EDM_NS => Ns::Edm,
-        ResolveResult::Bound(ns) if ns.0 == EDMX_NS => Ns::Edmx,
-        _ => Ns::Other,
+        Ok(self.required(&element, "Property", property).map(|property| PropertyValue {
+            property,
+            value,
+            annotations,
+            span: element.span,
+        }))
     }
 }
 

@@ -51,10 +51,7 @@ impl Value {
     /// The text of a string constant.
     pub fn as_string(&self) -> Option<&str> {
         match self {
-            Value::Constant {
-                kind: ConstantKind::String,
-                value,
-            } => Some(value),
+            Value::Constant { kind: ConstantKind::String, value } => Some(value),
             _ => None,
         }
     }

@@ -12,7 +12,8 @@ use super::names::{TypeNameError, parse_type_name};
 use super::*;
 use crate::csdl::{self, Text};
 use crate::diagnostics::{Diagnostic, codes};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::hash_map::Entry;
 
 impl Model {
     /// Resolves and validates a syntax tree, appending every problem to `diagnostics`.
@@ -20,17 +21,13 @@ impl Model {
         let mut builder = Builder {
             diagnostics,
             model: Model::default(),
-            qualifiers: HashMap::new(),
-            included: HashMap::new(),
-            lookup: HashMap::new(),
+            qualifiers: HashMap::default(),
+            included: HashMap::default(),
+            lookup: HashMap::default(),
             base_spans: Vec::new(),
-            scratch: String::new(),
+            schema_types: Vec::new(),
         };
-        builder.model.version = document
-            .version
-            .as_ref()
-            .map(|v| v.value.to_string())
-            .unwrap_or_default();
+        builder.model.version = document.version.as_ref().map(|v| v.value.to_string()).unwrap_or_default();
         builder.schemas(document);
         let registered = builder.register_types(document);
         builder.fill_types(&registered);
@@ -54,7 +51,8 @@ struct Builder<'d> {
     lookup: HashMap<String, TypeId>,
     /// The span of each type's `BaseType` attribute, for cycle errors.
     base_spans: Vec<Option<Span>>,
-    scratch: String,
+    /// Per schema: simple name → type, for resolving references without building strings.
+    schema_types: Vec<HashMap<String, TypeId>>,
 }
 
 /// Where a registered type came from in the syntax tree.
@@ -97,12 +95,7 @@ impl<'d> Builder<'d> {
                 includes: reference
                     .includes
                     .iter()
-                    .map(|i| {
-                        (
-                            i.namespace.value.to_string(),
-                            i.alias.as_ref().map(|a| a.value.to_string()),
-                        )
-                    })
+                    .map(|i| (i.namespace.value.to_string(), i.alias.as_ref().map(|a| a.value.to_string())))
                     .collect(),
                 annotations,
             });
@@ -157,27 +150,24 @@ impl<'d> Builder<'d> {
 
     fn register_types<'t, 'a>(&mut self, document: &'t csdl::Document<'a>) -> Vec<(TypeId, Source<'t, 'a>)> {
         let mut registered = Vec::new();
-        let mut names: HashMap<String, Span> = HashMap::new();
-        for schema in &document.schemas {
+        let mut names: HashMap<String, Span> = HashMap::default();
+        self.schema_types = vec![HashMap::default(); document.schemas.len()];
+        for (index, schema) in document.schemas.iter().enumerate() {
             let namespace = schema.namespace.as_str();
+            // A repeated namespace (reported) shares the first schema's names.
+            let schema_index = self.qualifiers.get(namespace).copied().unwrap_or(index);
             let sources = schema
                 .entity_types
                 .iter()
                 .chain(&schema.complex_types)
                 .map(|t| (&t.name, t.span, Source::Structured(t)))
                 .chain(schema.enum_types.iter().map(|t| (&t.name, t.span, Source::Enum(t))))
-                .chain(
-                    schema
-                        .type_definitions
-                        .iter()
-                        .map(|t| (&t.name, t.span, Source::Definition(t))),
-                );
-            let others = schema.terms.iter().map(|t| (&t.name, t.span, "term")).chain(
-                schema
-                    .entity_containers
-                    .iter()
-                    .map(|c| (&c.name, c.span, "entity container")),
-            );
+                .chain(schema.type_definitions.iter().map(|t| (&t.name, t.span, Source::Definition(t))));
+            let others = schema
+                .terms
+                .iter()
+                .map(|t| (&t.name, t.span, "term"))
+                .chain(schema.entity_containers.iter().map(|c| (&c.name, c.span, "entity container")));
             for (name, span, source) in sources {
                 let qualified_name = format!("{namespace}.{}", name.as_str());
                 let id = TypeId(self.model.types.len() as u32);
@@ -190,6 +180,7 @@ impl<'d> Builder<'d> {
                 } else {
                     names.insert(qualified_name.clone(), span);
                     self.lookup.insert(qualified_name.clone(), id);
+                    self.schema_types[schema_index].insert(name.value.to_string(), id);
                 }
                 let kind = match source {
                     Source::Structured(t) if t.kind == StructuredKind::Entity => {
@@ -219,14 +210,14 @@ impl<'d> Builder<'d> {
             }
             for (name, span, what) in others {
                 let qualified_name = format!("{namespace}.{}", name.as_str());
-                if names.contains_key(&qualified_name) {
+                if let Entry::Vacant(entry) = names.entry(qualified_name.clone()) {
+                    entry.insert(span);
+                } else {
                     self.error(
                         codes::DUPLICATE_NAME,
                         span,
                         format!("{what} `{qualified_name}` has the name of another item of schema `{namespace}`"),
                     );
-                } else {
-                    names.insert(qualified_name, span);
                 }
             }
         }
@@ -256,12 +247,7 @@ impl<'d> Builder<'d> {
         let name = match parse_type_name(text) {
             Ok(name) => name,
             Err(TypeNameError::MalformedCollection(why)) => {
-                return Err((
-                    codes::MALFORMED_COLLECTION,
-                    format!("malformed type `{text}`: {why}"),
-                    0,
-                    text.len(),
-                ));
+                return Err((codes::MALFORMED_COLLECTION, format!("malformed type `{text}`: {why}"), 0, text.len()));
             }
             Err(TypeNameError::Unqualified) => {
                 let inner = text.trim_start_matches("Collection(").trim_end_matches(')');
@@ -299,17 +285,14 @@ impl<'d> Builder<'d> {
         } else {
             match self.qualifier(name.qualifier) {
                 Qualifier::Schema(namespace) => {
-                    let namespace = namespace.to_owned();
-                    self.scratch.clear();
-                    self.scratch.push_str(&namespace);
-                    self.scratch.push('.');
-                    self.scratch.push_str(name.name);
-                    match self.lookup.get(self.scratch.as_str()) {
+                    // By schema and simple name: no string is built for the hot path.
+                    let schema = self.qualifiers[name.qualifier];
+                    match self.schema_types[schema].get(name.name) {
                         Some(id) => TypeTarget::Named(*id),
                         None => {
                             return Err((
                                 codes::DANGLING_TYPE,
-                                format!("type `{}` is not declared in namespace `{namespace}`", self.scratch),
+                                format!("type `{namespace}.{}` is not declared in namespace `{namespace}`", name.name),
                                 name.offset,
                                 span_len,
                             ));
@@ -330,10 +313,7 @@ impl<'d> Builder<'d> {
                 }
             }
         };
-        Ok(TypeRef {
-            target,
-            collection: name.collection,
-        })
+        Ok(TypeRef { target, collection: name.collection })
     }
 
     /// The canonical spelling (`ns.Type`, `Collection(ns.Type)`) of a type name, without
@@ -409,10 +389,7 @@ impl<'d> Builder<'d> {
                 self.error(
                     codes::INVALID_ATTRIBUTE_VALUE,
                     text.span,
-                    format!(
-                        "`{}` is not a valid {what}; expected a non-negative integer",
-                        text.as_str()
-                    ),
+                    format!("`{}` is not a valid {what}; expected a non-negative integer", text.as_str()),
                 );
                 None
             }
@@ -445,13 +422,7 @@ impl<'d> Builder<'d> {
             _ => self.number(t, "SRID").map(Srid::Value),
         });
         let unicode = facets.unicode.as_ref().map(|t| self.boolean(Some(t), true));
-        Facets {
-            max_length,
-            precision,
-            scale,
-            srid,
-            unicode,
-        }
+        Facets { max_length, precision, scale, srid, unicode }
     }
 
     // ---- pass 3: types ----
@@ -498,11 +469,7 @@ impl<'d> Builder<'d> {
                     None
                 }
                 (target, collection) => {
-                    let what = if t.kind == StructuredKind::Entity {
-                        "entity type"
-                    } else {
-                        "complex type"
-                    };
+                    let what = if t.kind == StructuredKind::Entity { "entity type" } else { "complex type" };
                     let found = match target {
                         _ if collection => "collection",
                         TypeTarget::Named(other) => self.model.types[other.0 as usize].kind.label(),
@@ -524,7 +491,7 @@ impl<'d> Builder<'d> {
                 }
             }
         });
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         let mut properties = Vec::with_capacity(t.properties.len());
         for p in &t.properties {
             self.unique_member(&mut seen, &p.name, p.span, id);
@@ -606,10 +573,7 @@ impl<'d> Builder<'d> {
         let underlying_type = match &t.underlying_type {
             None => Primitive::Int32,
             Some(text) => match self.try_resolve(text.as_str()) {
-                Ok(TypeRef {
-                    target: TypeTarget::Primitive(p),
-                    collection: false,
-                }) if p.integer_range().is_some() => p,
+                Ok(TypeRef { target: TypeTarget::Primitive(p), collection: false }) if p.integer_range().is_some() => p,
                 _ => {
                     self.error(
                         codes::INVALID_UNDERLYING_TYPE,
@@ -622,7 +586,7 @@ impl<'d> Builder<'d> {
         };
         let is_flags = self.boolean(t.is_flags.as_ref(), false);
         let (min, max) = underlying_type.integer_range().unwrap_or((i64::MIN, i64::MAX));
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         let mut members = Vec::with_capacity(t.members.len());
         for (position, m) in t.members.iter().enumerate() {
             if !seen.insert(m.name.as_str()) {
@@ -661,29 +625,16 @@ impl<'d> Builder<'d> {
                         self.error(
                             codes::ENUM_VALUE_NOT_INTEGER,
                             text.span,
-                            format!(
-                                "value `{}` of member `{}` is not an integer",
-                                text.as_str(),
-                                m.name.as_str()
-                            ),
+                            format!("value `{}` of member `{}` is not an integer", text.as_str(), m.name.as_str()),
                         );
                         position as i64
                     }
                 },
             };
             let annotations = self.annotations(&m.annotations, None);
-            members.push(EnumMember {
-                name: m.name.value.to_string(),
-                value,
-                annotations,
-                span: m.span,
-            });
+            members.push(EnumMember { name: m.name.value.to_string(), value, annotations, span: m.span });
         }
-        EnumType {
-            underlying_type,
-            is_flags,
-            members,
-        }
+        EnumType { underlying_type, is_flags, members }
     }
 
     fn type_definition(&mut self, t: &csdl::TypeDefinition<'_>) -> TypeDefinition {
@@ -704,10 +655,7 @@ impl<'d> Builder<'d> {
                 Primitive::String
             }
         };
-        TypeDefinition {
-            underlying_type,
-            facets: self.facets(&t.facets),
-        }
+        TypeDefinition { underlying_type, facets: self.facets(&t.facets) }
     }
 
     // ---- pass 3: operations, terms, container ----
@@ -718,11 +666,7 @@ impl<'d> Builder<'d> {
             for op in schema.actions.iter().chain(&schema.functions) {
                 let operation = self.operation(namespace, op);
                 let id = OperationId(self.model.operations.len() as u32);
-                self.model
-                    .operation_index
-                    .entry(operation.qualified_name.clone())
-                    .or_default()
-                    .push(id);
+                self.model.operation_index.entry(operation.qualified_name.clone()).or_default().push(id);
                 self.model.operations.push(operation);
             }
         }
@@ -741,17 +685,14 @@ impl<'d> Builder<'d> {
                 ),
             );
         }
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         let mut parameters = Vec::with_capacity(op.parameters.len());
         for p in &op.parameters {
             if !seen.insert(p.name.as_str()) {
                 self.error(
                     codes::DUPLICATE_NAME,
                     p.span,
-                    format!(
-                        "operation `{qualified_name}` has two parameters named `{}`",
-                        p.name.as_str()
-                    ),
+                    format!("operation `{qualified_name}` has two parameters named `{}`", p.name.as_str()),
                 );
             }
             let ty = self.resolve(&p.type_name);
@@ -772,12 +713,7 @@ impl<'d> Builder<'d> {
             let nullable = self.boolean(r.facets.nullable.as_ref(), true);
             let facets = self.facets(&r.facets);
             let annotations = self.annotations(&r.annotations, None);
-            ReturnType {
-                ty,
-                nullable,
-                facets,
-                annotations,
-            }
+            ReturnType { ty, nullable, facets, annotations }
         });
         let is_composable = self.boolean(op.is_composable.as_ref(), false);
         if let (Some(path), Some(binding)) = (&op.entity_set_path, op.parameters.first().filter(|_| is_bound))
@@ -815,7 +751,7 @@ impl<'d> Builder<'d> {
     fn check_overloads(&mut self) {
         let mut problems = Vec::new();
         for ids in self.model.operation_index.values() {
-            let mut seen: HashMap<(OperationKind, String), OperationId> = HashMap::new();
+            let mut seen: HashMap<(OperationKind, String), OperationId> = HashMap::default();
             for &id in ids {
                 let op = &self.model.operations[id.0 as usize];
                 let mut names: Vec<&str> = op.non_binding_parameters().iter().map(|p| p.name.as_str()).collect();
@@ -831,11 +767,7 @@ impl<'d> Builder<'d> {
                 };
                 if let Some(first) = seen.get(&(op.kind, signature.clone())) {
                     let first = &self.model.operations[first.0 as usize];
-                    let kind = if op.kind == OperationKind::Action {
-                        "action"
-                    } else {
-                        "function"
-                    };
+                    let kind = if op.kind == OperationKind::Action { "action" } else { "function" };
                     problems.push(Diagnostic::error(
                         codes::DUPLICATE_OVERLOAD,
                         op.span,
@@ -879,23 +811,17 @@ impl<'d> Builder<'d> {
     }
 
     fn container(&mut self, document: &csdl::Document<'_>) {
-        let mut containers = document
-            .schemas
-            .iter()
-            .flat_map(|s| s.entity_containers.iter().map(move |c| (s, c)));
+        let mut containers = document.schemas.iter().flat_map(|s| s.entity_containers.iter().map(move |c| (s, c)));
         let Some((schema, c)) = containers.next() else { return };
         for (_, extra) in containers {
             self.error(
                 codes::DUPLICATE_NAME,
                 extra.span,
-                format!(
-                    "a second entity container `{}`; a document has at most one",
-                    extra.name.as_str()
-                ),
+                format!("a second entity container `{}`; a document has at most one", extra.name.as_str()),
             );
         }
         let namespace = schema.namespace.as_str();
-        let mut names: HashSet<String> = HashSet::new();
+        let mut names: HashSet<String> = HashSet::default();
         let mut unique = |builder: &mut Self, name: &Text<'_>, span: Span| {
             if !names.insert(name.as_str().to_owned()) {
                 builder.error(
@@ -936,11 +862,7 @@ impl<'d> Builder<'d> {
         for s in &c.singletons {
             unique(self, &s.name, s.span);
             let ty = self.resolve(&s.type_name);
-            self.expect_entity_type(
-                &ty,
-                &s.type_name,
-                &format!("the type of singleton `{}`", s.name.as_str()),
-            );
+            self.expect_entity_type(&ty, &s.type_name, &format!("the type of singleton `{}`", s.name.as_str()));
             let nullable = self.boolean(s.nullable.as_ref(), false);
             let annotations = self.annotations(&s.annotations, None);
             singletons.push(Singleton {
@@ -953,10 +875,8 @@ impl<'d> Builder<'d> {
             });
         }
         let mut imports = [Vec::new(), Vec::new()];
-        for (kind, list) in [
-            (OperationKind::Action, &c.action_imports),
-            (OperationKind::Function, &c.function_imports),
-        ] {
+        for (kind, list) in [(OperationKind::Action, &c.action_imports), (OperationKind::Function, &c.function_imports)]
+        {
             for import in list {
                 unique(self, &import.name, import.span);
                 let operation = self.canonical_name(import.operation.as_str());
@@ -964,11 +884,7 @@ impl<'d> Builder<'d> {
                     .as_ref()
                     .is_some_and(|name| self.model.overloads(name).any(|op| op.kind == kind && !op.is_bound));
                 if !exists {
-                    let what = if kind == OperationKind::Action {
-                        "unbound action"
-                    } else {
-                        "unbound function"
-                    };
+                    let what = if kind == OperationKind::Action { "unbound action" } else { "unbound function" };
                     self.error(
                         codes::DANGLING_CONTAINER_REFERENCE,
                         import.operation.span,
@@ -1017,11 +933,7 @@ impl<'d> Builder<'d> {
             let mut segments = target.split('/');
             let first = segments.next().unwrap_or_default();
             // `Namespace.Container/set` names a set of a (possibly other) container.
-            let child = if first.contains('.') {
-                segments.next().unwrap_or_default()
-            } else {
-                first
-            };
+            let child = if first.contains('.') { segments.next().unwrap_or_default() } else { first };
             let qualified_here = !first.contains('.')
                 || first == container.qualified_name
                 || first.ends_with(&format!(".{}", container.name));
@@ -1043,11 +955,7 @@ impl<'d> Builder<'d> {
                 check(
                     b.target.as_str(),
                     b.target.span,
-                    format!(
-                        "navigation property binding `{}` of `{}` targets",
-                        b.path.as_str(),
-                        owner.as_str()
-                    ),
+                    format!("navigation property binding `{}` of `{}` targets", b.path.as_str(), owner.as_str()),
                     &mut problems,
                 );
             }
@@ -1070,11 +978,7 @@ impl<'d> Builder<'d> {
             .chain(container.singletons.iter().map(|s| s.ty.clone()))
             .collect();
         self.model.container = Some(container);
-        let bindings = c
-            .entity_sets
-            .iter()
-            .map(|s| &s.bindings)
-            .chain(c.singletons.iter().map(|s| &s.bindings));
+        let bindings = c.entity_sets.iter().map(|s| &s.bindings).chain(c.singletons.iter().map(|s| &s.bindings));
         for (start, list) in starts.iter().zip(bindings) {
             for b in list {
                 self.check_binding_path(start, &b.path);
@@ -1091,14 +995,12 @@ impl<'d> Builder<'d> {
         for segment in path.as_str().split('/') {
             let next = if segment.contains('.') {
                 match self.try_resolve(segment) {
-                    Ok(TypeRef {
-                        target: TypeTarget::Named(id),
-                        collection: false,
-                    }) if self.model.structured(id).is_some() => Some(id),
-                    Ok(TypeRef {
-                        target: TypeTarget::External(_),
-                        ..
-                    }) => return,
+                    Ok(TypeRef { target: TypeTarget::Named(id), collection: false })
+                        if self.model.structured(id).is_some() =>
+                    {
+                        Some(id)
+                    }
+                    Ok(TypeRef { target: TypeTarget::External(_), .. }) => return,
                     _ => None,
                 }
             } else {
@@ -1154,14 +1056,8 @@ impl<'d> Builder<'d> {
                     for t in cycle {
                         in_cycle[t.0 as usize] = true;
                     }
-                    let first = *cycle
-                        .iter()
-                        .min_by_key(|t| self.model.ty(**t).span.start)
-                        .unwrap_or(&base);
-                    let names: Vec<&str> = cycle
-                        .iter()
-                        .map(|t| self.model.ty(*t).qualified_name.as_str())
-                        .collect();
+                    let first = *cycle.iter().min_by_key(|t| self.model.ty(**t).span.start).unwrap_or(&base);
+                    let names: Vec<&str> = cycle.iter().map(|t| self.model.ty(*t).qualified_name.as_str()).collect();
                     let span = self.base_spans[first.0 as usize].unwrap_or(self.model.ty(first).span);
                     let message = format!("base type cycle: {} → {}", names.join(" → "), names[0]);
                     self.error(codes::BASETYPE_CYCLE, span, message);
@@ -1256,12 +1152,7 @@ impl<'d> Builder<'d> {
                 let (Some(partner), TypeTarget::Named(target)) = (&n.partner, &n.ty.target) else {
                     continue;
                 };
-                if !self
-                    .model
-                    .all_navigation_properties(*target)
-                    .iter()
-                    .any(|(_, p)| &p.name == partner)
-                {
+                if !self.model.all_navigation_properties(*target).iter().any(|(_, p)| &p.name == partner) {
                     problems.push(Diagnostic::error(
                         codes::DANGLING_PARTNER,
                         n.partner_span.unwrap_or(n.span),
@@ -1276,12 +1167,7 @@ impl<'d> Builder<'d> {
             }
         }
         self.diagnostics.extend(problems);
-        derived.sort_by(|a, b| {
-            self.model
-                .ty(a.1)
-                .qualified_name
-                .cmp(&self.model.ty(b.1).qualified_name)
-        });
+        derived.sort_by(|a, b| self.model.ty(a.1).qualified_name.cmp(&self.model.ty(b.1).qualified_name));
         for (base, id) in derived {
             if let TypeKind::Entity(s) | TypeKind::Complex(s) = &mut self.model.types[base.0 as usize].kind {
                 s.derived_types.push(id);
@@ -1306,11 +1192,7 @@ impl<'d> Builder<'d> {
         let nested = self.annotations(&a.annotations, None);
         Annotation {
             term,
-            qualifier: a
-                .qualifier
-                .as_ref()
-                .map(|q| q.value.to_string())
-                .or_else(|| qualifier.map(str::to_owned)),
+            qualifier: a.qualifier.as_ref().map(|q| q.value.to_string()).or_else(|| qualifier.map(str::to_owned)),
             value: a.value.as_ref().map(|v| self.value(v)),
             annotations: nested,
             span: a.span,
@@ -1321,11 +1203,7 @@ impl<'d> Builder<'d> {
     fn term_name(&mut self, term: &Text<'_>) -> String {
         let written = term.as_str();
         let Some((qualifier, name)) = written.rsplit_once('.') else {
-            self.warning(
-                codes::UNDECLARED_TERM,
-                term.span,
-                format!("term `{written}` has no namespace qualifier"),
-            );
+            self.warning(codes::UNDECLARED_TERM, term.span, format!("term `{written}` has no namespace qualifier"));
             return written.to_owned();
         };
         match self.qualifier(qualifier) {
@@ -1344,21 +1222,11 @@ impl<'d> Builder<'d> {
 
     fn value(&mut self, expr: &csdl::Expr<'_>) -> Value {
         match expr {
-            csdl::Expr::Constant {
-                kind: ConstantKind::EnumMember,
-                value,
-            } => Value::Constant {
-                kind: ConstantKind::EnumMember,
-                value: self.enum_member_value(value.as_str()),
-            },
-            csdl::Expr::Constant { kind, value } => Value::Constant {
-                kind: *kind,
-                value: value.value.to_string(),
-            },
-            csdl::Expr::Path { kind, value } => Value::Path {
-                kind: *kind,
-                value: value.value.to_string(),
-            },
+            csdl::Expr::Constant { kind: ConstantKind::EnumMember, value } => {
+                Value::Constant { kind: ConstantKind::EnumMember, value: self.enum_member_value(value.as_str()) }
+            }
+            csdl::Expr::Constant { kind, value } => Value::Constant { kind: *kind, value: value.value.to_string() },
+            csdl::Expr::Path { kind, value } => Value::Path { kind: *kind, value: value.value.to_string() },
             csdl::Expr::Record(r) => Value::Record {
                 type_name: r.type_name.as_ref().map(|t| t.value.to_string()),
                 properties: r
@@ -1372,11 +1240,7 @@ impl<'d> Builder<'d> {
             csdl::Expr::Null { .. } => Value::Null,
             csdl::Expr::Dynamic(d) => Value::Dynamic {
                 name: d.name.to_owned(),
-                attributes: d
-                    .attributes
-                    .iter()
-                    .map(|(k, v)| ((*k).to_owned(), v.value.to_string()))
-                    .collect(),
+                attributes: d.attributes.iter().map(|(k, v)| ((*k).to_owned(), v.value.to_string())).collect(),
                 operands: d.operands.iter().map(|o| self.value(o)).collect(),
             },
         }
@@ -1419,19 +1283,20 @@ impl<'d> Builder<'d> {
                         );
                     }
                     let target = block.target.value.to_string();
-                    self.model
-                        .unattached_annotations
-                        .extend(annotations.into_iter().map(|a| (target.clone(), a)));
+                    self.model.unattached_annotations.extend(annotations.into_iter().map(|a| (target.clone(), a)));
                     continue;
                 }
-                for target in targets {
+                let mut found = Vec::new();
+                let (last, others) = targets.split_last().expect("not empty");
+                for target in others {
                     for annotation in &annotations {
-                        let mut found = Vec::new();
-                        let list = self.annotations_mut(target);
-                        push_annotation(list, annotation.clone(), &mut found);
-                        self.diagnostics.extend(found);
+                        push_annotation(self.annotations_mut(*target), annotation.clone(), &mut found);
                     }
                 }
+                for annotation in annotations {
+                    push_annotation(self.annotations_mut(*last), annotation, &mut found);
+                }
+                self.diagnostics.extend(found);
             }
         }
     }
@@ -1485,7 +1350,7 @@ impl<'d> Builder<'d> {
                 if let Some(wanted) = &wanted {
                     let all: Vec<String> = op.parameters.iter().map(|p| self.model.type_ref_name(&p.ty)).collect();
                     let binding_only = op.is_bound
-                        && all.len() >= 1
+                        && !all.is_empty()
                         && wanted.len() == 1
                         && wanted[0] == all[0]
                         && op.kind == OperationKind::Action;
@@ -1509,11 +1374,7 @@ impl<'d> Builder<'d> {
             return Vec::new();
         }
         if let Some(index) = self.model.terms.iter().position(|t| t.qualified_name == qualified) {
-            return if member.is_none() {
-                vec![Target::Term(index)]
-            } else {
-                Vec::new()
-            };
+            return if member.is_none() { vec![Target::Term(index)] } else { Vec::new() };
         }
         if let Some(c) = &self.model.container
             && c.qualified_name == qualified
@@ -1527,18 +1388,8 @@ impl<'d> Builder<'d> {
                 .position(|s| s.name == m)
                 .map(Target::EntitySet)
                 .or_else(|| c.singletons.iter().position(|s| s.name == m).map(Target::Singleton))
-                .or_else(|| {
-                    c.action_imports
-                        .iter()
-                        .position(|s| s.name == m)
-                        .map(Target::ActionImport)
-                })
-                .or_else(|| {
-                    c.function_imports
-                        .iter()
-                        .position(|s| s.name == m)
-                        .map(Target::FunctionImport)
-                });
+                .or_else(|| c.action_imports.iter().position(|s| s.name == m).map(Target::ActionImport))
+                .or_else(|| c.function_imports.iter().position(|s| s.name == m).map(Target::FunctionImport));
             return found.into_iter().collect();
         }
         self.schema_target(name, signature, member)
@@ -1560,9 +1411,9 @@ impl<'d> Builder<'d> {
         let qualifier = head.rsplit_once('.').map_or(head, |(q, _)| q);
         match self.qualifier(qualifier) {
             Qualifier::External(_) => None,
-            Qualifier::Undeclared => Some(format!(
-                "is in namespace `{qualifier}`, which this document neither declares nor includes"
-            )),
+            Qualifier::Undeclared => {
+                Some(format!("is in namespace `{qualifier}`, which this document neither declares nor includes"))
+            }
             Qualifier::Schema(_) if target.split('/').count() > 2 && !target.contains('(') => {
                 Some("is a path below a member; only `Element` and `Element/member` targets are resolved".to_owned())
             }
@@ -1576,23 +1427,15 @@ impl<'d> Builder<'d> {
             return Some(Target::Type(id));
         };
         match &self.model.ty(id).kind {
-            TypeKind::Enum(e) => e
-                .members
-                .iter()
-                .position(|m| m.name == member)
-                .map(|i| Target::EnumMember(id, i)),
+            TypeKind::Enum(e) => e.members.iter().position(|m| m.name == member).map(|i| Target::EnumMember(id, i)),
             TypeKind::Entity(_) | TypeKind::Complex(_) => self.model.ancestors(id).into_iter().find_map(|owner| {
                 let s = self.model.structured(owner)?;
-                s.properties
-                    .iter()
-                    .position(|p| p.name == member)
-                    .map(|i| Target::Property(owner, i))
-                    .or_else(|| {
-                        s.navigation_properties
-                            .iter()
-                            .position(|n| n.name == member)
-                            .map(|i| Target::NavigationProperty(owner, i))
-                    })
+                s.properties.iter().position(|p| p.name == member).map(|i| Target::Property(owner, i)).or_else(|| {
+                    s.navigation_properties
+                        .iter()
+                        .position(|n| n.name == member)
+                        .map(|i| Target::NavigationProperty(owner, i))
+                })
             }),
             TypeKind::Definition(_) => None,
         }
@@ -1623,42 +1466,20 @@ impl<'d> Builder<'d> {
             },
             Target::Term(i) => &mut model.terms[i].annotations,
             Target::Container => {
-                &mut model
-                    .container
-                    .as_mut()
-                    .expect("container target implies a container")
-                    .annotations
+                &mut model.container.as_mut().expect("container target implies a container").annotations
             }
             Target::EntitySet(i) => {
-                &mut model
-                    .container
-                    .as_mut()
-                    .expect("container target implies a container")
-                    .entity_sets[i]
-                    .annotations
+                &mut model.container.as_mut().expect("container target implies a container").entity_sets[i].annotations
             }
             Target::Singleton(i) => {
-                &mut model
-                    .container
-                    .as_mut()
-                    .expect("container target implies a container")
-                    .singletons[i]
-                    .annotations
+                &mut model.container.as_mut().expect("container target implies a container").singletons[i].annotations
             }
             Target::ActionImport(i) => {
-                &mut model
-                    .container
-                    .as_mut()
-                    .expect("container target implies a container")
-                    .action_imports[i]
+                &mut model.container.as_mut().expect("container target implies a container").action_imports[i]
                     .annotations
             }
             Target::FunctionImport(i) => {
-                &mut model
-                    .container
-                    .as_mut()
-                    .expect("container target implies a container")
-                    .function_imports[i]
+                &mut model.container.as_mut().expect("container target implies a container").function_imports[i]
                     .annotations
             }
         }
@@ -1672,11 +1493,7 @@ impl<'d> Builder<'d> {
 
 /// "an entity type", "a complex type", ...
 fn with_article(noun: &str) -> String {
-    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
     format!("{article} {noun}")
 }
 
@@ -1701,24 +1518,14 @@ fn matching_paren(text: &str, open: usize) -> Option<usize> {
 fn bindings(bindings: &[csdl::NavigationPropertyBinding<'_>]) -> Vec<NavigationPropertyBinding> {
     bindings
         .iter()
-        .map(|b| NavigationPropertyBinding {
-            path: b.path.value.to_string(),
-            target: b.target.value.to_string(),
-        })
+        .map(|b| NavigationPropertyBinding { path: b.path.value.to_string(), target: b.target.value.to_string() })
         .collect()
 }
 
 /// Appends an annotation, warning when the element already has one with the same term and qualifier.
 fn push_annotation(list: &mut Vec<Annotation>, annotation: Annotation, diagnostics: &mut Vec<Diagnostic>) {
-    if list
-        .iter()
-        .any(|a| a.term == annotation.term && a.qualifier == annotation.qualifier)
-    {
-        let qualifier = annotation
-            .qualifier
-            .as_deref()
-            .map(|q| format!(" with qualifier `{q}`"))
-            .unwrap_or_default();
+    if list.iter().any(|a| a.term == annotation.term && a.qualifier == annotation.qualifier) {
+        let qualifier = annotation.qualifier.as_deref().map(|q| format!(" with qualifier `{q}`")).unwrap_or_default();
         diagnostics.push(Diagnostic::warning(
             codes::DUPLICATE_ANNOTATION,
             annotation.span,

@@ -62,12 +62,7 @@ pub fn dump(model: &Model) -> String {
     let mut terms: Vec<&Term> = model.terms.iter().collect();
     terms.sort_by(|a, b| a.qualified_name.cmp(&b.qualified_name));
     for t in terms {
-        let mut line = format!(
-            "term {}: {}{}",
-            t.qualified_name,
-            model.type_ref_name(&t.ty),
-            nullability(t.nullable)
-        );
+        let mut line = format!("term {}: {}{}", t.qualified_name, model.type_ref_name(&t.ty), nullability(t.nullable));
         facets(&mut line, &t.facets);
         if let Some(b) = &t.base_term {
             let _ = write!(line, " base-term={b}");
@@ -86,17 +81,8 @@ pub fn dump(model: &Model) -> String {
         let _ = writeln!(w, "container {}{extends}", c.qualified_name);
         annotations(w, 1, &c.annotations);
         for s in &c.entity_sets {
-            let hidden = if s.include_in_service_document {
-                ""
-            } else {
-                " not-in-service-document"
-            };
-            let _ = writeln!(
-                w,
-                "  entity-set {}: {}{hidden}",
-                s.name,
-                model.type_ref_name(&s.entity_type)
-            );
+            let hidden = if s.include_in_service_document { "" } else { " not-in-service-document" };
+            let _ = writeln!(w, "  entity-set {}: {}{hidden}", s.name, model.type_ref_name(&s.entity_type));
             for b in &s.bindings {
                 let _ = writeln!(w, "    binding {} -> {}", b.path, b.target);
             }
@@ -115,16 +101,9 @@ pub fn dump(model: &Model) -> String {
             }
             annotations(w, 2, &s.annotations);
         }
-        for (label, imports) in [
-            ("action-import", &c.action_imports),
-            ("function-import", &c.function_imports),
-        ] {
+        for (label, imports) in [("action-import", &c.action_imports), ("function-import", &c.function_imports)] {
             for i in imports {
-                let set = i
-                    .entity_set
-                    .as_ref()
-                    .map(|e| format!(" entity-set={e}"))
-                    .unwrap_or_default();
+                let set = i.entity_set.as_ref().map(|e| format!(" entity-set={e}")).unwrap_or_default();
                 let _ = writeln!(w, "  {label} {}: {}{set}", i.name, i.operation);
                 annotations(w, 2, &i.annotations);
             }
@@ -173,11 +152,7 @@ fn schema_type(w: &mut String, model: &Model, id: TypeId) {
     let ty = model.ty(id);
     match &ty.kind {
         TypeKind::Entity(s) | TypeKind::Complex(s) => {
-            let kind = if matches!(ty.kind, TypeKind::Entity(_)) {
-                "entity"
-            } else {
-                "complex"
-            };
+            let kind = if matches!(ty.kind, TypeKind::Entity(_)) { "entity" } else { "complex" };
             let mut line = format!("{kind} {}", ty.qualified_name);
             if let Some(base) = s.base_type {
                 let _ = write!(line, " : {}", model.ty(base).qualified_name);
@@ -185,11 +160,7 @@ fn schema_type(w: &mut String, model: &Model, id: TypeId) {
             if let Some(base) = &s.external_base_type {
                 let _ = write!(line, " : {base} (external)");
             }
-            for (flag, name) in [
-                (s.is_abstract, "abstract"),
-                (s.open_type, "open"),
-                (s.has_stream, "has-stream"),
-            ] {
+            for (flag, name) in [(s.is_abstract, "abstract"), (s.open_type, "open"), (s.has_stream, "has-stream")] {
                 if flag {
                     let _ = write!(line, " {name}");
                 }
@@ -210,12 +181,8 @@ fn schema_type(w: &mut String, model: &Model, id: TypeId) {
                 let _ = writeln!(w, "  inherited key ({})", refs.join(", "));
             }
             for p in &s.properties {
-                let mut line = format!(
-                    "  property {}: {}{}",
-                    p.name,
-                    model.type_ref_name(&p.ty),
-                    nullability(p.nullable)
-                );
+                let mut line =
+                    format!("  property {}: {}{}", p.name, model.type_ref_name(&p.ty), nullability(p.nullable));
                 facets(&mut line, &p.facets);
                 if let Some(d) = &p.default_value {
                     let _ = write!(line, " default={d:?}");
@@ -224,12 +191,8 @@ fn schema_type(w: &mut String, model: &Model, id: TypeId) {
                 annotations(w, 2, &p.annotations);
             }
             for n in &s.navigation_properties {
-                let mut line = format!(
-                    "  navigation {}: {}{}",
-                    n.name,
-                    model.type_ref_name(&n.ty),
-                    nullability(n.nullable)
-                );
+                let mut line =
+                    format!("  navigation {}: {}{}", n.name, model.type_ref_name(&n.ty), nullability(n.nullable));
                 if n.contains_target {
                     line.push_str(" contains-target");
                 }
@@ -246,11 +209,7 @@ fn schema_type(w: &mut String, model: &Model, id: TypeId) {
                 annotations(w, 2, &n.annotations);
             }
             if !s.derived_types.is_empty() {
-                let names: Vec<&str> = s
-                    .derived_types
-                    .iter()
-                    .map(|d| model.ty(*d).qualified_name.as_str())
-                    .collect();
+                let names: Vec<&str> = s.derived_types.iter().map(|d| model.ty(*d).qualified_name.as_str()).collect();
                 let _ = writeln!(w, "  derived [{}]", names.join(", "));
             }
         }
@@ -264,11 +223,7 @@ fn schema_type(w: &mut String, model: &Model, id: TypeId) {
             }
         }
         TypeKind::Definition(d) => {
-            let mut line = format!(
-                "type-definition {}: Edm.{}",
-                ty.qualified_name,
-                d.underlying_type.name()
-            );
+            let mut line = format!("type-definition {}: Edm.{}", ty.qualified_name, d.underlying_type.name());
             facets(&mut line, &d.facets);
             let _ = writeln!(w, "{line}");
             annotations(w, 1, &ty.annotations);
@@ -292,12 +247,7 @@ fn operation(w: &mut String, model: &Model, op: &Operation) {
     let _ = writeln!(w, "{line}");
     annotations(w, 1, &op.annotations);
     for p in &op.parameters {
-        let mut line = format!(
-            "  parameter {}: {}{}",
-            p.name,
-            model.type_ref_name(&p.ty),
-            nullability(p.nullable)
-        );
+        let mut line = format!("  parameter {}: {}{}", p.name, model.type_ref_name(&p.ty), nullability(p.nullable));
         facets(&mut line, &p.facets);
         let _ = writeln!(w, "{line}");
         annotations(w, 2, &p.annotations);
@@ -322,17 +272,10 @@ fn annotations(w: &mut String, depth: usize, list: &[Annotation]) {
 
 fn value(v: &Value) -> String {
     match v {
-        Value::Constant {
-            kind: ConstantKind::String,
-            value,
-        } => format!("{value:?}"),
+        Value::Constant { kind: ConstantKind::String, value } => format!("{value:?}"),
         Value::Constant { kind, value } => format!("{}({value})", kind.name()),
         Value::Path { kind, value } => format!("{}({value})", kind.name()),
-        Value::Record {
-            type_name,
-            properties,
-            annotations,
-        } => {
+        Value::Record { type_name, properties, annotations } => {
             let ty = type_name.as_ref().map(|t| format!("{t} ")).unwrap_or_default();
             let fields: Vec<String> = properties
                 .iter()
@@ -351,11 +294,7 @@ fn value(v: &Value) -> String {
         }
         Value::Collection(items) => format!("[{}]", items.iter().map(value).collect::<Vec<_>>().join(", ")),
         Value::Null => "null".to_owned(),
-        Value::Dynamic {
-            name,
-            attributes,
-            operands,
-        } => {
+        Value::Dynamic { name, attributes, operands } => {
             let attrs: Vec<String> = attributes.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
             let ops: Vec<String> = operands.iter().map(value).collect();
             format!("{name}[{}]({})", attrs.join(" "), ops.join(", "))

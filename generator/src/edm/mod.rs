@@ -244,11 +244,7 @@ impl Operation {
 
     /// The parameters callers supply: all but the binding parameter.
     pub fn non_binding_parameters(&self) -> &[Parameter] {
-        if self.is_bound && !self.parameters.is_empty() {
-            &self.parameters[1..]
-        } else {
-            &self.parameters
-        }
+        if self.is_bound && !self.parameters.is_empty() { &self.parameters[1..] } else { &self.parameters }
     }
 }
 
@@ -424,18 +420,12 @@ impl Model {
 
     /// The key of an entity type: its own or the nearest ancestor's.
     pub fn key(&self, id: TypeId) -> Option<&[PropertyRef]> {
-        self.ancestors(id)
-            .into_iter()
-            .find_map(|t| self.structured(t).and_then(|s| s.key.as_deref()))
+        self.ancestors(id).into_iter().find_map(|t| self.structured(t).and_then(|s| s.key.as_deref()))
     }
 
     /// Overloads of an operation by qualified name.
     pub fn overloads(&self, qualified_name: &str) -> impl Iterator<Item = &Operation> {
-        self.operation_index
-            .get(qualified_name)
-            .into_iter()
-            .flatten()
-            .map(|id| self.operation(*id))
+        self.operation_index.get(qualified_name).into_iter().flatten().map(|id| self.operation(*id))
     }
 
     /// Operations bound to a type (or to a collection of it when `collection`), in qualified-name order.
@@ -459,19 +449,11 @@ impl Model {
             TypeTarget::Named(id) => self.ty(*id).qualified_name.clone(),
             TypeTarget::External(name) | TypeTarget::Unresolved(name) => name.clone(),
         };
-        if ty.collection {
-            format!("Collection({name})")
-        } else {
-            name
-        }
+        if ty.collection { format!("Collection({name})") } else { name }
     }
 
     pub fn counts(&self) -> Counts {
-        let mut counts = Counts {
-            schemas: self.schemas.len(),
-            terms: self.terms.len(),
-            ..Counts::default()
-        };
+        let mut counts = Counts { schemas: self.schemas.len(), terms: self.terms.len(), ..Counts::default() };
         let mut annotations = self.schemas.iter().map(|s| s.annotations.len()).sum::<usize>();
         for ty in &self.types {
             annotations += ty.annotations.len();
@@ -485,11 +467,7 @@ impl Model {
                     counts.properties += s.properties.len();
                     counts.navigation_properties += s.navigation_properties.len();
                     annotations += s.properties.iter().map(|p| p.annotations.len()).sum::<usize>();
-                    annotations += s
-                        .navigation_properties
-                        .iter()
-                        .map(|p| p.annotations.len())
-                        .sum::<usize>();
+                    annotations += s.navigation_properties.iter().map(|p| p.annotations.len()).sum::<usize>();
                 }
                 TypeKind::Enum(e) => {
                     counts.enum_types += 1;
@@ -517,12 +495,8 @@ impl Model {
             annotations += c.annotations.len();
             annotations += c.entity_sets.iter().map(|s| s.annotations.len()).sum::<usize>();
             annotations += c.singletons.iter().map(|s| s.annotations.len()).sum::<usize>();
-            annotations += c
-                .action_imports
-                .iter()
-                .chain(&c.function_imports)
-                .map(|s| s.annotations.len())
-                .sum::<usize>();
+            annotations +=
+                c.action_imports.iter().chain(&c.function_imports).map(|s| s.annotations.len()).sum::<usize>();
         }
         counts.annotations = annotations + self.unattached_annotations.len();
         counts

@@ -215,26 +215,19 @@ pub fn parse_type_name(text: &str) -> Result<TypeName<'_>, TypeNameError> {
                 return Err(TypeNameError::MalformedCollection("the collection names no item type"));
             }
             if inner.starts_with("Collection(") {
-                return Err(TypeNameError::MalformedCollection(
-                    "collections of collections are not allowed",
-                ));
+                return Err(TypeNameError::MalformedCollection("collections of collections are not allowed"));
             }
             (inner, true, "Collection(".len())
         }
         None if text.contains(['(', ')']) => {
-            return Err(TypeNameError::MalformedCollection(
-                "parentheses are only allowed as `Collection(...)`",
-            ));
+            return Err(TypeNameError::MalformedCollection("parentheses are only allowed as `Collection(...)`"));
         }
         None => (text, false, 0),
     };
     match inner.rsplit_once('.') {
-        Some((qualifier, name)) if !qualifier.is_empty() && !name.is_empty() => Ok(TypeName {
-            qualifier,
-            name,
-            collection,
-            offset,
-        }),
+        Some((qualifier, name)) if !qualifier.is_empty() && !name.is_empty() => {
+            Ok(TypeName { qualifier, name, collection, offset })
+        }
         _ => Err(TypeNameError::Unqualified),
     }
 }
@@ -246,29 +239,17 @@ mod tests {
     #[test]
     fn splits_type_names() {
         let t = parse_type_name("Collection(microsoft.graph.user)").unwrap();
-        assert_eq!(
-            (t.qualifier, t.name, t.collection, t.offset),
-            ("microsoft.graph", "user", true, 11)
-        );
+        assert_eq!((t.qualifier, t.name, t.collection, t.offset), ("microsoft.graph", "user", true, 11));
         let t = parse_type_name("self.alert").unwrap();
         assert_eq!((t.qualifier, t.name, t.collection), ("self", "alert", false));
         assert_eq!(parse_type_name("string"), Err(TypeNameError::Unqualified));
-        assert!(matches!(
-            parse_type_name("Collection(Edm.String"),
-            Err(TypeNameError::MalformedCollection(_))
-        ));
-        assert!(matches!(
-            parse_type_name("Collection()"),
-            Err(TypeNameError::MalformedCollection(_))
-        ));
+        assert!(matches!(parse_type_name("Collection(Edm.String"), Err(TypeNameError::MalformedCollection(_))));
+        assert!(matches!(parse_type_name("Collection()"), Err(TypeNameError::MalformedCollection(_))));
         assert!(matches!(
             parse_type_name("Collection(Collection(Edm.Int32))"),
             Err(TypeNameError::MalformedCollection(_))
         ));
-        assert!(matches!(
-            parse_type_name("Collection(Edm.String)x"),
-            Err(TypeNameError::MalformedCollection(_))
-        ));
+        assert!(matches!(parse_type_name("Collection(Edm.String)x"), Err(TypeNameError::MalformedCollection(_))));
     }
 
     #[test]
