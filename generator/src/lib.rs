@@ -3,19 +3,28 @@
 //! The pipeline runs in one direction, one module per stage:
 //!
 //! ```text
-//! bytes ──csdl──▶ syntax tree ──edm──▶ resolved model ──▶ (selection, Rust code: later stages)
+//! bytes ──csdl──▶ syntax tree ──edm──▶ resolved model ──select──▶ closure ──rust──▶ files ──write──▶ crate
 //! ```
 //!
 //! - [`csdl`] reads the XML into a faithful syntax tree; every element and attribute keeps its
 //!   byte span so any later stage can point at file:line:column.
 //! - [`edm`] resolves names, base types, operations, the entity container and annotations into a
 //!   [`edm::Model`], and validates it, collecting every problem at once.
+//! - [`select`] computes what a [`config::Config`] asks for: the closure of its types, its
+//!   resource paths, and the operations bound to them.
+//! - [`rust`] decides every Rust name and writes the items with `quote!` and prettyplease.
+//! - [`write`] puts the crate on disk in one swap, or compares it with what is there.
 //! - [`diagnostics`] holds the problems, their stable codes and the rustc-style rendering.
 
+pub mod config;
 pub mod csdl;
 pub mod diagnostics;
 pub mod edm;
+pub mod generate;
 pub mod inspect;
+pub mod rust;
+pub mod select;
+pub mod write;
 
 pub use diagnostics::{Diagnostic, Severity, SourceFile, Span};
 

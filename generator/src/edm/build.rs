@@ -713,7 +713,7 @@ impl<'d> Builder<'d> {
             let nullable = self.boolean(r.facets.nullable.as_ref(), true);
             let facets = self.facets(&r.facets);
             let annotations = self.annotations(&r.annotations, None);
-            ReturnType { ty, nullable, facets, annotations }
+            ReturnType { ty, nullable, facets, annotations, span: r.span }
         });
         let is_composable = self.boolean(op.is_composable.as_ref(), false);
         if let (Some(path), Some(binding)) = (&op.entity_set_path, op.parameters.first().filter(|_| is_bound))

@@ -264,6 +264,7 @@ pub struct ReturnType {
     pub nullable: bool,
     pub facets: Facets,
     pub annotations: Vec<Annotation>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]

@@ -1,0 +1,230 @@
+//! `models`: a struct per entity and complex type, an open enum per enum type, an alias per
+//! type definition.
+
+use super::naming::{camel, snake, unique};
+use super::{Context, doc_lines, docs, ident};
+use crate::edm::{EnumType, Primitive, TypeId, TypeKind, TypeTarget};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Field names the generator uses itself in every model struct.
+const RESERVED_FIELDS: &[&str] = &["odata_type", "additional_properties"];
+
+pub(super) fn file(context: &Context<'_>) -> TokenStream {
+    let items = context.selection.types.iter().map(|id| match &context.model.ty(*id).kind {
+        TypeKind::Entity(_) | TypeKind::Complex(_) => structured(context, *id),
+        TypeKind::Enum(e) => enumeration(context, *id, e),
+        TypeKind::Definition(d) => {
+            let ty = context.model.ty(*id);
+            let name = context.type_ident(*id);
+            let underlying = super::primitive_type(d.underlying_type);
+            let doc = docs(
+                &ty.annotations,
+                &format!("The type definition `{}` (Edm.{}).", ty.qualified_name, d.underlying_type.name()),
+            );
+            quote! { #doc pub type #name = #underlying; }
+        }
+    });
+    quote! {
+        //! Models: one struct per entity and complex type, one enum per enum type.
+        //!
+        //! Every property is optional, so responses shaped by `$select` decode. Properties the
+        //! schema marks nullable are [`crate::odata::Nullable`], so a PATCH body can say "leave
+        //! unchanged" (absent) and "set to null" apart. Properties this crate does not know are
+        //! kept in `additional_properties` and written back unchanged.
+        #(#items)*
+    }
+}
+
+fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
+    let model = context.model;
+    let ty = model.ty(id);
+    let name = context.type_ident(id);
+    let kind = if matches!(ty.kind, TypeKind::Entity(_)) { "entity type" } else { "complex type" };
+    let doc = docs(&ty.annotations, &format!("The {kind} `{}`.", ty.qualified_name));
+    let properties = model.all_properties(id);
+    // Navigation properties appear only when their target is generated too (for `$expand`).
+    let navigations: Vec<_> = model
+        .all_navigation_properties(id)
+        .into_iter()
+        .filter(|(_, n)| matches!(n.ty.target, TypeTarget::Named(t) if context.selected.contains(&t)))
+        .collect();
+    let wire_names =
+        properties.iter().map(|(_, p)| p.name.as_str()).chain(navigations.iter().map(|(_, n)| n.name.as_str()));
+    let names = unique(wire_names, snake, RESERVED_FIELDS);
+    let fields = properties.iter().map(|(owner, p)| {
+        let field = ident(&names[&p.name]);
+        let wire = &p.name;
+        let type_name = model.type_ref_name(&p.ty);
+        let inherited = if *owner == id {
+            String::new()
+        } else {
+            format!(", inherited from `{}`", model.ty(*owner).qualified_name)
+        };
+        let doc = docs(&p.annotations, &format!("The `{wire}` property ({type_name}{inherited})."));
+        let mut item = context.item_type(&p.ty);
+        if !p.ty.collection && recursive(context, &p.ty.target, id) {
+            item = quote!(::std::boxed::Box<#item>);
+        }
+        let value = if p.ty.collection { quote!(::std::vec::Vec<#item>) } else { item };
+        if p.nullable && !p.ty.collection {
+            quote! {
+                #doc
+                #[serde(rename = #wire, default, skip_serializing_if = "crate::odata::Nullable::is_absent")]
+                pub #field: crate::odata::Nullable<#value>,
+            }
+        } else {
+            quote! {
+                #doc
+                #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub #field: ::std::option::Option<#value>,
+            }
+        }
+    });
+    let navigation_fields = navigations.iter().map(|(_, n)| {
+        let field = ident(&names[&n.name]);
+        let wire = &n.name;
+        let doc = docs(
+            &n.annotations,
+            &format!("The `{wire}` navigation property ({}), present when expanded.", model.type_ref_name(&n.ty)),
+        );
+        let item = context.item_type(&n.ty);
+        let value = if n.ty.collection { quote!(::std::vec::Vec<#item>) } else { quote!(::std::boxed::Box<#item>) };
+        quote! {
+            #doc
+            #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
+            pub #field: ::std::option::Option<#value>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            /// The `@odata.type` annotation: the concrete type of the instance, such as
+            /// `#microsoft.graph.user`.
+            #[serde(rename = "@odata.type", default, skip_serializing_if = "::std::option::Option::is_none")]
+            pub odata_type: ::std::option::Option<::std::string::String>,
+            #(#fields)*
+            #(#navigation_fields)*
+            /// Properties and annotations this crate does not know, kept so that they are
+            /// written back unchanged.
+            #[serde(flatten)]
+            pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+    }
+}
+
+/// Whether a single-valued property of type `target` in `owner` makes the struct infinitely
+/// large: `target` reaches `owner` through single-valued structural properties.
+fn recursive(context: &Context<'_>, target: &TypeTarget, owner: TypeId) -> bool {
+    let TypeTarget::Named(start) = target else { return false };
+    let mut stack = vec![*start];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(current) = stack.pop() {
+        if current == owner {
+            return true;
+        }
+        if !seen.insert(current) || !context.selected.contains(&current) {
+            continue;
+        }
+        for (_, p) in context.model.all_properties(current) {
+            if let (TypeTarget::Named(next), false) = (&p.ty.target, p.ty.collection) {
+                stack.push(*next);
+            }
+        }
+    }
+    false
+}
+
+fn enumeration(context: &Context<'_>, id: TypeId, e: &EnumType) -> TokenStream {
+    let ty = context.model.ty(id);
+    let name = context.type_ident(id);
+    let flags = if e.is_flags { " Flags: properties hold several members, written comma-separated." } else { "" };
+    let doc = docs(&ty.annotations, &format!("The enum type `{}`.{flags}", ty.qualified_name));
+    let names = unique(e.members.iter().map(|m| m.name.as_str()), camel, &["Unrecognized"]);
+    let variants: Vec<syn::Ident> = e.members.iter().map(|m| ident(&names[&m.name])).collect();
+    let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
+    let values: Vec<i64> = e.members.iter().map(|m| m.value).collect();
+    let variant_docs = e.members.iter().map(|m| docs(&m.annotations, &format!("`{}` (value {}).", m.name, m.value)));
+    let unrecognized = format_ident!("Unrecognized");
+    let value_doc = doc_lines(&[format!(
+        "The member's numeric value (Edm.{}), or `None` for a member this crate does not know.",
+        match e.underlying_type {
+            Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64 =>
+                e.underlying_type.name(),
+            _ => "Int32",
+        }
+    )]);
+    quote! {
+        #doc
+        ///
+        /// The enum is open: a member the service adds later decodes into `Unrecognized` with
+        /// its name and is written back unchanged.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(
+                #variant_docs
+                #variants,
+            )*
+            /// A member this crate does not know yet, kept exactly as the service sent it.
+            #unrecognized(::std::string::String),
+        }
+
+        impl #name {
+            /// The member's name as the service writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::#unrecognized(name) => name,
+                }
+            }
+
+            #value_doc
+            pub fn value(&self) -> ::std::option::Option<i64> {
+                match self {
+                    #(Self::#variants => ::std::option::Option::Some(#values),)*
+                    Self::#unrecognized(_) => ::std::option::Option::None,
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(name: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(match name {
+                    #(#wires => Self::#variants,)*
+                    other => Self::#unrecognized(other.to_owned()),
+                })
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let name = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(match name.parse() {
+                    ::std::result::Result::Ok(member) => member,
+                    ::std::result::Result::Err(never) => match never {},
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,631 @@
+//! `ids` and `operations`: typed keys, and one type per operation implementing the sans-IO
+//! `crate::odata::Operation`.
+//!
+//! Operations live in modules that mirror their URL path (`device_management::
+//! cloud_certification_authority::List`), so list/get/create/update/delete never collide with
+//! an action of the same spelling, and a name never depends on operations elsewhere.
+
+use super::naming::{camel, snake, unique};
+use super::{Context, doc_lines, docs, ident};
+use crate::config::CrudOperation;
+use crate::edm::{AnnotationsExt, OperationKind, Primitive, TypeId, TypeTarget};
+use crate::select::ResourcePath;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+/// Entity types addressed by key somewhere in the selection's paths.
+fn keyed_types(context: &Context<'_>) -> Vec<TypeId> {
+    let mut keyed: Vec<TypeId> = Vec::new();
+    for path in &context.selection.paths {
+        for segment in &path.segments {
+            if segment.collection && !keyed.contains(&segment.entity_type) {
+                keyed.push(segment.entity_type);
+            }
+        }
+    }
+    keyed.sort_by_key(|id| context.type_names[id].clone());
+    keyed
+}
+
+fn id_ident(context: &Context<'_>, id: TypeId) -> syn::Ident {
+    format_ident!("{}Id", context.type_names[&id])
+}
+
+pub(super) fn ids_file(context: &Context<'_>) -> Result<TokenStream, String> {
+    let mut items = Vec::new();
+    for id in keyed_types(context) {
+        let ty = context.model.ty(id);
+        let name = id_ident(context, id);
+        let key = context
+            .model
+            .key(id)
+            .ok_or_else(|| format!("`{}` is addressed by key but has no key", ty.qualified_name))?;
+        let [key] = key else {
+            return Err(format!(
+                "`{}` has a composite key, which the generator does not support yet",
+                ty.qualified_name
+            ));
+        };
+        let property = context
+            .model
+            .all_properties(id)
+            .into_iter()
+            .find(|(_, p)| p.name == key.name)
+            .map(|(_, p)| p)
+            .ok_or_else(|| format!("the key `{}` of `{}` is not a property", key.name, ty.qualified_name))?;
+        let doc = doc_lines(&[
+            format!("The key of `{}` (its `{}` property), as it is put into URL paths.", ty.qualified_name, key.name),
+            String::new(),
+            "Its text is percent-encoded as one path segment, so no id can leave the resource it names.".to_owned(),
+        ]);
+        let (inner, segment, conversions) = match property.ty.target {
+            TypeTarget::Primitive(Primitive::String) => (
+                quote!(::std::string::String),
+                quote!(crate::odata::encode_path_segment(&self.0)),
+                quote! {
+                    impl ::std::convert::From<&str> for #name {
+                        fn from(key: &str) -> Self { Self(key.to_owned()) }
+                    }
+                    impl ::std::convert::From<::std::string::String> for #name {
+                        fn from(key: ::std::string::String) -> Self { Self(key) }
+                    }
+                },
+            ),
+            TypeTarget::Primitive(
+                p @ (Primitive::Int16 | Primitive::Int32 | Primitive::Int64 | Primitive::Byte | Primitive::Guid),
+            ) => {
+                let inner = super::primitive_type(p);
+                (
+                    inner.clone(),
+                    quote!(self.0.to_string()),
+                    quote! {
+                        impl ::std::convert::From<#inner> for #name {
+                            fn from(key: #inner) -> Self { Self(key) }
+                        }
+                    },
+                )
+            }
+            _ => {
+                return Err(format!(
+                    "the key `{}` of `{}` has type {}, which the generator does not support as a key yet",
+                    key.name,
+                    ty.qualified_name,
+                    context.model.type_ref_name(&property.ty)
+                ));
+            }
+        };
+        items.push(quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(transparent)]
+            pub struct #name(pub #inner);
+
+            impl #name {
+                /// Wraps a key value.
+                pub fn new(key: impl ::std::convert::Into<#inner>) -> Self {
+                    Self(key.into())
+                }
+
+                /// The key as one percent-encoded URL path segment.
+                pub fn to_path_segment(&self) -> ::std::string::String {
+                    #segment
+                }
+            }
+
+            #conversions
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Display::fmt(&self.0, f)
+                }
+            }
+        });
+    }
+    Ok(quote! {
+        //! Typed keys: one per entity type that is addressed by key in a path.
+        #(#items)*
+    })
+}
+
+/// A module of the operations tree.
+#[derive(Default)]
+struct Module {
+    items: Vec<TokenStream>,
+    /// Rust names already used in this module (operation and body types).
+    names: Vec<String>,
+    children: BTreeMap<String, Module>,
+    doc: String,
+}
+
+impl Module {
+    fn at(&mut self, path: &[String]) -> &mut Module {
+        match path.split_first() {
+            None => self,
+            Some((first, rest)) => self.children.entry(first.clone()).or_default().at(rest),
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let items = &self.items;
+        let children = self.children.iter().map(|(name, child)| {
+            let name = ident(name);
+            let doc = doc_lines(std::slice::from_ref(&child.doc));
+            let body = child.tokens();
+            quote! { #doc pub mod #name { #body } }
+        });
+        quote! { #(#items)* #(#children)* }
+    }
+}
+
+/// One key in a path: the struct field that holds it and how the path uses it.
+struct Key {
+    field: syn::Ident,
+    ty: syn::Ident,
+    /// The path segment the key follows.
+    segment: String,
+}
+
+fn key_doc(key: &Key) -> TokenStream {
+    doc_lines(&[format!("The key that follows `{}` in the path.", key.segment)])
+}
+
+/// The URL path of a resource and the keys it needs: `(format string, keys)`.
+fn path_template(context: &Context<'_>, path: &ResourcePath, key_last: bool) -> (String, String, Vec<Key>) {
+    let mut format = String::new();
+    let mut shown = String::new();
+    let mut keys: Vec<Key> = Vec::new();
+    let last = path.segments.len() - 1;
+    for (i, segment) in path.segments.iter().enumerate() {
+        format.push('/');
+        format.push_str(&segment.name.replace('{', "{{").replace('}', "}}"));
+        shown.push('/');
+        shown.push_str(&segment.name);
+        if segment.collection && (i < last || key_last) {
+            let base = format!("{}_id", snake(&context.type_names[&segment.entity_type]).trim_start_matches("r#"));
+            let count = keys.iter().filter(|k| k.field.to_string().starts_with(&base)).count();
+            let field = if count == 0 { base.clone() } else { format!("{base}{}", count + 1) };
+            format.push_str("/{}");
+            shown.push_str(&format!("/{{{field}}}"));
+            keys.push(Key {
+                field: format_ident!("{}", field),
+                ty: id_ident(context, segment.entity_type),
+                segment: segment.name.clone(),
+            });
+        }
+    }
+    (format, shown, keys)
+}
+
+/// `format!(template, self.key.to_path_segment(), ...)`, or the literal path without keys.
+fn path_expression(template: &str, keys: &[Key]) -> TokenStream {
+    if keys.is_empty() {
+        let literal = template.replace("{{", "{").replace("}}", "}");
+        return quote!(::std::string::String::from(#literal));
+    }
+    let fields = keys.iter().map(|k| &k.field);
+    quote!(format!(#template, #(self.#fields.to_path_segment()),*))
+}
+
+/// `Default` for operations whose constructor takes nothing (clippy's `new_without_default`).
+fn default_derive(takes_nothing: bool) -> TokenStream {
+    if takes_nothing { quote!(Default,) } else { quote!() }
+}
+
+pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
+    let mut root = Module::default();
+    for path in &context.selection.paths {
+        let module_path: Vec<String> = path.segments.iter().map(|s| snake(&s.name)).collect();
+        for depth in 0..module_path.len() {
+            let module = root.at(&module_path[..=depth]);
+            if module.doc.is_empty() {
+                let shown: Vec<&str> = path.segments[..=depth].iter().map(|s| s.name.as_str()).collect();
+                module.doc = format!("Operations on `/{}`.", shown.join("/"));
+            }
+        }
+        for crud in &path.operations {
+            let item = crud_operation(context, path, *crud);
+            let module = root.at(&module_path);
+            module.names.push(format!("{crud:?}"));
+            module.items.push(item);
+        }
+    }
+    // Bound operations live in the module of the path they are invoked on.
+    let mut by_module: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+    for (index, bound) in context.selection.operations.iter().enumerate() {
+        let path = &context.selection.paths[bound.path];
+        let module_path: Vec<String> = path.segments.iter().map(|s| snake(&s.name)).collect();
+        by_module.entry(module_path).or_default().push(index);
+    }
+    for (module_path, indices) in by_module {
+        // Overloads of one name in one module are numbered by their signature.
+        let keys: Vec<String> = indices
+            .iter()
+            .map(|i| {
+                let op = context.model.operation(context.selection.operations[*i].operation);
+                let params: Vec<String> = op.parameters.iter().map(|p| context.model.type_ref_name(&p.ty)).collect();
+                format!("{}({})", op.name, params.join(","))
+            })
+            .collect();
+        let crud_names = ["List", "Get", "Create", "Update", "Delete"];
+        let names = unique(
+            keys.iter().map(String::as_str),
+            |key| {
+                let name = camel(key.split('(').next().unwrap_or_default());
+                // An operation spelled like a CRUD operation gets its kind as a suffix.
+                if crud_names.contains(&name.as_str()) { format!("{name}Operation") } else { name }
+            },
+            &[],
+        );
+        for (i, key) in indices.iter().zip(&keys) {
+            let item = bound_operation(context, *i, &names[key])?;
+            root.at(&module_path).items.push(item);
+        }
+    }
+    let body = root.tokens();
+    Ok(quote! {
+        //! Operations: one type per operation, in modules that mirror the URL path.
+        //!
+        //! Build an operation, turn it into an `http::Request` with
+        //! [`crate::odata::Operation::to_request`], send it with any HTTP client, and decode the
+        //! response with [`crate::odata::Operation::parse_response`].
+        #body
+
+        /// Writes a value as an OData URL literal for a function parameter alias: strings
+        /// quoted with `'` (doubled inside), numbers and booleans as they are, anything else
+        /// as JSON.
+        #[allow(dead_code)]
+        fn url_literal(value: &::serde_json::Value) -> ::std::string::String {
+            match value {
+                ::serde_json::Value::String(text) => format!("'{}'", text.replace('\'', "''")),
+                other => other.to_string(),
+            }
+        }
+    })
+}
+
+fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperation) -> TokenStream {
+    let target = path.last().entity_type;
+    let model_name = context.type_ident(target);
+    let model_type = quote!(crate::models::#model_name);
+    let key_last =
+        matches!(crud, CrudOperation::Get | CrudOperation::Update | CrudOperation::Delete) && path.last().collection;
+    let (template, shown, keys) = path_template(context, path, key_last);
+    let (method, verb) = match crud {
+        CrudOperation::List => ("GET", "Lists"),
+        CrudOperation::Get => ("GET", "Reads"),
+        CrudOperation::Create => ("POST", "Creates"),
+        CrudOperation::Update => ("PATCH", "Updates"),
+        CrudOperation::Delete => ("DELETE", "Deletes"),
+    };
+    let name = format_ident!("{crud:?}");
+    let qualified = &context.model.ty(target).qualified_name;
+    let what = match crud {
+        CrudOperation::List => {
+            format!("{verb} the `{qualified}` entities of `{}`, one page at a time.", path.last().name)
+        }
+        _ => format!("{verb} a `{qualified}`."),
+    };
+    let mut doc_text = vec![what, String::new(), format!("`{method} /{}{shown}`", context.config.service.version)];
+    if let Some(description) = context.model.ty(target).annotations.description() {
+        doc_text.push(String::new());
+        doc_text.push(description.trim().to_owned());
+    }
+    let doc = doc_lines(&doc_text);
+    let key_fields: Vec<&syn::Ident> = keys.iter().map(|k| &k.field).collect();
+    let key_types: Vec<&syn::Ident> = keys.iter().map(|k| &k.ty).collect();
+    let key_docs = keys.iter().map(key_doc);
+    let path_expr = path_expression(&template, &keys);
+    let method_ident = format_ident!("{method}");
+    let (extra_fields, extra_init, extra_args, output, request, parse) = match crud {
+        CrudOperation::List | CrudOperation::Get => (
+            quote! {
+                /// Query options (`$select`, `$filter`, `$expand`, ...).
+                pub query: crate::odata::QueryOptions,
+            },
+            quote!(query: crate::odata::QueryOptions::default(),),
+            quote!(),
+            if crud == CrudOperation::List { quote!(crate::odata::Page<#model_type>) } else { quote!(#model_type) },
+            quote! {
+                let mut request = crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &self.query.to_query(), ::std::option::Option::None);
+                if self.query.needs_eventual_consistency() {
+                    request.headers_mut().insert("consistencylevel", ::http::HeaderValue::from_static("eventual"));
+                }
+                request
+            },
+            if crud == CrudOperation::List {
+                quote!(crate::odata::parse_page(response))
+            } else {
+                quote!(crate::odata::parse_entity(response))
+            },
+        ),
+        CrudOperation::Create | CrudOperation::Update => (
+            quote! {
+                /// The entity to send; only the properties that are set are written.
+                pub body: #model_type,
+            },
+            quote!(body,),
+            quote!(body: #model_type),
+            if crud == CrudOperation::Create {
+                quote!(#model_type)
+            } else {
+                quote!(::std::option::Option<#model_type>)
+            },
+            quote! {
+                let body = ::serde_json::to_vec(&self.body).expect("generated models always serialize");
+                crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &[], ::std::option::Option::Some(body))
+            },
+            if crud == CrudOperation::Create {
+                quote!(crate::odata::parse_entity(response))
+            } else {
+                quote!(crate::odata::parse_optional_entity(response))
+            },
+        ),
+        CrudOperation::Delete => (
+            quote! {
+                /// An `If-Match` ETag: delete only if the entity has not changed since.
+                pub if_match: ::std::option::Option<::std::string::String>,
+            },
+            quote!(if_match: ::std::option::Option::None,),
+            quote!(),
+            quote!(()),
+            quote! {
+                let mut request = crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::DELETE, &path, &[], ::std::option::Option::None);
+                if let ::std::option::Option::Some(tag) = &self.if_match {
+                    if let ::std::result::Result::Ok(value) = ::http::HeaderValue::from_str(tag) {
+                        request.headers_mut().insert(::http::header::IF_MATCH, value);
+                    }
+                }
+                request
+            },
+            quote!(crate::odata::parse_empty(response)),
+        ),
+    };
+    let builder = match crud {
+        CrudOperation::List | CrudOperation::Get => quote! {
+            /// Sets the query options.
+            pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
+                self.query = query;
+                self
+            }
+        },
+        CrudOperation::Delete => quote! {
+            /// Deletes only if the entity still has this ETag.
+            pub fn if_match(mut self, etag: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.if_match = ::std::option::Option::Some(etag.into());
+                self
+            }
+        },
+        _ => quote!(),
+    };
+    let separator = if keys.is_empty() || extra_args.is_empty() { quote!() } else { quote!(,) };
+    let default = default_derive(keys.is_empty() && extra_args.is_empty());
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name {
+            #( #key_docs pub #key_fields: crate::ids::#key_types, )*
+            #extra_fields
+        }
+
+        impl #name {
+            /// The operation for these keys.
+            pub fn new(#(#key_fields: impl ::std::convert::Into<crate::ids::#key_types>),* #separator #extra_args) -> Self {
+                Self { #(#key_fields: #key_fields.into(),)* #extra_init }
+            }
+
+            #builder
+        }
+
+        impl crate::odata::Operation for #name {
+            type Output = #output;
+
+            fn to_request(&self, cloud: &crate::odata::Cloud) -> ::http::Request<::std::vec::Vec<u8>> {
+                let path = #path_expr;
+                #request
+            }
+
+            fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, crate::odata::Error> {
+                #parse
+            }
+        }
+    }
+}
+
+fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Result<TokenStream, String> {
+    let model = context.model;
+    let bound = &context.selection.operations[index];
+    let op = model.operation(bound.operation);
+    let path = &context.selection.paths[bound.path];
+    let binding = op.binding_parameter().ok_or_else(|| format!("`{}` is not bound", op.qualified_name))?;
+    let (template, shown, keys) = path_template(context, path, !binding.ty.collection && path.last().collection);
+    let name = ident(rust_name);
+    let body_name = format_ident!("{}Body", rust_name.trim_start_matches("r#"));
+    let is_action = op.kind == OperationKind::Action;
+    let parameters = op.non_binding_parameters();
+    let names = unique(parameters.iter().map(|p| p.name.as_str()), snake, &[]);
+    let key_names: Vec<String> = keys.iter().map(|k| k.field.to_string()).collect();
+    let field_ident = |wire: &str| {
+        let name = &names[wire];
+        // A parameter named like a key field keeps its own, distinct field.
+        if key_names.contains(name) {
+            format_ident!("{}_parameter", name.trim_start_matches("r#"))
+        } else {
+            ident(name)
+        }
+    };
+    let method = if is_action { "POST" } else { "GET" };
+    let call = if is_action {
+        op.name.clone()
+    } else {
+        let aliases: Vec<String> = parameters.iter().map(|p| format!("{0}=@{0}", p.name)).collect();
+        format!("{}({})", op.name, aliases.join(","))
+    };
+    let mut doc_text = vec![
+        docs_text(
+            &op.annotations,
+            &format!("The {} `{}`.", if is_action { "action" } else { "function" }, op.qualified_name),
+        ),
+        String::new(),
+        format!("`{method} /{}{shown}/{call}`", context.config.service.version),
+    ];
+    if op.annotations.is_deprecated() {
+        doc_text.push(String::new());
+        doc_text.push("**Deprecated** by the service.".to_owned());
+    }
+    let doc = doc_lines(&doc_text);
+    let mut required = Vec::new();
+    let mut body_fields = Vec::new();
+    let mut setters = Vec::new();
+    for p in parameters {
+        let field = field_ident(&p.name);
+        let wire = &p.name;
+        let value = context.value_type(&p.ty);
+        let optional = p.annotations.optional_parameter().is_some();
+        let doc = docs(&p.annotations, &format!("The `{wire}` parameter ({}).", model.type_ref_name(&p.ty)));
+        let skip = if optional { quote!(, skip_serializing_if = "::std::option::Option::is_none") } else { quote!() };
+        body_fields.push(quote! {
+            #doc
+            #[serde(rename = #wire #skip)]
+            pub #field: ::std::option::Option<#value>,
+        });
+        if optional {
+            let doc = doc_lines(&[format!("Sets the optional `{wire}` parameter.")]);
+            setters.push(quote! {
+                #doc
+                pub fn #field(mut self, value: impl ::std::convert::Into<#value>) -> Self {
+                    self.body.#field = ::std::option::Option::Some(value.into());
+                    self
+                }
+            });
+        } else {
+            required.push((field, value));
+        }
+    }
+    let required_fields: Vec<&syn::Ident> = required.iter().map(|(f, _)| f).collect();
+    let required_types: Vec<&TokenStream> = required.iter().map(|(_, t)| t).collect();
+    let key_fields: Vec<&syn::Ident> = keys.iter().map(|k| &k.field).collect();
+    let key_types: Vec<&syn::Ident> = keys.iter().map(|k| &k.ty).collect();
+    let key_docs = keys.iter().map(key_doc);
+    let body_doc =
+        doc_lines(&[format!("The parameters of [`{rust_name}`].", rust_name = rust_name.trim_start_matches("r#"))]);
+    let call_template = format!("/{}", call.replace('{', "{{").replace('}', "}}"));
+    let path_expr = path_expression(&(template + &call_template), &keys);
+    let param_fields: Vec<syn::Ident> = parameters.iter().map(|p| field_ident(&p.name)).collect();
+    let param_wires: Vec<String> = parameters.iter().map(|p| format!("@{}", p.name)).collect();
+    let request = if is_action {
+        if parameters.is_empty() {
+            quote!(crate::odata::request(
+                cloud,
+                crate::SERVICE_VERSION,
+                ::http::Method::POST,
+                &path,
+                &[],
+                ::std::option::Option::None
+            ))
+        } else {
+            quote! {
+                let body = ::serde_json::to_vec(&self.body).expect("generated parameter bodies always serialize");
+                crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::POST, &path, &[], ::std::option::Option::Some(body))
+            }
+        }
+    } else {
+        quote! {
+            let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+            #(
+                let value = ::serde_json::to_value(&self.body.#param_fields).unwrap_or(::serde_json::Value::Null);
+                query.push((#param_wires, url_literal(&value)));
+            )*
+            crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::GET, &path, &query, ::std::option::Option::None)
+        }
+    };
+    let (output, parse) = match &op.return_type {
+        None => (quote!(()), quote!(crate::odata::parse_empty(response))),
+        Some(r) => {
+            let item = context.item_type(&r.ty);
+            let structured = matches!(r.ty.target, TypeTarget::Named(id) if model.structured(id).is_some() && context.selected.contains(&id));
+            match (r.ty.collection, is_action, structured) {
+                (true, true, _) => (quote!(::std::vec::Vec<#item>), quote!(crate::odata::parse_collection(response))),
+                (true, false, _) => (quote!(crate::odata::Page<#item>), quote!(crate::odata::parse_page(response))),
+                (false, _, true) => (quote!(#item), quote!(crate::odata::parse_entity(response))),
+                (false, _, false) => (quote!(#item), quote!(crate::odata::parse_value(response))),
+            }
+        }
+    };
+    let required_values: Vec<TokenStream> =
+        required_fields.iter().map(|f| quote!(::std::option::Option::Some(#f.into()))).collect();
+    let optional_fields: Vec<syn::Ident> = parameters
+        .iter()
+        .filter(|p| p.annotations.optional_parameter().is_some())
+        .map(|p| field_ident(&p.name))
+        .collect();
+    let separator = if keys.is_empty() || required.is_empty() { quote!() } else { quote!(,) };
+    let default = default_derive(keys.is_empty() && required.is_empty());
+    // Operations without parameters have no body.
+    let (body_field, body_struct, body_init) = if parameters.is_empty() {
+        (quote!(), quote!(), quote!())
+    } else {
+        (
+            quote! {
+                /// The parameters.
+                pub body: #body_name,
+            },
+            quote! {
+                #body_doc
+                #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+                pub struct #body_name {
+                    #(#body_fields)*
+                }
+            },
+            quote! {
+                body: #body_name {
+                    #(#required_fields: #required_values,)*
+                    #(#optional_fields: ::std::option::Option::None,)*
+                },
+            },
+        )
+    };
+    Ok(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name {
+            #( #key_docs pub #key_fields: crate::ids::#key_types, )*
+            #body_field
+        }
+
+        #body_struct
+
+        impl #name {
+            /// The operation for these keys, with its required parameters.
+            pub fn new(
+                #(#key_fields: impl ::std::convert::Into<crate::ids::#key_types>),* #separator
+                #(#required_fields: impl ::std::convert::Into<#required_types>),*
+            ) -> Self {
+                Self {
+                    #(#key_fields: #key_fields.into(),)*
+                    #body_init
+                }
+            }
+
+            #(#setters)*
+        }
+
+        impl crate::odata::Operation for #name {
+            type Output = #output;
+
+            fn to_request(&self, cloud: &crate::odata::Cloud) -> ::http::Request<::std::vec::Vec<u8>> {
+                let path = #path_expr;
+                #request
+            }
+
+            fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, crate::odata::Error> {
+                #parse
+            }
+        }
+    })
+}
+
+/// The description text of an element, or a fallback.
+fn docs_text(annotations: &[crate::edm::Annotation], fallback: &str) -> String {
+    annotations.description().map(super::markdown_text).unwrap_or_else(|| fallback.to_owned())
+}

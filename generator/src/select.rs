@@ -1,0 +1,284 @@
+//! The `select` stage: what of the model a configuration asks for.
+//!
+//! The closure of the configured types (base types, property types, enums, and the parameter
+//! and return types of their bound operations), the resource paths resolved segment by
+//! segment, and where each bound operation is invoked. Everything is ordered by qualified
+//! name, so the result does not depend on the document's element order.
+
+use crate::config::{Config, CrudOperation};
+use crate::diagnostics::Span;
+use crate::edm::{Model, OperationId, TypeId, TypeKind, TypeRef, TypeTarget};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+#[derive(Debug)]
+pub struct Selection {
+    /// Every type to generate, in qualified-name order.
+    pub types: Vec<TypeId>,
+    /// The configured types, in configuration order.
+    pub roots: Vec<TypeId>,
+    /// Bound operations to generate, each with the path it is invoked on, in qualified-name
+    /// then signature order.
+    pub operations: Vec<BoundOperation>,
+    /// Configured resource paths, in configuration order.
+    pub paths: Vec<ResourcePath>,
+    /// Start tags of every selected element: diagnostics located inside them concern the
+    /// selection.
+    pub spans: Vec<Span>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BoundOperation {
+    pub operation: OperationId,
+    /// Index into [`Selection::paths`] of the path whose target the operation is bound to.
+    pub path: usize,
+}
+
+/// A configured path such as `deviceManagement/cloudCertificationAuthority`, resolved.
+#[derive(Debug, Clone)]
+pub struct ResourcePath {
+    pub text: String,
+    pub segments: Vec<Segment>,
+    pub operations: Vec<CrudOperation>,
+}
+
+impl ResourcePath {
+    pub fn last(&self) -> &Segment {
+        self.segments.last().expect("a resolved path has at least one segment")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The name as it appears in the URL.
+    pub name: String,
+    pub kind: SegmentKind,
+    /// The entity type the segment yields.
+    pub entity_type: TypeId,
+    /// A collection: a key follows when the path goes deeper, `list`/`create` apply to it.
+    pub collection: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentKind {
+    EntitySet,
+    Singleton,
+    Navigation,
+}
+
+/// Why a configuration does not fit the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectError {
+    pub message: String,
+}
+
+impl fmt::Display for SelectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectError>> {
+    let mut errors = Vec::new();
+    let mut roots = Vec::new();
+    for name in &config.select.types {
+        match model.find_type(name) {
+            Some(id) if model.structured(id).is_some() => roots.push(id),
+            Some(id) => errors.push(SelectError {
+                message: format!(
+                    "`{name}` in select.types is {}, not an entity or complex type",
+                    model.ty(id).kind.label()
+                ),
+            }),
+            None => errors
+                .push(SelectError { message: format!("`{name}` in select.types is not declared in the document") }),
+        }
+    }
+    let mut paths = Vec::new();
+    for path in &config.select.paths {
+        match resolve_path(model, &path.path) {
+            Ok(segments) => {
+                let last = segments.last().expect("non-empty");
+                for op in &path.operations {
+                    let collection_only = matches!(op, CrudOperation::List | CrudOperation::Create);
+                    if collection_only && !last.collection {
+                        errors.push(SelectError {
+                            message: format!(
+                                "path `{}`: `{op:?}` needs a collection, but `{}` is single-valued",
+                                path.path, last.name
+                            ),
+                        });
+                    }
+                }
+                if !roots.contains(&last.entity_type) {
+                    errors.push(SelectError {
+                        message: format!(
+                            "path `{}` yields `{}`, which is not in select.types",
+                            path.path,
+                            model.ty(last.entity_type).qualified_name
+                        ),
+                    });
+                }
+                paths.push(ResourcePath { text: path.path.clone(), segments, operations: path.operations.clone() });
+            }
+            Err(message) => errors.push(SelectError { message }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let mut closure = Closure { model, types: BTreeSet::new(), spans: Vec::new() };
+    for root in &roots {
+        closure.add(*root);
+    }
+    let mut operations = Vec::new();
+    if config.select.bound_operations {
+        for ids in model.operation_index.values() {
+            let mut overloads: Vec<(String, BoundOperation)> = Vec::new();
+            for id in ids {
+                let op = model.operation(*id);
+                let Some(binding) = op.binding_parameter() else { continue };
+                let TypeTarget::Named(bound_to) = binding.ty.target else { continue };
+                if !roots.contains(&bound_to) {
+                    continue;
+                }
+                // Invoke it on the first configured path that yields the binding type.
+                // (A collection-bound operation needs a collection; an entity-bound one takes a
+                // single-valued path or a collection path plus a key.)
+                let Some(path) = paths
+                    .iter()
+                    .position(|p| p.last().entity_type == bound_to && (p.last().collection || !binding.ty.collection))
+                else {
+                    continue;
+                };
+                for p in &op.parameters {
+                    closure.add_ref(&p.ty);
+                }
+                if let Some(r) = &op.return_type {
+                    closure.add_ref(&r.ty);
+                    closure.spans.push(r.span);
+                }
+                closure.spans.push(op.span);
+                closure.spans.extend(op.parameters.iter().map(|p| p.span));
+                let signature: Vec<String> = op.parameters.iter().map(|p| model.type_ref_name(&p.ty)).collect();
+                overloads.push((signature.join(","), BoundOperation { operation: *id, path }));
+            }
+            overloads.sort_by(|a, b| a.0.cmp(&b.0));
+            operations.extend(overloads.into_iter().map(|(_, op)| op));
+        }
+    }
+    let Closure { types, spans, .. } = closure;
+    let mut types: Vec<TypeId> = types.into_iter().collect();
+    types.sort_by(|a, b| model.ty(*a).qualified_name.cmp(&model.ty(*b).qualified_name));
+    Ok(Selection { types, roots, operations, paths, spans })
+}
+
+struct Closure<'m> {
+    model: &'m Model,
+    types: BTreeSet<TypeId>,
+    spans: Vec<Span>,
+}
+
+impl Closure<'_> {
+    fn add_ref(&mut self, ty: &TypeRef) {
+        if let TypeTarget::Named(id) = ty.target {
+            self.add(id);
+        }
+    }
+
+    fn add(&mut self, id: TypeId) {
+        if !self.types.insert(id) {
+            return;
+        }
+        let ty = self.model.ty(id);
+        self.spans.push(ty.span);
+        match &ty.kind {
+            TypeKind::Entity(s) | TypeKind::Complex(s) => {
+                if let Some(base) = s.base_type {
+                    self.add(base);
+                }
+                for p in &s.properties {
+                    self.spans.push(p.span);
+                    self.add_ref(&p.ty);
+                }
+                // Navigation targets come only with their own selection; record the spans.
+                self.spans.extend(s.navigation_properties.iter().map(|n| n.span));
+            }
+            TypeKind::Enum(e) => self.spans.extend(e.members.iter().map(|m| m.span)),
+            TypeKind::Definition(_) => {}
+        }
+    }
+}
+
+/// Resolves `set/navigation/navigation` against the entity container.
+fn resolve_path(model: &Model, text: &str) -> Result<Vec<Segment>, String> {
+    let container =
+        model.container.as_ref().ok_or_else(|| format!("path `{text}`: the document has no entity container"))?;
+    let mut segments: Vec<Segment> = Vec::new();
+    for name in text.trim_matches('/').split('/') {
+        let segment = match segments.last() {
+            None => {
+                let set = container
+                    .entity_sets
+                    .iter()
+                    .find(|s| s.name == name)
+                    .map(|s| (&s.entity_type, SegmentKind::EntitySet, true));
+                let singleton = container
+                    .singletons
+                    .iter()
+                    .find(|s| s.name == name)
+                    .map(|s| (&s.ty, SegmentKind::Singleton, false));
+                let Some((ty, kind, collection)) = set.or(singleton) else {
+                    return Err(format!(
+                        "path `{text}`: `{name}` is neither an entity set nor a singleton of the container"
+                    ));
+                };
+                let TypeTarget::Named(entity_type) = ty.target else {
+                    return Err(format!("path `{text}`: the type of `{name}` does not resolve"));
+                };
+                Segment { name: name.to_owned(), kind, entity_type, collection }
+            }
+            Some(previous) => {
+                let navigation =
+                    model.all_navigation_properties(previous.entity_type).into_iter().find(|(_, n)| n.name == name);
+                let Some((_, navigation)) = navigation else {
+                    return Err(format!(
+                        "path `{text}`: `{}` has no navigation property `{name}`",
+                        model.ty(previous.entity_type).qualified_name
+                    ));
+                };
+                let TypeTarget::Named(entity_type) = navigation.ty.target else {
+                    return Err(format!("path `{text}`: the type of `{name}` does not resolve"));
+                };
+                Segment {
+                    name: name.to_owned(),
+                    kind: SegmentKind::Navigation,
+                    entity_type,
+                    collection: navigation.ty.collection,
+                }
+            }
+        };
+        segments.push(segment);
+    }
+    Ok(segments)
+}
+
+/// Key property names of each selected entity type used by a path, for id types.
+pub fn keyed_types(model: &Model, selection: &Selection) -> BTreeMap<String, TypeId> {
+    let mut keyed = BTreeMap::new();
+    for path in &selection.paths {
+        for (i, segment) in path.segments.iter().enumerate() {
+            let keyed_here = segment.collection
+                && (i + 1 < path.segments.len()
+                    || path
+                        .operations
+                        .iter()
+                        .any(|op| matches!(op, CrudOperation::Get | CrudOperation::Update | CrudOperation::Delete)));
+            if keyed_here {
+                keyed.insert(model.ty(segment.entity_type).qualified_name.clone(), segment.entity_type);
+            }
+        }
+    }
+    keyed
+}
