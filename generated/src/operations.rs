@@ -312,23 +312,14 @@ pub mod device_management {
             pub body: ChangeCloudCertificationAuthorityStatusBody,
         }
         /// The parameters of [`ChangeCloudCertificationAuthorityStatus`].
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::serde::Serialize,
-            ::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct ChangeCloudCertificationAuthorityStatusBody {
             /// The `certificationAuthorityStatus` parameter (microsoft.graph.cloudCertificationAuthorityStatus).
             #[serde(rename = "certificationAuthorityStatus")]
-            pub certification_authority_status: ::std::option::Option<
-                crate::models::CloudCertificationAuthorityStatus,
-            >,
+            pub certification_authority_status: crate::models::CloudCertificationAuthorityStatus,
             /// The `certificationAuthorityVersion` parameter (Edm.Int32).
             #[serde(rename = "certificationAuthorityVersion")]
-            pub certification_authority_version: ::std::option::Option<i32>,
+            pub certification_authority_version: i32,
         }
         impl ChangeCloudCertificationAuthorityStatus {
             /// The operation for these keys, with its required parameters.
@@ -345,12 +336,10 @@ pub mod device_management {
                     cloud_certification_authority_id: cloud_certification_authority_id
                         .into(),
                     body: ChangeCloudCertificationAuthorityStatusBody {
-                        certification_authority_status: ::std::option::Option::Some(
-                            certification_authority_status.into(),
-                        ),
-                        certification_authority_version: ::std::option::Option::Some(
-                            certification_authority_version.into(),
-                        ),
+                        certification_authority_status: certification_authority_status
+                            .into(),
+                        certification_authority_version: certification_authority_version
+                            .into(),
                     },
                 }
             }
@@ -728,18 +717,11 @@ pub mod device_management {
             pub body: RevokeCloudCertificationAuthorityCertificateBody,
         }
         /// The parameters of [`RevokeCloudCertificationAuthorityCertificate`].
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::serde::Serialize,
-            ::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct RevokeCloudCertificationAuthorityCertificateBody {
             /// The `certificationAuthorityVersion` parameter (Edm.Int32).
             #[serde(rename = "certificationAuthorityVersion")]
-            pub certification_authority_version: ::std::option::Option<i32>,
+            pub certification_authority_version: i32,
         }
         impl RevokeCloudCertificationAuthorityCertificate {
             /// The operation for these keys, with its required parameters.
@@ -753,9 +735,8 @@ pub mod device_management {
                     cloud_certification_authority_id: cloud_certification_authority_id
                         .into(),
                     body: RevokeCloudCertificationAuthorityCertificateBody {
-                        certification_authority_version: ::std::option::Option::Some(
-                            certification_authority_version.into(),
-                        ),
+                        certification_authority_version: certification_authority_version
+                            .into(),
                     },
                 }
             }
@@ -799,14 +780,7 @@ pub mod device_management {
             pub body: RevokeLeafCertificateBody,
         }
         /// The parameters of [`RevokeLeafCertificate`].
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::serde::Serialize,
-            ::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct RevokeLeafCertificateBody {
             /// The `leafCertificateId` parameter (Edm.String).
             #[serde(rename = "leafCertificateId")]
@@ -870,14 +844,7 @@ pub mod device_management {
             pub body: RevokeLeafCertificateBySerialNumberBody,
         }
         /// The parameters of [`RevokeLeafCertificateBySerialNumber`].
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::serde::Serialize,
-            ::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct RevokeLeafCertificateBySerialNumberBody {
             /// The `certificateSerialNumber` parameter (Edm.String).
             #[serde(rename = "certificateSerialNumber")]
@@ -943,14 +910,7 @@ pub mod device_management {
             pub body: SearchCloudCertificationAuthorityLeafCertificateBySerialNumberBody,
         }
         /// The parameters of [`SearchCloudCertificationAuthorityLeafCertificateBySerialNumber`].
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::serde::Serialize,
-            ::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct SearchCloudCertificationAuthorityLeafCertificateBySerialNumberBody {
             /// The `certificateSerialNumber` parameter (Edm.String).
             #[serde(rename = "certificateSerialNumber")]
@@ -1017,14 +977,7 @@ pub mod device_management {
             pub body: UploadExternallySignedCertificationAuthorityCertificateBody,
         }
         /// The parameters of [`UploadExternallySignedCertificationAuthorityCertificate`].
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            Default,
-            ::serde::Serialize,
-            ::serde::Deserialize
-        )]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct UploadExternallySignedCertificationAuthorityCertificateBody {
             /// The `signedCertificate` parameter (Edm.String).
             #[serde(rename = "signedCertificate")]
@@ -1036,7 +989,7 @@ pub mod device_management {
             >,
             /// The `certificationAuthorityVersion` parameter (Edm.Int32).
             #[serde(rename = "certificationAuthorityVersion")]
-            pub certification_authority_version: ::std::option::Option<i32>,
+            pub certification_authority_version: i32,
         }
         impl UploadExternallySignedCertificationAuthorityCertificate {
             /// The operation for these keys, with its required parameters.
@@ -1060,9 +1013,8 @@ pub mod device_management {
                         trust_chain_certificates: ::std::option::Option::Some(
                             trust_chain_certificates.into(),
                         ),
-                        certification_authority_version: ::std::option::Option::Some(
-                            certification_authority_version.into(),
-                        ),
+                        certification_authority_version: certification_authority_version
+                            .into(),
                     },
                 }
             }

@@ -91,3 +91,13 @@ fn the_closure_is_what_the_issue_lists() {
         assert!(operations.contains(&format!("pub struct {action} {{")), "action {action}");
     }
 }
+
+/// The crate's public API in one compact listing: a schema change reads as a short diff here.
+#[test]
+fn public_api_listing() {
+    let generated = generate(&config()).unwrap_or_else(|e| panic!("{e}"));
+    let listing = odata_codegen::rust::listing(&generated.files).expect("the generated files parse");
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("cloudpki_public_api", listing);
+    });
+}

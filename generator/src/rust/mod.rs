@@ -6,6 +6,7 @@
 //! (`::std::option::Option`, `crate::models::X`) so schema names such as `Option` or `Box`
 //! cannot shadow what the code means. It never re-reads XML.
 
+mod listing;
 mod models;
 pub mod naming;
 mod operations;
@@ -13,6 +14,7 @@ mod operations;
 use crate::config::Config;
 use crate::edm::{Annotation, AnnotationsExt, Model, Primitive, TypeId, TypeKind, TypeRef, TypeTarget};
 use crate::select::Selection;
+pub use listing::listing;
 use naming::{camel, unique};
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -484,10 +484,13 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
         let optional = p.annotations.optional_parameter().is_some();
         let doc = docs(&p.annotations, &format!("The `{wire}` parameter ({}).", model.type_ref_name(&p.ty)));
         let skip = if optional { quote!(, skip_serializing_if = "::std::option::Option::is_none") } else { quote!() };
+        // A required, non-nullable parameter is always sent: no `Option`.
+        let plain = !optional && !p.nullable;
+        let field_type = if plain { value.clone() } else { quote!(::std::option::Option<#value>) };
         body_fields.push(quote! {
             #doc
             #[serde(rename = #wire #skip)]
-            pub #field: ::std::option::Option<#value>,
+            pub #field: #field_type,
         });
         if optional {
             let doc = doc_lines(&[format!("Sets the optional `{wire}` parameter.")]);
@@ -499,11 +502,11 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
                 }
             });
         } else {
-            required.push((field, value));
+            required.push((field, value, plain));
         }
     }
-    let required_fields: Vec<&syn::Ident> = required.iter().map(|(f, _)| f).collect();
-    let required_types: Vec<&TokenStream> = required.iter().map(|(_, t)| t).collect();
+    let required_fields: Vec<&syn::Ident> = required.iter().map(|(f, _, _)| f).collect();
+    let required_types: Vec<&TokenStream> = required.iter().map(|(_, t, _)| t).collect();
     let key_fields: Vec<&syn::Ident> = keys.iter().map(|k| &k.field).collect();
     let key_types: Vec<&syn::Ident> = keys.iter().map(|k| &k.ty).collect();
     let key_docs = keys.iter().map(key_doc);
@@ -552,8 +555,10 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
             }
         }
     };
-    let required_values: Vec<TokenStream> =
-        required_fields.iter().map(|f| quote!(::std::option::Option::Some(#f.into()))).collect();
+    let required_values: Vec<TokenStream> = required
+        .iter()
+        .map(|(f, _, plain)| if *plain { quote!(#f.into()) } else { quote!(::std::option::Option::Some(#f.into())) })
+        .collect();
     let optional_fields: Vec<syn::Ident> = parameters
         .iter()
         .filter(|p| p.annotations.optional_parameter().is_some())
@@ -572,7 +577,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
             },
             quote! {
                 #body_doc
-                #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 pub struct #body_name {
                     #(#body_fields)*
                 }
