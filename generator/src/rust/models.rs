@@ -10,21 +10,8 @@ use quote::{format_ident, quote};
 /// Field names the generator uses itself in every model struct.
 const RESERVED_FIELDS: &[&str] = &["odata_type", "additional_properties"];
 
-pub(super) fn file(context: &Context<'_>) -> TokenStream {
-    let items = context.selection.types.iter().map(|id| match &context.model.ty(*id).kind {
-        TypeKind::Entity(_) | TypeKind::Complex(_) => structured(context, *id),
-        TypeKind::Enum(e) => enumeration(context, *id, e),
-        TypeKind::Definition(d) => {
-            let ty = context.model.ty(*id);
-            let name = context.type_ident(*id);
-            let underlying = super::primitive_type(d.underlying_type);
-            let doc = docs(
-                &ty.annotations,
-                &format!("The type definition `{}` (Edm.{}).", ty.qualified_name, d.underlying_type.name()),
-            );
-            quote! { #doc pub type #name = #underlying; }
-        }
-    });
+/// The file's inner documentation.
+pub(super) fn header() -> TokenStream {
     quote! {
         //! Models: one struct per entity and complex type, one enum per enum type.
         //!
@@ -32,7 +19,24 @@ pub(super) fn file(context: &Context<'_>) -> TokenStream {
         //! schema marks nullable are [`crate::odata::Nullable`], so a PATCH body can say "leave
         //! unchanged" (absent) and "set to null" apart. Properties this crate does not know are
         //! kept in `additional_properties` and written back unchanged.
-        #(#items)*
+    }
+}
+
+/// The item (or items) for one selected type.
+pub(super) fn item(context: &Context<'_>, id: TypeId) -> TokenStream {
+    match &context.model.ty(id).kind {
+        TypeKind::Entity(_) | TypeKind::Complex(_) => structured(context, id),
+        TypeKind::Enum(e) => enumeration(context, id, e),
+        TypeKind::Definition(d) => {
+            let ty = context.model.ty(id);
+            let name = context.type_ident(id);
+            let underlying = super::primitive_type(d.underlying_type);
+            let doc = docs(
+                &ty.annotations,
+                &format!("The type definition `{}` (Edm.{}).", ty.qualified_name, d.underlying_type.name()),
+            );
+            quote! { #doc pub type #name = #underlying; }
+        }
     }
 }
 
