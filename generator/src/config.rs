@@ -90,12 +90,17 @@ struct RawConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     pub path: PathBuf,
+    /// Line and column (1-based) of a syntax or type error.
+    pub location: Option<(usize, usize)>,
     pub message: String,
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
+        match self.location {
+            Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
     }
 }
 
@@ -105,6 +110,7 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             path: path.to_owned(),
+            location: None,
             message: format!("cannot read the configuration: {e}"),
         })?;
         Config::parse(path, &text)
@@ -112,15 +118,15 @@ impl Config {
 
     /// Parses configuration text as if read from `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let error = |message: String| ConfigError { path: path.to_owned(), message };
+        let error = |message: String| ConfigError { path: path.to_owned(), location: None, message };
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let at = e.span().map(|span| {
+            let location = e.span().map(|span| {
                 let before = &text[..span.start.min(text.len())];
                 let line = before.matches('\n').count() + 1;
                 let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
-                format!("{line}:{column}: ")
+                (line, column)
             });
-            error(format!("{}{}", at.unwrap_or_default(), e.message()))
+            ConfigError { path: path.to_owned(), location, message: e.message().trim().to_owned() }
         })?;
         if raw.select.types.is_empty() {
             return Err(error("`select.types` is empty: name at least one entity or complex type".into()));
@@ -173,7 +179,7 @@ operations = ["list", "get"]
         let text = MINIMAL.replace(r#"operations = ["list", "get"]"#, r#"operations = ["list", "fetch"]"#);
         let error = Config::parse(Path::new("x.toml"), &text).unwrap_err();
         let shown = error.to_string();
-        assert!(shown.starts_with("x.toml:16:"), "{shown}");
+        assert!(shown.starts_with("x.toml:15:23: unknown variant `fetch`"), "{shown}");
         assert!(shown.contains("fetch"), "{shown}");
         let unknown = MINIMAL.replace("[service]", "[service]\nversoin = 1");
         assert!(Config::parse(Path::new("x.toml"), &unknown).unwrap_err().to_string().contains("versoin"));

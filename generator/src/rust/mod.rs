@@ -212,15 +212,6 @@ fn primitive_type(p: Primitive) -> TokenStream {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_runtime_template_is_a_rust_module() {
-        let parsed: Result<syn::File, _> = syn::parse_str(super::RUNTIME);
-        assert!(parsed.is_ok(), "{:?}", parsed.err());
-    }
-}
-
 /// An identifier from a decided name (`r#type` stays raw).
 pub(crate) fn ident(name: &str) -> syn::Ident {
     match name.strip_prefix("r#") {
@@ -331,4 +322,13 @@ fn cargo_toml(context: &Context<'_>) -> String {
         version = k.version,
         description = k.description,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_runtime_template_is_a_rust_module() {
+        let parsed: Result<syn::File, _> = syn::parse_str(super::RUNTIME);
+        assert!(parsed.is_ok(), "{:?}", parsed.err());
+    }
 }
