@@ -1715,7 +1715,7 @@ pub mod device_management {
 /// quoted with `'` (doubled inside), numbers and booleans as they are, anything else
 /// as JSON.
 #[allow(dead_code)]
-fn url_literal(value: &::serde_json::Value) -> ::std::string::String {
+pub(crate) fn url_literal(value: &::serde_json::Value) -> ::std::string::String {
     match value {
         ::serde_json::Value::String(text) => format!("'{}'", text.replace('\'', "''")),
         other => other.to_string(),

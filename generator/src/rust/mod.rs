@@ -327,6 +327,46 @@ fn cargo_toml(context: &Context<'_>) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn docs_show_descriptions_and_deprecations_and_escape_markdown() {
+        use crate::edm::{Annotation, ConstantKind, Value};
+        let text = |value: &str| Some(Value::Constant { kind: ConstantKind::String, value: value.to_owned() });
+        let annotation = |term: &str, value| Annotation {
+            term: term.to_owned(),
+            qualifier: None,
+            value,
+            annotations: Vec::new(),
+            span: Default::default(),
+        };
+        let revision = Value::Record {
+            type_name: None,
+            properties: vec![
+                (
+                    "Kind".into(),
+                    Some(Value::Constant {
+                        kind: ConstantKind::EnumMember,
+                        value: "Org.OData.Core.V1.RevisionKind/Deprecated".into(),
+                    }),
+                ),
+                ("Description".into(), text("Use `other` instead")),
+                ("Date".into(), Some(Value::Constant { kind: ConstantKind::Date, value: "2024-01-01".into() })),
+                ("RemovalDate".into(), Some(Value::Constant { kind: ConstantKind::Date, value: "2025-01-01".into() })),
+            ],
+            annotations: Vec::new(),
+        };
+        let annotations = vec![
+            annotation(crate::edm::CORE_DESCRIPTION, text("A <b>bold</b> [link] claim.")),
+            annotation(crate::edm::CORE_REVISIONS, Some(Value::Collection(vec![revision]))),
+        ];
+        let shown = super::docs(&annotations, "fallback").to_string();
+        assert!(shown.contains(r#"" A &lt;b>bold&lt;/b> \\[link\\] claim.""#), "{shown}");
+        assert!(
+            shown.contains("**Deprecated**: Use `other` instead (since 2024-01-01, removal planned for 2025-01-01)"),
+            "{shown}"
+        );
+        assert!(super::docs(&[], "fallback").to_string().contains("fallback"));
+    }
+
+    #[test]
     fn the_runtime_template_is_a_rust_module() {
         let parsed: Result<syn::File, _> = syn::parse_str(super::RUNTIME);
         assert!(parsed.is_ok(), "{:?}", parsed.err());

@@ -275,7 +275,7 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
         /// quoted with `'` (doubled inside), numbers and booleans as they are, anything else
         /// as JSON.
         #[allow(dead_code)]
-        fn url_literal(value: &::serde_json::Value) -> ::std::string::String {
+        pub(crate) fn url_literal(value: &::serde_json::Value) -> ::std::string::String {
             match value {
                 ::serde_json::Value::String(text) => format!("'{}'", text.replace('\'', "''")),
                 other => other.to_string(),
@@ -537,7 +537,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
             let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
             #(
                 let value = ::serde_json::to_value(&self.body.#param_fields).unwrap_or(::serde_json::Value::Null);
-                query.push((#param_wires, url_literal(&value)));
+                query.push((#param_wires, crate::operations::url_literal(&value)));
             )*
             crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::GET, &path, &query, ::std::option::Option::None)
         }
