@@ -534,12 +534,16 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
         }
     } else {
         quote! {
-            let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
-            #(
-                let value = ::serde_json::to_value(&self.body.#param_fields).unwrap_or(::serde_json::Value::Null);
-                query.push((#param_wires, crate::operations::url_literal(&value)));
-            )*
-            crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::GET, &path, &query, ::std::option::Option::None)
+            // Parameters travel as aliases: `name(p=@p)?@p=<literal>`.
+            let query: &[(&str, ::std::string::String)] = &[#(
+                (
+                    #param_wires,
+                    crate::operations::url_literal(
+                        &::serde_json::to_value(&self.body.#param_fields).unwrap_or(::serde_json::Value::Null),
+                    ),
+                ),
+            )*];
+            crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::GET, &path, query, ::std::option::Option::None)
         }
     };
     let (output, parse) = match &op.return_type {
