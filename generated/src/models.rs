@@ -390,7 +390,7 @@ impl CloudCertificationAuthorityCertificateKeySize {
 }
 impl ::std::str::FromStr for CloudCertificationAuthorityCertificateKeySize {
     type Err = ::std::convert::Infallible;
-    fn from_str(name: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(name: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match name {
                 "unknown" => Self::Unknown,
@@ -486,7 +486,7 @@ impl CloudCertificationAuthorityHashingAlgorithm {
 }
 impl ::std::str::FromStr for CloudCertificationAuthorityHashingAlgorithm {
     type Err = ::std::convert::Infallible;
-    fn from_str(name: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(name: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match name {
                 "unknown" => Self::Unknown,
@@ -574,7 +574,7 @@ impl CloudCertificationAuthorityKeyPlatformType {
 }
 impl ::std::str::FromStr for CloudCertificationAuthorityKeyPlatformType {
     type Err = ::std::convert::Infallible;
-    fn from_str(name: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(name: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match name {
                 "unknown" => Self::Unknown,
@@ -852,7 +852,7 @@ impl CloudCertificationAuthorityLeafCertificateStatus {
 }
 impl ::std::str::FromStr for CloudCertificationAuthorityLeafCertificateStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(name: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(name: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match name {
                 "unknown" => Self::Unknown,
@@ -953,7 +953,7 @@ impl CloudCertificationAuthorityStatus {
 }
 impl ::std::str::FromStr for CloudCertificationAuthorityStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(name: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(name: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match name {
                 "unknown" => Self::Unknown,
@@ -1051,7 +1051,7 @@ impl CloudCertificationAuthorityType {
 }
 impl ::std::str::FromStr for CloudCertificationAuthorityType {
     type Err = ::std::convert::Infallible;
-    fn from_str(name: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(name: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match name {
                 "unknown" => Self::Unknown,
@@ -1333,7 +1333,7 @@ impl CloudCertificationAuthorityVersionStatus {
 }
 impl ::std::str::FromStr for CloudCertificationAuthorityVersionStatus {
     type Err = ::std::convert::Infallible;
-    fn from_str(name: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(name: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match name {
                 "unknown" => Self::Unknown,

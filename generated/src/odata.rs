@@ -431,6 +431,27 @@ pub fn parse_empty(response: http::Response<Vec<u8>>) -> Result<(), Error> {
     Received::new(response).map(drop)
 }
 
+/// A body returned as bytes: a media stream or a report (`Edm.Stream`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Stream {
+    /// The `Content-Type` header, when the service sent one.
+    pub content_type: Option<String>,
+    /// The bytes as received.
+    pub body: Vec<u8>,
+}
+
+/// Accepts a 2xx response and keeps its body as bytes, whatever the content type (`text/csv`,
+/// `application/octet-stream`, ...).
+pub fn parse_stream(response: http::Response<Vec<u8>>) -> Result<Stream, Error> {
+    let received = Received::new(response)?;
+    let content_type = received
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    Ok(Stream { content_type, body: received.body })
+}
+
 /// Decodes a 2xx response that carries a primitive or other single value, either wrapped as
 /// `{"value": 42}` (with optional annotations beside it) or bare.
 pub fn parse_value<T: DeserializeOwned>(response: http::Response<Vec<u8>>) -> Result<T, Error> {
@@ -564,7 +585,7 @@ pub fn request(
     path_and_query.push_str(&encode_path(path));
     for (i, (key, value)) in query.iter().enumerate() {
         path_and_query.push(if i == 0 { '?' } else { '&' });
-        path_and_query.push_str(&percent_encode(key, |b| is_unreserved(b) || b == b'$'));
+        path_and_query.push_str(&percent_encode(key, |b| is_unreserved(b) || b == b'$' || b == b'@'));
         path_and_query.push('=');
         path_and_query.push_str(&percent_encode(value, is_unreserved));
     }
@@ -1296,6 +1317,23 @@ mod tests {
 
     fn ok(body: &str) -> http::Response<Vec<u8>> {
         response(200, &[("content-type", "application/json")], body)
+    }
+
+    #[test]
+    fn parameter_aliases_keep_their_at_sign() {
+        let query = [("@token", "'a b'".to_owned())];
+        let request = request(&Cloud::Global, "v1.0", http::Method::GET, "/items/delta(token=@token)", &query, None);
+        assert_eq!(request.uri().to_string(), "https://graph.microsoft.com/v1.0/items/delta(token=@token)?@token=%27a%20b%27");
+    }
+
+    #[test]
+    fn streams_keep_bytes_and_content_type() {
+        let csv = response(200, &[("content-type", "text/csv")], "a,b\n1,2\n");
+        let stream = parse_stream(csv).unwrap();
+        assert_eq!(stream.content_type.as_deref(), Some("text/csv"));
+        assert_eq!(stream.body, b"a,b\n1,2\n");
+        let missing = response(404, &[], r#"{"error":{"code":"NotFound","message":"no report"}}"#);
+        assert!(matches!(parse_stream(missing), Err(Error::Service(_))));
     }
 
     fn decode_error(error: Error) -> DecodeError {

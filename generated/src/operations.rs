@@ -1711,13 +1711,36 @@ pub mod device_management {
         }
     }
 }
-/// Writes a value as an OData URL literal for a function parameter alias: strings
-/// quoted with `'` (doubled inside), numbers and booleans as they are, anything else
-/// as JSON.
+/// How a function parameter is written as an OData URL literal.
 #[allow(dead_code)]
-pub(crate) fn url_literal(value: &::serde_json::Value) -> ::std::string::String {
-    match value {
-        ::serde_json::Value::String(text) => format!("'{}'", text.replace('\'', "''")),
-        other => other.to_string(),
+pub(crate) enum Literal {
+    /// `'text'`, quotes doubled inside: strings and enum members.
+    Quoted,
+    /// As it is: numbers, booleans, dates, times, GUIDs.
+    Bare,
+    /// `duration'P1D'`.
+    Duration,
+    /// `binary'AQID'`.
+    Binary,
+    /// JSON: collections and structured values.
+    Json,
+}
+/// Writes a parameter's JSON value as an OData URL literal for a parameter alias.
+#[allow(dead_code)]
+pub(crate) fn url_literal(
+    value: &::serde_json::Value,
+    style: Literal,
+) -> ::std::string::String {
+    match (style, value) {
+        (_, ::serde_json::Value::Null) => "null".to_owned(),
+        (Literal::Quoted, ::serde_json::Value::String(text)) => {
+            format!("'{}'", text.replace('\'', "''"))
+        }
+        (Literal::Bare, ::serde_json::Value::String(text)) => text.clone(),
+        (Literal::Duration, ::serde_json::Value::String(text)) => {
+            format!("duration'{text}'")
+        }
+        (Literal::Binary, ::serde_json::Value::String(text)) => format!("binary'{text}'"),
+        (_, other) => other.to_string(),
     }
 }

@@ -39,9 +39,10 @@ fn list_items(out: &mut String, items: &[syn::Item], module: &str) {
             }
         }
     }
+    let public = |vis: &syn::Visibility| matches!(vis, syn::Visibility::Public(_));
     for item in items {
         match item {
-            syn::Item::Struct(s) => {
+            syn::Item::Struct(s) if public(&s.vis) => {
                 let name = s.ident.to_string();
                 let fields: Vec<String> = s.fields.iter().map(field).collect();
                 match (outputs.get(&name), doc_code(&s.attrs)) {
@@ -56,12 +57,12 @@ fn list_items(out: &mut String, items: &[syn::Item], module: &str) {
                     let _ = writeln!(out, "  {f}");
                 }
             }
-            syn::Item::Enum(e) => {
+            syn::Item::Enum(e) if public(&e.vis) => {
                 let name = e.ident.to_string();
                 let members = wires.get(&name).cloned().unwrap_or_default();
                 let _ = writeln!(out, "enum {module}{name}: {}", members.join(" | "));
             }
-            syn::Item::Type(t) => {
+            syn::Item::Type(t) if public(&t.vis) => {
                 let _ = writeln!(out, "type {module}{} = {}", t.ident, compact(&t.ty.to_token_stream().to_string()));
             }
             syn::Item::Mod(m) => {

@@ -103,26 +103,37 @@ impl<'m> Context<'m> {
     fn new(model: &'m Model, selection: &'m Selection, config: &'m Config) -> Context<'m> {
         let selected: BTreeSet<TypeId> = selection.types.iter().copied().collect();
         // Types of the configured namespace keep their name; others are prefixed with their
-        // namespace's last segment, so a type's name never depends on which others exist.
-        let wire: BTreeMap<String, TypeId> =
-            selection.types.iter().map(|id| (model.ty(*id).qualified_name.clone(), *id)).collect();
+        // namespace's last segment, so a type's name never depends on which others exist. The
+        // configured namespace is named first: a prefixed name that meets one of its names is
+        // the one that gets a number.
         let namespace = config.service.namespace.as_str();
-        let names = unique(
-            wire.keys().map(String::as_str),
-            |qualified| {
-                let ty = model.find_type(qualified).map(|id| model.ty(id));
-                match ty {
-                    Some(ty) if ty.namespace == namespace => camel(&ty.name),
-                    Some(ty) => {
-                        let prefix = ty.namespace.rsplit('.').next().unwrap_or_default();
-                        camel(&format!("{prefix}_{}", ty.name))
-                    }
-                    None => camel(qualified),
-                }
-            },
+        let (own, other): (Vec<TypeId>, Vec<TypeId>) =
+            selection.types.iter().partition(|id| model.ty(**id).namespace == namespace);
+        let mut type_names: BTreeMap<TypeId, String> = BTreeMap::new();
+        let own_names = unique(
+            own.iter().map(|id| model.ty(*id).qualified_name.as_str()),
+            |q| camel(q.rsplit('.').next().unwrap_or(q)),
             &[],
         );
-        let type_names = wire.iter().map(|(qualified, id)| (*id, names[qualified].clone())).collect();
+        for id in &own {
+            type_names.insert(*id, own_names[&model.ty(*id).qualified_name].clone());
+        }
+        let taken: Vec<String> = type_names.values().cloned().collect();
+        let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+        let other_names = unique(
+            other.iter().map(|id| model.ty(*id).qualified_name.as_str()),
+            |qualified| {
+                let (ns, name) = qualified.rsplit_once('.').unwrap_or(("", qualified));
+                camel(&format!("{}_{name}", ns.rsplit('.').next().unwrap_or_default()))
+            },
+            &taken,
+        );
+        for id in &other {
+            let name = other_names[&model.ty(*id).qualified_name].trim_end_matches('_').to_owned();
+            // A reserved (taken) name came back with `_` appended: number it instead.
+            let name = if taken.contains(&name.as_str()) { format!("{name}2") } else { name };
+            type_names.insert(*id, name);
+        }
         Context { model, selection, config, selected, type_names }
     }
 
@@ -147,6 +158,7 @@ impl<'m> Context<'m> {
     pub fn item_type(&self, ty: &TypeRef) -> TokenStream {
         match &ty.target {
             TypeTarget::Primitive(p) => primitive_type(*p),
+            TypeTarget::Named(id) if self.is_any_json(*id) => quote!(::serde_json::Value),
             TypeTarget::Named(id) if self.selected.contains(id) => {
                 let name = self.type_ident(*id);
                 match &self.model.ty(*id).kind {
@@ -157,6 +169,14 @@ impl<'m> Context<'m> {
             // Outside the selection (or not resolvable): keep the JSON as it is.
             TypeTarget::Named(_) | TypeTarget::External(_) | TypeTarget::Unresolved(_) => quote!(::serde_json::Value),
         }
+    }
+
+    /// A closed, concrete complex type without any property (Graph's `Json`) can carry no
+    /// structure, and services use it for any JSON value: it maps to `serde_json::Value`.
+    pub fn is_any_json(&self, id: TypeId) -> bool {
+        matches!(&self.model.ty(id).kind, TypeKind::Complex(s)
+            if !s.open_type && !s.is_abstract && s.derived_types.is_empty() && self.model.all_properties(id).is_empty()
+                && self.model.all_navigation_properties(id).is_empty())
     }
 
     /// `Vec<item>` for collections, the item type otherwise.
@@ -279,7 +299,6 @@ fn lib_file(context: &Context<'_>) -> TokenStream {
         #![doc = " - [`ids`]: typed keys, percent-encoded when they are put into a path."]
         #![doc = " - [`operations`]: one type per operation, implementing the sans-IO [`odata::Operation`]."]
         #![doc = " - [`odata`]: the runtime: [`odata::Cloud`], errors, pages and value types."]
-        #![deny(warnings)]
         #![warn(missing_docs)]
 
         // Generated files are formatted by prettyplease, not rustfmt: `cargo fmt` leaves them

@@ -24,6 +24,9 @@ pub(super) fn header() -> TokenStream {
 
 /// The item (or items) for one selected type.
 pub(super) fn item(context: &Context<'_>, id: TypeId) -> TokenStream {
+    if context.is_any_json(id) {
+        return TokenStream::new();
+    }
     match &context.model.ty(id).kind {
         TypeKind::Entity(_) | TypeKind::Complex(_) => structured(context, id),
         TypeKind::Enum(e) => enumeration(context, id, e),
@@ -195,7 +198,8 @@ fn enumeration(context: &Context<'_>, id: TypeId, e: &EnumType) -> TokenStream {
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
 
-            fn from_str(name: &str) -> ::std::result::Result<Self, Self::Err> {
+            // Not `Self::Err`: an enum member named `Err` would make it ambiguous.
+            fn from_str(name: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
                 ::std::result::Result::Ok(match name {
                     #(#wires => Self::#variants,)*
                     other => Self::#unrecognized(other.to_owned()),

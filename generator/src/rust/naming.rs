@@ -6,7 +6,7 @@
 //! wire names, so a name depends only on the names it collides with, never on what else the
 //! document contains.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeMap;
 
 /// Strict and reserved keywords of Rust 2024.
@@ -38,7 +38,8 @@ fn fallback(converted: String, empty: &str) -> String {
     if converted.starts_with(|c: char| c.is_ascii_digit()) { format!("_{converted}") } else { converted }
 }
 
-fn escape(name: String) -> String {
+/// Escapes a keyword: `r#type` where a raw identifier is allowed, `self_` where it is not.
+pub fn escape(name: String) -> String {
     if NOT_RAW.contains(&name.as_str()) {
         format!("{name}_")
     } else if KEYWORDS.contains(&name.as_str()) {
@@ -51,6 +52,10 @@ fn escape(name: String) -> String {
 /// Gives each wire name in one scope a distinct Rust name. `reserved` names are taken by the
 /// generator itself (such as `additional_properties`); a wire name converting to one of them
 /// gets a trailing underscore.
+///
+/// Wire names that collide after conversion keep the plain name in this order: the one whose
+/// conversion is exact (`type` before `Type`, `eTag` before `ETag`), then by wire name; the
+/// others get `2`, `3`, ... on the unescaped name (`type2`, not `r#type2`).
 pub fn unique<'w>(
     wire_names: impl IntoIterator<Item = &'w str>,
     convert: impl Fn(&str) -> String,
@@ -66,10 +71,12 @@ pub fn unique<'w>(
     }
     let mut result = BTreeMap::new();
     for (rust, mut wires) in by_rust {
-        wires.sort_unstable();
+        let bare = rust.trim_start_matches("r#").trim_end_matches('_').to_owned();
+        let exact = |wire: &str| wire.to_lower_camel_case() == wire && bare.to_lower_camel_case() == wire;
+        wires.sort_unstable_by(|a, b| (!exact(a), *a).cmp(&(!exact(b), *b)));
         wires.dedup();
         for (i, wire) in wires.into_iter().enumerate() {
-            let name = if i == 0 { rust.clone() } else { format!("{rust}{}", i + 1) };
+            let name = if i == 0 { rust.clone() } else { escape(format!("{bare}{}", i + 1)) };
             result.insert(wire.to_owned(), name);
         }
     }
@@ -97,6 +104,13 @@ mod tests {
     #[test]
     fn collisions_are_numbered_by_wire_name_only() {
         let names = unique(["remote_Control_Software", "remoteControlSoftware", "other"], camel, &[]);
+        let fields = unique(["Type", "type", "ETag", "eTag", "self", "Self"], snake, &[]);
+        assert_eq!(fields["type"], "r#type");
+        assert_eq!(fields["Type"], "type2");
+        assert_eq!(fields["eTag"], "e_tag");
+        assert_eq!(fields["ETag"], "e_tag2");
+        assert_eq!(fields["self"], "self_");
+        assert_eq!(fields["Self"], "self2");
         assert_eq!(names["remoteControlSoftware"], "RemoteControlSoftware");
         assert_eq!(names["remote_Control_Software"], "RemoteControlSoftware2");
         assert_eq!(names["other"], "Other");

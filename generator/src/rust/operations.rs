@@ -5,7 +5,7 @@
 //! cloud_certification_authority::List`), so list/get/create/update/delete never collide with
 //! an action of the same spelling, and a name never depends on operations elsewhere.
 
-use super::naming::{camel, snake, unique};
+use super::naming::{camel, escape, snake, unique};
 use super::{Context, doc_lines, docs, ident};
 use crate::config::CrudOperation;
 use crate::edm::{AnnotationsExt, OperationKind, Primitive, TypeId, TypeTarget};
@@ -238,25 +238,60 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
         by_module.entry(module_path).or_default().push(index);
     }
     for (module_path, indices) in by_module {
-        // Overloads of one name in one module are numbered by their signature.
+        // Operations whose names meet in one module (overloads, an action and a function of the
+        // same name) are told apart by what they are: `…Function`/`…Action` when the kinds
+        // differ, `…Collection` when bound to the collection, `…With<Parameters>` when they take
+        // parameters; a number only if that still does not separate them.
+        let crud_names = ["List", "Get", "Create", "Update", "Delete"];
+        let base = |i: usize| {
+            let op = context.model.operation(context.selection.operations[i].operation);
+            let name = camel(&op.name).trim_start_matches("r#").trim_end_matches('_').to_owned();
+            // An operation spelled like a CRUD operation gets a suffix.
+            if crud_names.contains(&name.as_str()) { format!("{name}Operation") } else { name }
+        };
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for i in &indices {
+            groups.entry(base(*i)).or_default().push(*i);
+        }
+        let mut keys: Vec<String> = Vec::new();
+        let mut wanted: BTreeMap<String, String> = BTreeMap::new();
+        for (name, members) in &groups {
+            let ops: Vec<_> =
+                members.iter().map(|i| context.model.operation(context.selection.operations[*i].operation)).collect();
+            let kinds_differ = ops.iter().any(|op| op.kind != ops[0].kind);
+            let bindings_differ = ops.iter().any(|op| {
+                op.binding_parameter().map(|b| b.ty.collection) != ops[0].binding_parameter().map(|b| b.ty.collection)
+            });
+            for (i, op) in members.iter().zip(&ops) {
+                let params: Vec<String> = op.parameters.iter().map(|p| context.model.type_ref_name(&p.ty)).collect();
+                let key = format!("{}({})#{i}", op.name, params.join(","));
+                let mut rust = name.clone();
+                if members.len() > 1 {
+                    if kinds_differ {
+                        rust.push_str(if op.kind == OperationKind::Action { "Action" } else { "Function" });
+                    }
+                    if bindings_differ && op.binding_parameter().is_some_and(|b| b.ty.collection) {
+                        rust.push_str("Collection");
+                    }
+                    let own: Vec<String> = op
+                        .non_binding_parameters()
+                        .iter()
+                        .map(|p| camel(&p.name).trim_start_matches("r#").trim_end_matches('_').to_owned())
+                        .collect();
+                    if !own.is_empty() {
+                        rust.push_str("With");
+                        rust.push_str(&own.join(""));
+                    }
+                }
+                wanted.insert(key.clone(), rust);
+                keys.push(key);
+            }
+        }
+        let names = unique(keys.iter().map(String::as_str), |key| escape(wanted[key].clone()), &[]);
         let keys: Vec<String> = indices
             .iter()
-            .map(|i| {
-                let op = context.model.operation(context.selection.operations[*i].operation);
-                let params: Vec<String> = op.parameters.iter().map(|p| context.model.type_ref_name(&p.ty)).collect();
-                format!("{}({})", op.name, params.join(","))
-            })
+            .map(|i| keys.iter().find(|k| k.ends_with(&format!("#{i}"))).cloned().unwrap_or_default())
             .collect();
-        let crud_names = ["List", "Get", "Create", "Update", "Delete"];
-        let names = unique(
-            keys.iter().map(String::as_str),
-            |key| {
-                let name = camel(key.split('(').next().unwrap_or_default());
-                // An operation spelled like a CRUD operation gets its kind as a suffix.
-                if crud_names.contains(&name.as_str()) { format!("{name}Operation") } else { name }
-            },
-            &[],
-        );
         for (i, key) in indices.iter().zip(&keys) {
             let item = bound_operation(context, *i, &names[key])?;
             root.at(&module_path).items.push(item);
@@ -271,14 +306,31 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
         //! response with [`crate::odata::Operation::parse_response`].
         #body
 
-        /// Writes a value as an OData URL literal for a function parameter alias: strings
-        /// quoted with `'` (doubled inside), numbers and booleans as they are, anything else
-        /// as JSON.
+        /// How a function parameter is written as an OData URL literal.
         #[allow(dead_code)]
-        pub(crate) fn url_literal(value: &::serde_json::Value) -> ::std::string::String {
-            match value {
-                ::serde_json::Value::String(text) => format!("'{}'", text.replace('\'', "''")),
-                other => other.to_string(),
+        pub(crate) enum Literal {
+            /// `'text'`, quotes doubled inside: strings and enum members.
+            Quoted,
+            /// As it is: numbers, booleans, dates, times, GUIDs.
+            Bare,
+            /// `duration'P1D'`.
+            Duration,
+            /// `binary'AQID'`.
+            Binary,
+            /// JSON: collections and structured values.
+            Json,
+        }
+
+        /// Writes a parameter's JSON value as an OData URL literal for a parameter alias.
+        #[allow(dead_code)]
+        pub(crate) fn url_literal(value: &::serde_json::Value, style: Literal) -> ::std::string::String {
+            match (style, value) {
+                (_, ::serde_json::Value::Null) => "null".to_owned(),
+                (Literal::Quoted, ::serde_json::Value::String(text)) => format!("'{}'", text.replace('\'', "''")),
+                (Literal::Bare, ::serde_json::Value::String(text)) => text.clone(),
+                (Literal::Duration, ::serde_json::Value::String(text)) => format!("duration'{text}'"),
+                (Literal::Binary, ::serde_json::Value::String(text)) => format!("binary'{text}'"),
+                (_, other) => other.to_string(),
             }
         }
     })
@@ -440,7 +492,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
     let binding = op.binding_parameter().ok_or_else(|| format!("`{}` is not bound", op.qualified_name))?;
     let (template, shown, keys) = path_template(context, path, !binding.ty.collection && path.last().collection);
     let name = ident(rust_name);
-    let body_name = format_ident!("{}Body", rust_name.trim_start_matches("r#"));
+    let body_name = format_ident!("{}Body", rust_name.trim_start_matches("r#").trim_end_matches('_'));
     let is_action = op.kind == OperationKind::Action;
     let parameters = op.non_binding_parameters();
     let names = unique(parameters.iter().map(|p| p.name.as_str()), snake, &[]);
@@ -516,6 +568,8 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
     let path_expr = path_expression(&(template + &call_template), &keys);
     let param_fields: Vec<syn::Ident> = parameters.iter().map(|p| field_ident(&p.name)).collect();
     let param_wires: Vec<String> = parameters.iter().map(|p| format!("@{}", p.name)).collect();
+    let param_styles: Vec<syn::Ident> =
+        parameters.iter().map(|p| format_ident!("{}", literal_style(context, &p.ty))).collect();
     let request = if is_action {
         if parameters.is_empty() {
             quote!(crate::odata::request(
@@ -540,6 +594,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
                     #param_wires,
                     crate::operations::url_literal(
                         &::serde_json::to_value(&self.body.#param_fields).unwrap_or(::serde_json::Value::Null),
+                        crate::operations::Literal::#param_styles,
                     ),
                 ),
             )*];
@@ -554,6 +609,9 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
             match (r.ty.collection, is_action, structured) {
                 (true, true, _) => (quote!(::std::vec::Vec<#item>), quote!(crate::odata::parse_collection(response))),
                 (true, false, _) => (quote!(crate::odata::Page<#item>), quote!(crate::odata::parse_page(response))),
+                (false, _, _) if r.ty.target == TypeTarget::Primitive(Primitive::Stream) => {
+                    (quote!(crate::odata::Stream), quote!(crate::odata::parse_stream(response)))
+                }
                 (false, _, true) => (quote!(#item), quote!(crate::odata::parse_entity(response))),
                 (false, _, false) => (quote!(#item), quote!(crate::odata::parse_value(response))),
             }
@@ -632,6 +690,36 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
             }
         }
     })
+}
+
+/// How a parameter of this type is written in a URL (see `Literal` in the generated code).
+fn literal_style(context: &Context<'_>, ty: &crate::edm::TypeRef) -> &'static str {
+    if ty.collection {
+        return "Json";
+    }
+    match &ty.target {
+        TypeTarget::Primitive(p) => primitive_style(*p),
+        TypeTarget::Named(id) => match &context.model.ty(*id).kind {
+            crate::edm::TypeKind::Enum(_) => "Quoted",
+            crate::edm::TypeKind::Definition(d) => primitive_style(d.underlying_type),
+            _ => "Json",
+        },
+        _ => "Json",
+    }
+}
+
+fn primitive_style(p: Primitive) -> &'static str {
+    use Primitive::*;
+    match p {
+        String | AnnotationPath | PropertyPath | NavigationPropertyPath | AnyPropertyPath | ModelElementPath => {
+            "Quoted"
+        }
+        Boolean | Byte | SByte | Int16 | Int32 | Int64 | Single | Double | Decimal | Date | DateTimeOffset
+        | TimeOfDay | Guid => "Bare",
+        Duration => "Duration",
+        Binary => "Binary",
+        _ => "Json",
+    }
 }
 
 /// The description text of an element, or a fallback.
