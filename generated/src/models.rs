@@ -332,8 +332,10 @@ pub struct CloudCertificationAuthority {
 /// Enum of possible cloud certification authority certificate cryptography and key size combinations.
 ///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
-/// its name and is written back unchanged.
+/// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
+/// by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudCertificationAuthorityCertificateKeySize {
     /// Default. Unknown or invalid value.
     Unknown,
@@ -444,8 +446,10 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityCertificateKe
 /// Enum type of possible certificate hashing algorithms used by the certification authority to create certificates.
 ///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
-/// its name and is written back unchanged.
+/// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
+/// by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudCertificationAuthorityHashingAlgorithm {
     /// Default. The hashing algorithm is unknown or invalid.
     Unknown,
@@ -536,8 +540,10 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityHashingAlgori
 /// Enum type of possible key platforms used by the certification authority.
 ///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
-/// its name and is written back unchanged.
+/// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
+/// by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudCertificationAuthorityKeyPlatformType {
     /// Default. The key platform type is unknown or invalid.
     Unknown,
@@ -810,8 +816,10 @@ pub struct CloudCertificationAuthorityLeafCertificate {
 /// Enum type of possible leaf certificate statuses. These statuses indicate whether certificates are active and usable or unusable if they have been revoked or expired.
 ///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
-/// its name and is written back unchanged.
+/// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
+/// by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudCertificationAuthorityLeafCertificateStatus {
     /// Default. Unknown or invalid status.
     Unknown,
@@ -903,8 +911,10 @@ for CloudCertificationAuthorityLeafCertificateStatus {
 /// Enum type of possible certification authority statuses. These statuses indicate whether a certification authority is currently able to issue certificates, temporarily paused, pending signing, revoked, or expired.
 ///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
-/// its name and is written back unchanged.
+/// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
+/// by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudCertificationAuthorityStatus {
     /// Default. Indicates certification authority has an unknown or invalid status.
     Unknown,
@@ -1005,8 +1015,10 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityStatus {
 /// Enum type of possible certificate authority types. This feature supports a two-tier certification authority model with a root certification authority and one or more child issuing (intermediate) certification authorities.
 ///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
-/// its name and is written back unchanged.
+/// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
+/// by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudCertificationAuthorityType {
     /// Default. Unknown or invalid certification authority type.
     Unknown,
@@ -1271,8 +1283,10 @@ pub struct CloudCertificationAuthorityVersion {
 /// Enum type of possible certification authority version statuses. These statuses indicate the lifecycle state of a certification authority version, including whether it is currently active, staged for renewal, retired, or in other states.
 ///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
-/// its name and is written back unchanged.
+/// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
+/// by a later schema is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CloudCertificationAuthorityVersionStatus {
     /// Default. Indicates certification authority version has an unknown or invalid status.
     Unknown,

@@ -157,3 +157,28 @@ pub fn lock_differences(on_disk: &str, now: &str) -> Vec<String> {
 pub fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::lock_differences;
+
+    const LOCK: &str = "# comment\n[input]\npath = \"a.csdl\"\nsha256 = \"aaa\"\nsize = 10\n\n[generator]\nversion = \"0.1.0\"\n\n[config]\nsha256 = \"ccc\"\n";
+
+    #[test]
+    fn the_lock_says_what_changed() {
+        assert!(lock_differences(LOCK, LOCK).is_empty());
+        let input = LOCK.replace("\"aaa\"", "\"bbb\"").replace("size = 10", "size = 11");
+        let found = lock_differences(LOCK, &input);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with("the input document changed: `input.sha256` was \"aaa\", is now \"bbb\""),
+            "{found:?}"
+        );
+        let config = LOCK.replace("\"ccc\"", "\"ddd\"");
+        assert_eq!(
+            lock_differences(LOCK, &config),
+            vec!["the configuration changed: `config.sha256` was \"ccc\", is now \"ddd\"".to_owned()]
+        );
+        assert!(lock_differences("", LOCK)[0].contains("no lock file"));
+    }
+}

@@ -19,7 +19,9 @@
 pub mod config;
 pub mod csdl;
 pub mod diagnostics;
+pub mod diff;
 pub mod edm;
+pub mod fetch;
 pub mod generate;
 pub mod inspect;
 pub mod rust;

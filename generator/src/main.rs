@@ -70,6 +70,64 @@ enum Command {
         #[command(flatten)]
         source: SourceArgs,
     },
+    /// Download a `$metadata` document (by default Microsoft Graph beta's) into `metadata/`.
+    ///
+    /// Writes the body to `.<name>.download` beside OUT and renames it over OUT only when the
+    /// download is complete (every byte the server announced) and the document parses as CSDL
+    /// without errors; then prints OUT's size and sha256, and the sha256 of the file it
+    /// replaced. On any failure (an HTTP error, a dropped connection, an HTML sign-in page,
+    /// truncated XML) the temporary file is removed and OUT is left as it was. Progress goes
+    /// to stderr.
+    ///
+    /// Microsoft's schema is not shipped with the project: `metadata/*.csdl` is git-ignored.
+    /// Use the file with `generate --csdl OUT`, `check --csdl OUT` or `inspect OUT`.
+    ///
+    /// Exit status: 0 when OUT was written, 1 when the download or the check failed (OUT is
+    /// unchanged), 2 for a wrong command line or a local file error.
+    #[command(
+        after_help = "Examples:\n  odata-codegen fetch\n  odata-codegen fetch --url 'https://graph.microsoft.com/v1.0/$metadata' \\\n      --out metadata/v1.0-metadata.csdl\n  odata-codegen generate --csdl metadata/beta-metadata.csdl\n\nProxies are taken from HTTPS_PROXY, HTTP_PROXY and NO_PROXY. Timeouts: 30 s to connect, 60 s without data, 15 min in all."
+    )]
+    Fetch {
+        /// The `$metadata` URL to download (redirects are followed; quote the `$` in a shell).
+        #[arg(long, value_name = "URL", default_value = odata_codegen::fetch::DEFAULT_URL)]
+        url: String,
+        /// The file to replace; its folder is created when missing.
+        #[arg(long, value_name = "OUT", default_value = "metadata/beta-metadata.csdl")]
+        out: PathBuf,
+    },
+    /// Report what a schema change does to the generated API.
+    ///
+    /// Reads two CSDL documents and compares them as the configuration's selection sees them:
+    /// types, properties and navigation properties (added, removed, type or nullability
+    /// changed), enum members, operations with their parameters and return types, resource
+    /// paths, and descriptions and deprecations (informational). Changes outside the selection
+    /// are not reported. Each change says whether it breaks code that uses the generated crate.
+    ///
+    /// Exit status: 0 when nothing breaking changed, 1 when something did, 2 when a document or
+    /// the configuration cannot be read.
+    #[command(after_help = "Examples:
+  odata-codegen diff ../shared/metadata/graph/beta-cloudpki-slice.csdl metadata/beta-metadata.csdl
+  odata-codegen diff OLD NEW --format markdown > comment.md
+  odata-codegen diff OLD NEW --format json | jq '.changes[] | select(.breaking)'")]
+    Diff {
+        /// The document the crate was generated from.
+        old: PathBuf,
+        /// The new document.
+        new: PathBuf,
+        /// The selection configuration.
+        #[arg(long, value_name = "FILE", default_value = "metadata/cloudpki.toml")]
+        config: PathBuf,
+        /// `text` for a terminal, `markdown` for a pull-request comment, `json` for tools.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Args)]
@@ -89,7 +147,46 @@ fn main() -> ExitCode {
         Command::Inspect { json, dump, files } => run_inspect(json, dump, &files),
         Command::Generate { source, out } => run_generate(&source, out.as_deref()),
         Command::Check { source } => run_check(&source),
+        Command::Fetch { url, out } => odata_codegen::fetch::command(&url, &out),
+        Command::Diff { old, new, config, format } => run_diff(&old, &new, &config, format),
     }
+}
+
+fn run_diff(old: &Path, new: &Path, config: &Path, format: DiffFormat) -> ExitCode {
+    let config = match Config::load(config) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let read = |path: &Path| -> Result<odata_codegen::edm::Model, String> {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let loaded = load(&bytes);
+        match loaded.model {
+            Some(model) => Ok(model),
+            None => {
+                let name = path.display().to_string();
+                let file = SourceFile::new(&name, &bytes);
+                Err(loaded.diagnostics.iter().map(|d| file.render(d)).collect::<Vec<_>>().join("\n"))
+            }
+        }
+    };
+    let (before, after) = match (read(old), read(new)) {
+        (Ok(before), Ok(after)) => (before, after),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = odata_codegen::diff::diff(&before, &after, &config);
+    let output = match format {
+        DiffFormat::Text => report.text(),
+        DiffFormat::Markdown => report.markdown(),
+        DiffFormat::Json => report.json() + "\n",
+    };
+    print!("{output}");
+    if report.breaking { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 /// Loads the configuration and generates in memory; prints what went wrong on failure.

@@ -1,1 +1,90 @@
-//! Workspace-level tests live in `tests/tests/`; this library only holds shared helpers.
+//! Helpers shared by the workspace-level tests in `tests/tests/`.
+
+use std::path::{Path, PathBuf};
+
+/// The project root (the folder with `metadata/`, `generated/`, ...).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A document of `../shared/metadata/graph/`, as text.
+pub fn graph_document(name: &str) -> String {
+    let path = project_root().join("../shared/metadata/graph").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// The Cloud PKI schema as Microsoft's API pages describe it (2024), built from today's slice by
+/// taking out what arrived later: the `cloudCertificationAuthorityVersion` entity with its enum
+/// and usage type, the CA's `versions` / `activeVersion` and `geographicRegion`, the leaf
+/// certificate's version number and version link, and the two
+/// `getCloudCertificationAuthorityVersion*` actions, with their annotations.
+pub fn cloudpki_2024() -> String {
+    let slice = graph_document("beta-cloudpki-slice.csdl");
+    let removed_types = [
+        "cloudCertificationAuthorityVersion",
+        "cloudCertificationAuthorityVersionStatus",
+        "cloudCertificationAuthorityVersionUsage",
+    ];
+    let removed_members = [
+        "cloudCertificationAuthority/geographicRegion",
+        "cloudCertificationAuthority/activeVersion",
+        "cloudCertificationAuthority/versions",
+        "cloudCertificationAuthorityLeafCertificate/certificationAuthorityVersionNumber",
+        "cloudCertificationAuthorityLeafCertificate/cloudCertificationAuthorityVersion",
+    ];
+    let removed_actions = ["getCloudCertificationAuthorityVersion", "getCloudCertificationAuthorityVersions"];
+
+    let mut out = String::new();
+    let mut lines = slice.lines().peekable();
+    let mut owner = String::new();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let name = attribute(trimmed, "Name");
+        let starts_block = |tag: &str| trimmed.starts_with(&format!("<{tag} ")) && !trimmed.ends_with("/>");
+        // Whole type and action declarations.
+        let dropped_declaration = match name.as_deref() {
+            Some(n) if ["<EntityType ", "<ComplexType ", "<EnumType "].iter().any(|t| trimmed.starts_with(t)) => {
+                owner = n.to_owned();
+                removed_types.contains(&n)
+            }
+            Some(n) if trimmed.starts_with("<Action ") => removed_actions.contains(&n),
+            _ => false,
+        };
+        // Annotation blocks that target a removed element.
+        let dropped_annotations = attribute(trimmed, "Target").is_some_and(|target| {
+            let target = target.trim_start_matches("microsoft.graph.");
+            let target_type = target.split(['/', '(']).next().unwrap_or_default();
+            removed_types.contains(&target_type)
+                || removed_members.contains(&target)
+                || removed_actions.contains(&target_type)
+        });
+        if dropped_declaration || dropped_annotations {
+            let tag = trimmed[1..].split([' ', '>']).next().unwrap_or_default().to_owned();
+            if starts_block(&tag) {
+                let end = format!("</{tag}>");
+                for inner in lines.by_ref() {
+                    if inner.trim() == end {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        // Single members of kept types.
+        if (trimmed.starts_with("<Property ") || trimmed.starts_with("<NavigationProperty "))
+            && name.is_some_and(|n| removed_members.contains(&format!("{owner}/{n}").as_str()))
+        {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The value of `name="..."` in a start tag.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')?;
+    Some(tag[start..start + end].to_owned())
+}

@@ -166,8 +166,10 @@ fn enumeration(context: &Context<'_>, id: TypeId, e: &EnumType) -> TokenStream {
         #doc
         ///
         /// The enum is open: a member the service adds later decodes into `Unrecognized` with
-        /// its name and is written back unchanged.
+        /// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
+        /// by a later schema is not a breaking change.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(
                 #variant_docs

@@ -1,0 +1,123 @@
+//! `diff` on real schema changes: the Cloud PKI API as its 2024 pages describe it against
+//! today's slice (both directions), full documents that carry the same selection, a real pair
+//! of national-cloud documents, and names that do not churn when the schema grows.
+
+use integration_tests::{cloudpki_2024, graph_document, project_root};
+use odata_codegen::config::Config;
+use odata_codegen::diff::{ChangeKind, diff};
+use odata_codegen::edm::Model;
+
+fn config() -> Config {
+    Config::load(&project_root().join("metadata/cloudpki.toml")).expect("the configuration loads")
+}
+
+fn model(text: &str) -> Model {
+    let loaded = odata_codegen::load(text.as_bytes());
+    let problems: Vec<String> = loaded.diagnostics.iter().map(|d| format!("{}: {}", d.code, d.message)).collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    loaded.model.expect("a model")
+}
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({snapshot_path => "../snapshots/diff", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+#[test]
+fn the_2024_schema_is_the_slice_without_what_came_later() {
+    let old = model(&cloudpki_2024());
+    let counts = old.counts();
+    assert_eq!((counts.entity_types, counts.complex_types, counts.enum_types, counts.actions), (4, 2, 6, 11));
+    assert!(old.find_type("microsoft.graph.cloudCertificationAuthorityVersion").is_none());
+}
+
+#[test]
+fn from_2024_to_today_everything_is_added_and_nothing_breaks() {
+    let report = diff(&model(&cloudpki_2024()), &model(&graph_document("beta-cloudpki-slice.csdl")), &config());
+    assert!(!report.breaking, "{}", report.text());
+    assert!(report.changes.iter().all(|c| c.change == ChangeKind::Added), "{}", report.text());
+    let paths: Vec<&str> = report.changes.iter().map(|c| c.path.as_str()).collect();
+    for expected in [
+        "microsoft.graph.cloudCertificationAuthority/geographicRegion",
+        "microsoft.graph.cloudCertificationAuthority/versions",
+        "microsoft.graph.cloudCertificationAuthority/activeVersion",
+        "microsoft.graph.cloudCertificationAuthorityLeafCertificate/certificationAuthorityVersionNumber",
+        "microsoft.graph.cloudCertificationAuthorityVersion",
+        "microsoft.graph.getCloudCertificationAuthorityVersion(microsoft.graph.cloudCertificationAuthority)",
+        "microsoft.graph.getCloudCertificationAuthorityVersions(microsoft.graph.cloudCertificationAuthority)",
+        "path deviceManagement/cloudCertificationAuthority/versions/list",
+    ] {
+        assert!(paths.contains(&expected), "{expected} missing from:\n{}", report.text());
+    }
+    snapshot("cloudpki_2024_to_2026_text", &report.text());
+    snapshot("cloudpki_2024_to_2026_markdown", &report.markdown());
+}
+
+#[test]
+fn from_today_back_to_2024_every_removal_breaks() {
+    let report = diff(&model(&graph_document("beta-cloudpki-slice.csdl")), &model(&cloudpki_2024()), &config());
+    assert!(report.breaking);
+    assert!(report.changes.iter().all(|c| c.change == ChangeKind::Removed && c.breaking), "{}", report.text());
+    snapshot("cloudpki_2026_to_2024_json", &report.json());
+}
+
+#[test]
+fn full_documents_with_the_same_selection_diff_as_empty() {
+    let slice = model(&graph_document("beta-cloudpki-slice.csdl"));
+    let loaded = odata_codegen::load(graph_document("beta-USNat-with-cloudpki.csdl").as_bytes());
+    let full = loaded.model.expect("the full document loads");
+    let report = diff(&slice, &full, &config());
+    assert!(report.changes.is_empty(), "{}", report.text());
+}
+
+#[test]
+fn a_real_pair_of_documents_diffs_deterministically() {
+    let text = std::fs::read_to_string(project_root().join("metadata/cloudpki.toml")).unwrap();
+    let start = text.find("[select]").unwrap();
+    let text = format!(
+        "{}[select]\ntypes = [\"microsoft.graph.bookingBusiness\", \"microsoft.graph.printer\"]\nbound_operations = true\n\
+         [[select.paths]]\npath = \"print/printers\"\noperations = [\"list\", \"get\"]\n",
+        &text[..start]
+    );
+    let config = Config::parse(&project_root().join("metadata/pair.toml"), &text).expect("parses");
+    let load = |name: &str| odata_codegen::load(graph_document(name).as_bytes()).model.expect("loads");
+    let (prod, fairfax) = (load("v1.0-Prod.csdl"), load("v1.0-Fairfax.csdl"));
+    let first = diff(&prod, &fairfax, &config);
+    let second = diff(&load("v1.0-Prod.csdl"), &load("v1.0-Fairfax.csdl"), &config);
+    assert_eq!(first, second);
+    assert!(!first.changes.is_empty(), "the national cloud differs from Prod in these types");
+    let json: serde_json::Value = serde_json::from_str(&first.json()).unwrap();
+    assert_eq!(json["breaking"], serde_json::Value::Bool(first.breaking));
+    for change in json["changes"].as_array().unwrap() {
+        for key in ["change", "breaking", "path", "detail"] {
+            assert!(change.get(key).is_some(), "{key} missing in {change}");
+        }
+    }
+    // The reverse direction reports the opposite changes.
+    let back = diff(&fairfax, &prod, &config);
+    assert_eq!(back.changes.len(), first.changes.len());
+}
+
+/// Regenerating after the 2024 → 2026 change keeps every Rust name of the 2024 crate.
+#[test]
+fn names_do_not_churn_when_the_schema_grows() {
+    let today = config();
+    let mut then = today.clone();
+    then.select.types.retain(|t| !t.ends_with("cloudCertificationAuthorityVersion"));
+    then.select.paths.retain(|p| !p.path.ends_with("versions") && !p.path.ends_with("activeVersion"));
+    let old = odata_codegen::generate::generate_from(&then, "2024.csdl", cloudpki_2024().as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let new = odata_codegen::generate::generate_from(
+        &today,
+        "2026.csdl",
+        graph_document("beta-cloudpki-slice.csdl").as_bytes(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let old_api = odata_codegen::rust::listing(&old.files).unwrap();
+    let new_api = odata_codegen::rust::listing(&new.files).unwrap();
+    let new_lines: std::collections::BTreeSet<&str> = new_api.lines().collect();
+    let missing: Vec<&str> = old_api.lines().filter(|line| !new_lines.contains(line)).collect();
+    assert!(missing.is_empty(), "items of the 2024 crate renamed or changed in 2026:\n{}", missing.join("\n"));
+    assert!(new_api.lines().count() > old_api.lines().count());
+}
