@@ -10,6 +10,9 @@
 //! - [`operations`]: one type per operation, implementing the sans-IO [`odata::Operation`].
 //! - [`odata`]: the runtime: [`odata::Cloud`], errors, pages and value types.
 #![warn(missing_docs)]
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;
 #[rustfmt::skip]
 pub mod ids;
 #[rustfmt::skip]
