@@ -88,3 +88,44 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     let end = tag[start..].find('"')?;
     Some(tag[start..start + end].to_owned())
 }
+
+/// The same document with the children of every schema in reverse order and the two schemas
+/// swapped: what it declares is unchanged, only the element order differs. Works on documents
+/// indented like Graph's (schema children at six spaces).
+pub fn reordered(document: &str) -> String {
+    let mut head = String::new();
+    let mut schemas: Vec<(String, Vec<String>, String)> = Vec::new();
+    let mut tail = String::new();
+    let mut current: Option<(String, Vec<String>)> = None;
+    for line in document.lines() {
+        if line.starts_with("    <Schema ") {
+            current = Some((format!("{line}\n"), Vec::new()));
+        } else if line.starts_with("    </Schema>") {
+            let (open, children) = current.take().expect("a schema is open");
+            schemas.push((open, children, format!("{line}\n")));
+        } else if let Some((_, children)) = current.as_mut() {
+            // A child starts at six spaces; its inner lines are indented deeper.
+            if line.starts_with("      <") && !line.starts_with("      </") {
+                children.push(String::new());
+            }
+            if let Some(last) = children.last_mut() {
+                last.push_str(line);
+                last.push('\n');
+            }
+        } else if schemas.is_empty() {
+            head.push_str(line);
+            head.push('\n');
+        } else {
+            tail.push_str(line);
+            tail.push('\n');
+        }
+    }
+    let mut out = head;
+    for (open, mut children, close) in schemas.into_iter().rev() {
+        children.reverse();
+        out.push_str(&open);
+        out.extend(children);
+        out.push_str(&close);
+    }
+    out + &tail
+}

@@ -101,3 +101,17 @@ fn public_api_listing() {
         insta::assert_snapshot!("cloudpki_public_api", listing);
     });
 }
+
+#[test]
+fn the_order_of_the_xml_elements_does_not_matter() {
+    let config = config();
+    let slice = integration_tests::graph_document("beta-cloudpki-slice.csdl");
+    let shuffled = integration_tests::reordered(&slice);
+    assert_ne!(slice, shuffled);
+    let first = generate_from(&config, "slice.csdl", slice.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let second = generate_from(&config, "reordered.csdl", shuffled.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.files.keys().collect::<Vec<_>>(), second.files.keys().collect::<Vec<_>>());
+    for (path, contents) in &first.files {
+        assert!(contents == &second.files[path], "{path} depends on the element order");
+    }
+}
