@@ -207,6 +207,30 @@ fn path_expression(template: &str, keys: &[Key]) -> TokenStream {
     quote!(format!(#template, #(self.#fields.to_path_segment()),*))
 }
 
+/// `impl Operation`: the request built from the path, and the response parsed.
+fn operation_impl(
+    name: &syn::Ident,
+    output: &TokenStream,
+    path: &TokenStream,
+    request: &TokenStream,
+    parse: &TokenStream,
+) -> TokenStream {
+    quote! {
+        impl crate::odata::Operation for #name {
+            type Output = #output;
+
+            fn to_request(&self, cloud: &crate::odata::Cloud) -> ::http::Request<::std::vec::Vec<u8>> {
+                let path = #path;
+                #request
+            }
+
+            fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, crate::odata::Error> {
+                #parse
+            }
+        }
+    }
+}
+
 /// `Default` for operations whose constructor takes nothing (clippy's `new_without_default`).
 fn default_derive(takes_nothing: bool) -> TokenStream {
     if takes_nothing { quote!(Default,) } else { quote!() }
@@ -452,6 +476,7 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
     };
     let separator = if keys.is_empty() || extra_args.is_empty() { quote!() } else { quote!(,) };
     let default = default_derive(keys.is_empty() && extra_args.is_empty());
+    let operation_impl = operation_impl(&name, &output, &path_expr, &request, &parse);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -469,18 +494,7 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
             #builder
         }
 
-        impl crate::odata::Operation for #name {
-            type Output = #output;
-
-            fn to_request(&self, cloud: &crate::odata::Cloud) -> ::http::Request<::std::vec::Vec<u8>> {
-                let path = #path_expr;
-                #request
-            }
-
-            fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, crate::odata::Error> {
-                #parse
-            }
-        }
+        #operation_impl
     }
 }
 
@@ -628,6 +642,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
         .collect();
     let separator = if keys.is_empty() || required.is_empty() { quote!() } else { quote!(,) };
     let default = default_derive(keys.is_empty() && required.is_empty());
+    let operation_impl = operation_impl(&name, &output, &path_expr, &request, &parse);
     // Operations without parameters have no body.
     let (body_field, body_struct, body_init) = if parameters.is_empty() {
         (quote!(), quote!(), quote!())
@@ -677,18 +692,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
             #(#setters)*
         }
 
-        impl crate::odata::Operation for #name {
-            type Output = #output;
-
-            fn to_request(&self, cloud: &crate::odata::Cloud) -> ::http::Request<::std::vec::Vec<u8>> {
-                let path = #path_expr;
-                #request
-            }
-
-            fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, crate::odata::Error> {
-                #parse
-            }
-        }
+        #operation_impl
     })
 }
 
