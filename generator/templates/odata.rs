@@ -415,7 +415,13 @@ pub fn parse_collection<T: DeserializeOwned>(response: http::Response<Vec<u8>>) 
 /// Decodes a 2xx response that carries one page of a collection with its `@odata.nextLink`,
 /// `@odata.deltaLink` and `@odata.count`. A bare JSON array is accepted as a page without links.
 pub fn parse_page<T: DeserializeOwned>(response: http::Response<Vec<u8>>) -> Result<Page<T>, Error> {
-    let (received, json) = Received::new(response)?.json()?;
+    let received = Received::new(response)?;
+    // Pages are the large bodies: decode them straight from the bytes. Only when that fails
+    // (a bare array, or a body that needs a precise error) go through a `Value`.
+    if let Ok(page) = serde_json::from_slice::<Page<T>>(&received.body) {
+        return Ok(page);
+    }
+    let (received, json) = received.json()?;
     match json {
         Value::Array(_) => received.decode(json).map(|value| Page { value, ..Page::default() }),
         Value::Object(_) => received.decode(json),

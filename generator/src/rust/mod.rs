@@ -344,10 +344,15 @@ fn cargo_toml(context: &Context<'_>) -> String {
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
          serde_json = \"1\"\n\
          {uuid}\
+         # Only for the `client` feature: reqwest on rustls with ring and bundled web PKI roots (no\n\
+         # OpenSSL, no aws-lc), tokio's timer for retry delays, httpdate for `Retry-After` dates.\n\
+         httpdate = {{ version = \"1\", optional = true }}\n\
+         reqwest = {{ version = \"0.12\", optional = true, default-features = false, features = [\"rustls-tls\"] }}\n\
+         tokio = {{ version = \"1\", optional = true, features = [\"time\"] }}\n\
          \n\
          [features]\n\
          # The async HTTP client in `client`.\n\
-         client = []\n",
+         client = [\"dep:httpdate\", \"dep:reqwest\", \"dep:tokio\"]\n",
         name = k.name,
         version = k.version,
         description = k.description,
