@@ -8,7 +8,7 @@
 use crate::config::{Config, CrudOperation};
 use crate::diagnostics::Span;
 use crate::edm::{Model, OperationId, TypeId, TypeKind, TypeRef, TypeTarget};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 #[derive(Debug)]
@@ -262,23 +262,4 @@ fn resolve_path(model: &Model, text: &str) -> Result<Vec<Segment>, String> {
         segments.push(segment);
     }
     Ok(segments)
-}
-
-/// Key property names of each selected entity type used by a path, for id types.
-pub fn keyed_types(model: &Model, selection: &Selection) -> BTreeMap<String, TypeId> {
-    let mut keyed = BTreeMap::new();
-    for path in &selection.paths {
-        for (i, segment) in path.segments.iter().enumerate() {
-            let keyed_here = segment.collection
-                && (i + 1 < path.segments.len()
-                    || path
-                        .operations
-                        .iter()
-                        .any(|op| matches!(op, CrudOperation::Get | CrudOperation::Update | CrudOperation::Delete)));
-            if keyed_here {
-                keyed.insert(model.ty(segment.entity_type).qualified_name.clone(), segment.entity_type);
-            }
-        }
-    }
-    keyed
 }
