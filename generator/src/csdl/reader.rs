@@ -125,6 +125,8 @@ struct Reader<'a> {
     /// namespace. Tracked here rather than with quick-xml's `NsReader`, which costs a tenth of
     /// the parse for information only the element names need.
     scopes: Vec<(u32, &'a str, Ns)>,
+    /// Emptied attribute vectors, reused so that elements do not allocate one each.
+    spare_attrs: Vec<Vec<Attr<'a>>>,
     /// Depth of the element whose content is being read.
     depth: u32,
     diagnostics: Vec<Diagnostic>,
@@ -139,7 +141,7 @@ impl<'a> Reader<'a> {
         config.check_end_names = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
-        Reader { text, base, xml, scopes: Vec::new(), depth: 0, diagnostics: Vec::new() }
+        Reader { text, base, xml, scopes: Vec::new(), spare_attrs: Vec::new(), depth: 0, diagnostics: Vec::new() }
     }
 
     /// Offset in the whole text of a slice that quick-xml borrowed from it.
@@ -347,8 +349,9 @@ impl<'a> Reader<'a> {
         let qname = &self.text[name_at..name_at + name_bytes.len()];
         let local = qname.rsplit(':').next().unwrap_or(qname);
         let span = Span::new(name_at.saturating_sub(1), self.position());
-        let mut attrs = Vec::new();
-        for attr in start.attributes() {
+        let mut attrs = self.spare_attrs.pop().unwrap_or_default();
+        // quick-xml's duplicate check allocates per element; names are compared below instead.
+        for attr in start.attributes().with_checks(false) {
             let attr = match attr {
                 Ok(attr) => attr,
                 Err(AttrError::Duplicated(at, _)) => {
@@ -390,6 +393,14 @@ impl<'a> Reader<'a> {
                     _ => Ns::Other,
                 };
                 self.scopes.push((self.depth, prefix, ns));
+                continue;
+            }
+            if attrs.iter().any(|a: &Attr<'a>| a.name == key) {
+                self.error(
+                    codes::DUPLICATE_ATTRIBUTE,
+                    Span::at(raw_at),
+                    format!("an attribute appears twice on <{qname}>; the second one is ignored"),
+                );
                 continue;
             }
             let span = Span::new(raw_at, raw_at + raw.len());
@@ -435,14 +446,16 @@ impl<'a> Reader<'a> {
     }
 
     /// Warns about the attributes left after a parser took the ones it knows.
-    fn unknown_attributes(&mut self, element: &Element<'a>, rest: Vec<Attr<'a>>) {
-        for attr in rest {
+    fn unknown_attributes(&mut self, element: &Element<'a>, mut rest: Vec<Attr<'a>>) {
+        for attr in rest.drain(..) {
             self.warn(
                 codes::UNKNOWN_ATTRIBUTE,
                 attr.value.span,
                 format!("attribute `{}` is not known on <{}>; ignored", attr.name, element.qname),
             );
         }
+        // Every element's attribute vector ends here: keep it for the next element.
+        self.spare_attrs.push(rest);
     }
 
     /// A required attribute; `None` (with an error) when absent, and the caller drops the element.
