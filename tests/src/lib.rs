@@ -7,6 +7,20 @@ pub fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The API reference page the project started from (`../shared/seed/`).
+pub fn seed_page() -> String {
+    let path = project_root().join("../shared/seed/revokeLeafCertificateBySerialNumber.txt");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// The first JSON value after `marker` on a page (the seed page's request and response bodies).
+pub fn json_after(page: &str, marker: &str) -> serde_json::Value {
+    let at = page.find(marker).unwrap_or_else(|| panic!("the page has no `{marker}`")) + marker.len();
+    let start = at + page[at..].find('{').expect("a JSON body follows");
+    let mut values = serde_json::Deserializer::from_str(&page[start..]).into_iter::<serde_json::Value>();
+    values.next().expect("a value").expect("valid JSON")
+}
+
 /// A document of `../shared/metadata/graph/`, as text.
 pub fn graph_document(name: &str) -> String {
     let path = project_root().join("../shared/metadata/graph").join(name);

@@ -49,6 +49,7 @@
 //!
 //! 66 tests in all.
 
+use integration_tests::{json_after, seed_page};
 use std::error::Error as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -158,18 +159,6 @@ fn assert_request(request: &Request, verb: &str, expected_path: &str, query: Opt
 
 fn ok_json(body: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(body)
-}
-
-fn seed_page() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/seed/revokeLeafCertificateBySerialNumber.txt");
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
-}
-
-/// The first JSON value after `marker` on the seed page.
-fn json_after(page: &str, marker: &str) -> Value {
-    let at = page.find(marker).unwrap_or_else(|| panic!("the seed page has no `{marker}`")) + marker.len();
-    let start = at + page[at..].find('{').expect("a JSON body follows");
-    serde_json::Deserializer::from_str(&page[start..]).into_iter::<Value>().next().expect("a value").expect("JSON")
 }
 
 /// The seed page's leaf certificate with another id and serial number.

@@ -8,25 +8,10 @@ use graph_beta_cloudpki::models::{
 };
 use graph_beta_cloudpki::odata::{Cloud, Nullable, Operation};
 use graph_beta_cloudpki::operations::device_management::cloud_certification_authority::RevokeLeafCertificateBySerialNumber;
+use integration_tests::{json_after, seed_page};
 use serde_json::Value;
 
 const ID: &str = "976c94f8-94f8-976c-f894-6c97f8946c97";
-
-fn seed_page() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/seed/revokeLeafCertificateBySerialNumber.txt");
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
-}
-
-/// The first JSON value after `marker` on the page.
-fn json_after(page: &str, marker: &str) -> Value {
-    let at = page.find(marker).unwrap_or_else(|| panic!("the seed page has no `{marker}`")) + marker.len();
-    let start = at + page[at..].find('{').expect("a JSON body follows");
-    serde_json::Deserializer::from_str(&page[start..])
-        .into_iter::<Value>()
-        .next()
-        .expect("a value")
-        .expect("valid JSON")
-}
 
 fn operation() -> RevokeLeafCertificateBySerialNumber {
     RevokeLeafCertificateBySerialNumber::new(CloudCertificationAuthorityId::new(ID), "Certificate Serial Number value")
