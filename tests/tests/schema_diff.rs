@@ -121,3 +121,69 @@ fn names_do_not_churn_when_the_schema_grows() {
     assert!(missing.is_empty(), "items of the 2024 crate renamed or changed in 2026:\n{}", missing.join("\n"));
     assert!(new_api.lines().count() > old_api.lines().count());
 }
+
+/// Every kind of change, judged: one small document before and after.
+#[test]
+fn each_kind_of_change_is_judged() {
+    let document = |body: &str| {
+        format!(
+            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="Demo" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+{body}
+<EntityContainer Name="Service"><EntitySet Name="things" EntityType="Demo.thing"/></EntityContainer>
+</Schema></edmx:DataServices></edmx:Edmx>"#
+        )
+    };
+    let before = document(
+        r#"<EntityType Name="thing"><Key><PropertyRef Name="id"/></Key>
+  <Property Name="id" Type="Edm.String" Nullable="false"/>
+  <Property Name="size" Type="Edm.Int32"/>
+  <Property Name="label" Type="Edm.String"/>
+  <Property Name="state" Type="Demo.state"/>
+  <Property Name="gone" Type="Edm.String"/>
+</EntityType>
+<EnumType Name="state"><Member Name="on" Value="0"/><Member Name="off" Value="1"/></EnumType>
+<Action Name="act" IsBound="true"><Parameter Name="bindingParameter" Type="Demo.thing"/><Parameter Name="a" Type="Edm.String"/><ReturnType Type="Demo.thing"/></Action>
+<Annotations Target="Demo.thing/label"><Annotation Term="Org.OData.Core.V1.Description" String="The label."/></Annotations>"#,
+    );
+    let after = document(
+        r#"<EntityType Name="thing"><Key><PropertyRef Name="id"/></Key>
+  <Property Name="id" Type="Edm.String" Nullable="false"/>
+  <Property Name="size" Type="Edm.Int64"/>
+  <Property Name="label" Type="Edm.String" Nullable="false"/>
+  <Property Name="state" Type="Demo.state"/>
+  <Property Name="added" Type="Edm.String"/>
+</EntityType>
+<EnumType Name="state"><Member Name="on" Value="0"/><Member Name="off" Value="1"/><Member Name="paused" Value="2"/></EnumType>
+<Action Name="act" IsBound="true"><Parameter Name="bindingParameter" Type="Demo.thing"/><Parameter Name="a" Type="Edm.String"/>
+  <Parameter Name="required" Type="Edm.String"/>
+  <Parameter Name="optional" Type="Edm.String"><Annotation Term="Org.OData.Core.V1.OptionalParameter"/></Parameter>
+  <ReturnType Type="Collection(Demo.thing)"/></Action>
+<Annotations Target="Demo.thing/label"><Annotation Term="Org.OData.Core.V1.Description" String="The label, now required."/></Annotations>"#,
+    );
+    let text = "input = \"demo.xml\"\noutput = \"out\"\n[crate]\nname = \"demo\"\nversion = \"0.1.0\"\ndescription = \"Demo\"\n\
+                [service]\nversion = \"v1.0\"\nnamespace = \"Demo\"\n[select]\ntypes = [\"Demo.thing\"]\nbound_operations = true\n\
+                [[select.paths]]\npath = \"things\"\noperations = [\"list\", \"get\"]\n";
+    let config = Config::parse(std::path::Path::new("demo.toml"), text).expect("parses");
+    let report = diff(&model(&before), &model(&after), &config);
+    let judged: Vec<(String, ChangeKind, bool)> =
+        report.changes.iter().map(|c| (c.path.clone(), c.change, c.breaking)).collect();
+    let expect = |path: &str, change: ChangeKind, breaking: bool| {
+        assert!(
+            judged.contains(&(path.to_owned(), change, breaking)),
+            "expected {path} {change:?} breaking={breaking} in:\n{}",
+            report.text()
+        );
+    };
+    expect("Demo.thing/size", ChangeKind::Changed, true); // Int32 -> Int64
+    expect("Demo.thing/label", ChangeKind::Changed, true); // nullable -> not null
+    expect("Demo.thing/label", ChangeKind::Changed, false); // description
+    expect("Demo.thing/gone", ChangeKind::Removed, true);
+    expect("Demo.thing/added", ChangeKind::Added, false);
+    expect("Demo.state/paused", ChangeKind::Added, false);
+    expect("Demo.act(Demo.thing)", ChangeKind::Changed, true); // return type
+    expect("Demo.act(Demo.thing)/required", ChangeKind::Added, true);
+    expect("Demo.act(Demo.thing)/optional", ChangeKind::Added, false);
+    assert_eq!(report.changes.len(), 9, "{}", report.text());
+    assert!(report.breaking);
+}
