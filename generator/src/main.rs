@@ -11,7 +11,13 @@ use std::process::ExitCode;
 /// Reads OData v4 CSDL metadata (such as Microsoft Graph's `$metadata`) and writes a typed
 /// Rust client crate.
 #[derive(Parser)]
-#[command(name = "odata-codegen", version, about, long_about = None)]
+#[command(
+    name = "odata-codegen",
+    version,
+    about,
+    long_about = None,
+    after_help = "Typical use, from the project root:\n  odata-codegen generate            regenerate generated/ from metadata/cloudpki.toml\n  odata-codegen check               is generated/ what the generator writes now?\n  odata-codegen inspect FILE        what a CSDL document contains, and what is wrong with it\n\nWhen the schema changes:\n  odata-codegen fetch               download the new $metadata\n  odata-codegen diff OLD NEW        what the change does to the generated API\n  odata-codegen generate --csdl NEW\n\nRun `odata-codegen help COMMAND` for the details of a command."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
