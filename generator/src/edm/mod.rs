@@ -429,20 +429,6 @@ impl Model {
         self.operation_index.get(qualified_name).into_iter().flatten().map(|id| self.operation(*id))
     }
 
-    /// Operations bound to a type (or to a collection of it when `collection`), in qualified-name order.
-    pub fn operations_bound_to(&self, id: TypeId, collection: bool) -> Vec<OperationId> {
-        self.operation_index
-            .values()
-            .flatten()
-            .copied()
-            .filter(|op| {
-                self.operation(*op)
-                    .binding_parameter()
-                    .is_some_and(|p| p.ty.target == TypeTarget::Named(id) && p.ty.collection == collection)
-            })
-            .collect()
-    }
-
     /// The written form of a type reference, with full namespaces.
     pub fn type_ref_name(&self, ty: &TypeRef) -> String {
         let name = match &ty.target {
