@@ -13,6 +13,8 @@ pub struct Config {
     pub path: PathBuf,
     /// The CSDL document to read.
     pub input: PathBuf,
+    /// Where `input` came from, for messages (`` `input` in metadata/x.toml ``, `--csdl`).
+    pub input_origin: String,
     /// The folder the crate is written to.
     pub output: PathBuf,
     pub krate: CrateInfo,
@@ -107,6 +109,17 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
+    /// The lock file beside the configuration (`metadata/cloudpki.lock`).
+    pub fn lock_path(&self) -> PathBuf {
+        self.path.with_extension("lock")
+    }
+
+    /// Reads another document than the configured one.
+    pub fn override_input(&mut self, input: PathBuf, origin: &str) {
+        self.input = input;
+        self.input_origin = origin.to_owned();
+    }
+
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             path: path.to_owned(),
@@ -126,7 +139,7 @@ impl Config {
                 let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
                 (line, column)
             });
-            ConfigError { path: path.to_owned(), location, message: e.message().trim().to_owned() }
+            ConfigError { path: path.to_owned(), location, message: with_suggestion(e.message().trim()) }
         })?;
         if raw.select.types.is_empty() {
             return Err(error("`select.types` is empty: name at least one entity or complex type".into()));
@@ -135,6 +148,7 @@ impl Config {
         Ok(Config {
             path: path.to_owned(),
             input: base.join(raw.input),
+            input_origin: format!("`input` in {}", path.display()),
             output: base.join(raw.output),
             krate: raw.krate,
             service: raw.service,
@@ -142,6 +156,54 @@ impl Config {
             text: text.to_owned(),
         })
     }
+}
+
+/// serde's "unknown field `versoin`, expected `version` or `namespace`", with the nearest
+/// expected name added.
+fn with_suggestion(message: &str) -> String {
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let unknown = message.starts_with("unknown field") || message.starts_with("unknown variant");
+    match quoted.split_first() {
+        Some((word, expected)) if unknown => match did_you_mean(word, expected.iter().copied()) {
+            Some(hint) => format!("{message} ({hint})"),
+            None => message.to_owned(),
+        },
+        _ => message.to_owned(),
+    }
+}
+
+/// "did you mean `x`?" for the candidates closest to `word` (ignoring case; at most a third of
+/// its letters off), or `None` when nothing is close.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let word_lower = word.to_lowercase();
+    let limit = (word.chars().count() / 3).max(1);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word_lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= limit && *c != word)
+        .collect();
+    scored.sort();
+    scored.dedup();
+    let best = scored.first()?.0;
+    let names: Vec<String> =
+        scored.iter().take_while(|(d, _)| *d == best).take(3).map(|(_, c)| format!("`{c}`")).collect();
+    Some(format!("did you mean {}?", names.join(" or ")))
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 #[cfg(test)]
@@ -182,6 +244,21 @@ operations = ["list", "get"]
         assert!(shown.starts_with("x.toml:15:23: unknown variant `fetch`"), "{shown}");
         assert!(shown.contains("fetch"), "{shown}");
         let unknown = MINIMAL.replace("[service]", "[service]\nversoin = 1");
-        assert!(Config::parse(Path::new("x.toml"), &unknown).unwrap_err().to_string().contains("versoin"));
+        let shown = Config::parse(Path::new("x.toml"), &unknown).unwrap_err().to_string();
+        assert!(shown.contains("unknown field `versoin`"), "{shown}");
+        assert!(shown.ends_with("(did you mean `version`?)"), "{shown}");
+        let variant = MINIMAL.replace(r#""get"]"#, r#""gett"]"#);
+        let shown = Config::parse(Path::new("x.toml"), &variant).unwrap_err().to_string();
+        assert!(shown.contains("(did you mean `get`?)"), "{shown}");
+    }
+
+    #[test]
+    fn suggestions_are_the_nearest_names_only() {
+        let names = ["versions", "activeVersion", "cloudCertificationAuthorityLeafCertificate"];
+        assert_eq!(did_you_mean("verisons", names).as_deref(), Some("did you mean `versions`?"));
+        assert_eq!(did_you_mean("ActiveVersion", names).as_deref(), Some("did you mean `activeVersion`?"));
+        assert_eq!(did_you_mean("owners", names), None);
+        assert_eq!(did_you_mean("ab", ["ac", "ad", "xy"]).as_deref(), Some("did you mean `ac` or `ad`?"));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

@@ -37,6 +37,51 @@ pub struct Change {
 pub struct Report {
     pub breaking: bool,
     pub changes: Vec<Change>,
+    /// Configured roots (types and paths) that one document or both lack.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_roots: Vec<MissingRoot>,
+}
+
+/// A configured type or path that a document does not have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissingRoot {
+    pub root: String,
+    /// The configuration key it is listed under: `select.types` or `select.paths`.
+    pub key: &'static str,
+    /// `old`, `new`, or both.
+    pub missing_from: Vec<&'static str>,
+}
+
+impl MissingRoot {
+    pub fn in_neither(&self) -> bool {
+        self.missing_from.len() == 2
+    }
+}
+
+impl Report {
+    /// Roots that neither document has: the configuration does not describe these documents,
+    /// and a diff of them would say "no changes" for the wrong reason.
+    pub fn roots_in_neither(&self) -> Vec<&MissingRoot> {
+        self.missing_roots.iter().filter(|r| r.in_neither()).collect()
+    }
+}
+
+fn missing_roots(old: &Model, new: &Model, config: &Config) -> Vec<MissingRoot> {
+    let has_type = |model: &Model, name: &str| model.find_type(name).is_some_and(|id| model.structured(id).is_some());
+    let types = config.select.types.iter().map(|name| (name, "select.types", has_type(old, name), has_type(new, name)));
+    let paths = config.select.paths.iter().map(|p| {
+        let path = &p.path;
+        (path, "select.paths", crate::select::path_resolves(old, path), crate::select::path_resolves(new, path))
+    });
+    types
+        .chain(paths)
+        .filter(|(_, _, in_old, in_new)| !(in_old & in_new))
+        .map(|(root, key, in_old, in_new)| MissingRoot {
+            root: root.clone(),
+            key,
+            missing_from: [(!in_old).then_some("old"), (!in_new).then_some("new")].into_iter().flatten().collect(),
+        })
+        .collect()
 }
 
 /// One element of the generated API, with the facts a change is judged by.
@@ -108,7 +153,7 @@ pub fn diff(old: &Model, new: &Model, config: &Config) -> Report {
         .collect();
     changes.retain(|c| !whole.iter().any(|(prefix, kind)| *kind == c.change && c.path.starts_with(prefix.as_str())));
     changes.sort_by(|a, b| (&a.path, a.change, &a.detail).cmp(&(&b.path, b.change, &b.detail)));
-    Report { breaking: changes.iter().any(|c| c.breaking), changes }
+    Report { breaking: changes.iter().any(|c| c.breaking), changes, missing_roots: missing_roots(old, new, config) }
 }
 
 fn shown(text: &str) -> String {
@@ -260,6 +305,15 @@ fn surface(model: &Model, config: &Config) -> BTreeMap<String, Entry> {
 impl Report {
     pub fn text(&self) -> String {
         let mut out = String::new();
+        for root in &self.missing_roots {
+            let _ = writeln!(
+                out,
+                "note: `{}` ({}) is not in the {} document",
+                root.root,
+                root.key,
+                root.missing_from.join(" or the ")
+            );
+        }
         if self.changes.is_empty() {
             out.push_str("no changes to the selected API\n");
             return out;
@@ -278,6 +332,18 @@ impl Report {
         let mut out = String::new();
         let breaking = self.changes.iter().filter(|c| c.breaking).count();
         let _ = writeln!(out, "### Changes to the generated API\n");
+        for root in &self.missing_roots {
+            let _ = writeln!(
+                out,
+                "- `{}` (`{}`) is not in the {} document.",
+                root.root,
+                root.key,
+                root.missing_from.join(" or the ")
+            );
+        }
+        if !self.missing_roots.is_empty() {
+            out.push('\n');
+        }
         if self.changes.is_empty() {
             out.push_str("No changes to the selected API.\n");
             return out;

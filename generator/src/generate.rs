@@ -6,7 +6,7 @@ use crate::select::SelectError;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Component, Path};
 
 /// The generated crate, in memory.
 #[derive(Debug)]
@@ -24,7 +24,7 @@ pub struct Generated {
 #[derive(Debug)]
 pub enum GenerateError {
     /// The input document cannot be read.
-    Input { path: String, message: String },
+    Input { path: String, origin: String, message: String },
     /// The document has errors inside the selection (rendered with source lines), or cannot
     /// be read as CSDL at all.
     Model { rendered: Vec<String> },
@@ -37,7 +37,9 @@ pub enum GenerateError {
 impl fmt::Display for GenerateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            GenerateError::Input { path, message } => write!(f, "cannot read {path}: {message}"),
+            GenerateError::Input { path, origin, message } => {
+                write!(f, "cannot read the input document {path} (from {origin}): {message}")
+            }
             GenerateError::Model { rendered } => {
                 writeln!(f, "the selected part of the document has errors:")?;
                 for r in rendered {
@@ -62,8 +64,11 @@ impl std::error::Error for GenerateError {}
 /// Reads the configured input document and generates the crate.
 pub fn generate(config: &Config) -> Result<Generated, GenerateError> {
     let path = &config.input;
-    let bytes = std::fs::read(path)
-        .map_err(|e| GenerateError::Input { path: path.display().to_string(), message: e.to_string() })?;
+    let bytes = std::fs::read(path).map_err(|e| GenerateError::Input {
+        path: path.display().to_string(),
+        origin: config.input_origin.clone(),
+        message: e.to_string(),
+    })?;
     generate_from(config, &path.display().to_string(), &bytes)
 }
 
@@ -87,16 +92,17 @@ pub fn generate_from(config: &Config, name: &str, bytes: &[u8]) -> Result<Genera
     }
     let warnings = selected.iter().filter(|d| !d.is_error()).map(|d| source.render(d)).collect();
     let files = crate::rust::generate(&model, &selection, config).map_err(GenerateError::Unsupported)?;
-    let lock = lock_text(config, name, bytes);
+    let mut files = files;
+    files.insert(crate::write::MANIFEST.to_owned(), crate::write::manifest(&files));
+    let lock = lock_text(config, &config.input, bytes);
     Ok(Generated { files, warnings, problems_elsewhere: elsewhere.len(), lock })
 }
 
 /// The lock file: what the crate was generated from, by which generator. Generated files carry
-/// none of this, so that the same selection from another document gives the same files.
-fn lock_text(config: &Config, input: &str, bytes: &[u8]) -> String {
-    let base = config.path.parent().unwrap_or(Path::new("."));
-    let input =
-        Path::new(input).strip_prefix(base).map(|p| p.display().to_string()).unwrap_or_else(|_| input.to_owned());
+/// none of this, so that the same selection from another document gives the same files. Its
+/// paths are relative to the lock's folder, so the project can move.
+fn lock_text(config: &Config, input: &Path, bytes: &[u8]) -> String {
+    let lock_dir = config.lock_path().parent().map(Path::to_owned).unwrap_or_default();
     format!(
         "# Written by `odata-codegen generate`: what the crate in {output} was generated from.\n\
          # `odata-codegen check` compares against it. Do not edit.\n\
@@ -106,17 +112,50 @@ fn lock_text(config: &Config, input: &str, bytes: &[u8]) -> String {
          sha256 = {sha:?}\n\
          size = {size}\n\
          \n\
+         [output]\n\
+         path = {output:?}\n\
+         \n\
          [generator]\n\
          version = {version:?}\n\
          \n\
          [config]\n\
          sha256 = {config_sha:?}\n",
-        output = config.output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        input = relative_path(&lock_dir, input),
+        output = relative_path(&lock_dir, &config.output),
         sha = sha256(bytes),
         size = bytes.len(),
         version = env!("CARGO_PKG_VERSION"),
         config_sha = sha256(config.text.as_bytes()),
     )
+}
+
+/// `path` as seen from the folder `from`, with `/` separators (`../../shared/x.csdl`). Both are
+/// made absolute and normalised by their components, not by following links.
+pub fn relative_path(from: &Path, path: &Path) -> String {
+    let absolute = |p: &Path| -> Vec<String> {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+        let mut parts: Vec<String> = Vec::new();
+        for component in p.components() {
+            match component {
+                Component::ParentDir => {
+                    parts.pop();
+                }
+                Component::CurDir => {}
+                Component::RootDir => parts.push(String::new()),
+                other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+            }
+        }
+        parts
+    };
+    let (from, to) = (absolute(from), absolute(path));
+    if from.first() != to.first() {
+        // Another drive: no relative path exists.
+        return to.join("/");
+    }
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(to[common..].iter().map(String::as_str));
+    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
 }
 
 /// What changed between the lock on disk and the lock for the current input and configuration,
@@ -141,6 +180,7 @@ pub fn lock_differences(on_disk: &str, now: &str) -> Vec<String> {
     let what = |key: &str| match key {
         "input.sha256" | "input.size" => "the input document changed",
         "input.path" => "the input document is another file",
+        "output.path" => "the crate is in another folder",
         "config.sha256" => "the configuration changed",
         "generator.version" => "the generator version changed",
         _ => "an entry changed",

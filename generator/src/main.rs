@@ -53,13 +53,23 @@ enum Command {
     ///
     /// Reads the configuration (by default `metadata/cloudpki.toml`), the CSDL document it
     /// names, selects the configured types, paths and bound operations, and writes the crate
-    /// into the configured folder (by default `generated/`). The crate is written to a fresh
-    /// folder first and swapped in, so a failure never leaves half a crate. A lock file next to
-    /// the configuration records the input's sha256, the generator version and the
-    /// configuration's digest.
+    /// into the configured folder (by default `generated/`).
+    ///
+    /// It writes only into a folder that does not exist, is empty, or was written by it before
+    /// (it holds a `.odata-codegen-manifest`); anything else, a file included, is refused and
+    /// left untouched. In its own folder it replaces its files and keeps every file it did not
+    /// write; it refuses to overwrite one of its files that was edited by hand. The files are
+    /// staged beside the folder and swapped in, so a failure never leaves half a crate.
+    ///
+    /// When it writes the configured folder it also writes the lock beside the configuration
+    /// (the input's sha256, the generator version, the configuration's digest); `--out`
+    /// elsewhere leaves the lock alone.
     ///
     /// Problems in parts of the document outside the selection are counted, not fatal; errors
     /// inside the selection stop generation with their file:line:column.
+    ///
+    /// Exit status: 0 when written, 1 when the document or the selection has errors, 2 when a
+    /// file cannot be read or written or the output is refused.
     Generate {
         #[command(flatten)]
         source: SourceArgs,
@@ -110,7 +120,8 @@ enum Command {
     /// are not reported. Each change says whether it breaks code that uses the generated crate.
     ///
     /// Exit status: 0 when nothing breaking changed, 1 when something did, 2 when a document or
-    /// the configuration cannot be read.
+    /// the configuration cannot be read, or when configured types or paths are in neither
+    /// document.
     #[command(after_help = "Examples:
   odata-codegen diff ../shared/metadata/graph/beta-cloudpki-slice.csdl metadata/beta-metadata.csdl
   odata-codegen diff OLD NEW --format markdown > comment.md
@@ -186,6 +197,19 @@ fn run_diff(old: &Path, new: &Path, config: &Path, format: DiffFormat) -> ExitCo
         }
     };
     let report = odata_codegen::diff::diff(&before, &after, &config);
+    let absent = report.roots_in_neither();
+    if !absent.is_empty() {
+        eprintln!(
+            "error: {} names roots that are in neither {} nor {}, so there is nothing to compare:",
+            config.path.display(),
+            old.display(),
+            new.display()
+        );
+        for root in absent {
+            eprintln!("  - `{}` ({})", root.root, root.key);
+        }
+        return ExitCode::from(2);
+    }
     let output = match format {
         DiffFormat::Text => report.text(),
         DiffFormat::Markdown => report.markdown(),
@@ -202,7 +226,7 @@ fn generate(source: &SourceArgs) -> Result<(Config, Generated), ExitCode> {
         ExitCode::from(2)
     })?;
     if let Some(csdl) = &source.csdl {
-        config.input = csdl.clone();
+        config.override_input(csdl.clone(), "--csdl");
     }
     let generated = odata_codegen::generate::generate(&config).map_err(|e| {
         eprintln!("error: {e}");
@@ -224,26 +248,49 @@ fn generate(source: &SourceArgs) -> Result<(Config, Generated), ExitCode> {
     Ok((config, generated))
 }
 
-fn lock_path(config: &Config) -> PathBuf {
-    config.path.with_extension("lock")
-}
-
 fn run_generate(source: &SourceArgs, out: Option<&Path>) -> ExitCode {
     let (config, generated) = match generate(source) {
         Ok(result) => result,
         Err(code) => return code,
     };
+    let configured = out.is_none_or(|out| same_path(out, &config.output));
     let out = out.unwrap_or(&config.output);
     if let Err(e) = odata_codegen::write::write_crate(out, &generated.files) {
-        eprintln!("error: cannot write {}: {e} (the previous contents are unchanged)", out.display());
-        return ExitCode::from(2);
-    }
-    if let Err(e) = std::fs::write(lock_path(&config), &generated.lock) {
-        eprintln!("error: cannot write {}: {e}", lock_path(&config).display());
+        eprintln!("error: cannot write the crate to {}: {e}", out.display());
         return ExitCode::from(2);
     }
     println!("wrote {} files to {}", generated.files.len(), out.display());
+    if !configured {
+        // The lock describes the configured crate, which this run did not touch.
+        println!(
+            "note: {} is not the configured output ({}), so {} was left as it is",
+            out.display(),
+            config.output.display(),
+            config.lock_path().display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    let lock = config.lock_path();
+    if let Err(e) = write_atomically(&lock, generated.lock.as_bytes()) {
+        eprintln!("error: the crate was written, but its lock {} could not be: {e}", lock.display());
+        return ExitCode::from(2);
+    }
     ExitCode::SUCCESS
+}
+
+/// Whether two paths name the same place, existing or not.
+fn same_path(a: &Path, b: &Path) -> bool {
+    odata_codegen::generate::relative_path(a, b) == "."
+}
+
+/// Writes a sibling temporary file and renames it over `path`.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.odata-codegen-new"));
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
 }
 
 fn run_check(source: &SourceArgs) -> ExitCode {
@@ -251,24 +298,28 @@ fn run_check(source: &SourceArgs) -> ExitCode {
         Ok(result) => result,
         Err(code) => return code,
     };
-    let differences = match odata_codegen::write::compare(&config.output, &generated.files) {
-        Ok(differences) => differences,
+    let comparison = match odata_codegen::write::compare(&config.output, &generated.files) {
+        Ok(comparison) => comparison,
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", config.output.display());
             return ExitCode::from(2);
         }
     };
-    let lock = lock_path(&config);
+    let lock = config.lock_path();
     let locked = std::fs::read_to_string(&lock).unwrap_or_default();
     let lock_problems = odata_codegen::generate::lock_differences(&locked, &generated.lock);
     for problem in &lock_problems {
         println!("{}: {problem}", lock.display());
     }
+    for path in &comparison.not_generated {
+        println!("note: {}/{path} is not written by the generator (generate keeps it)", config.output.display());
+    }
+    let differences = &comparison.differences;
     if differences.is_empty() && lock_problems.is_empty() {
         println!("{} is up to date", config.output.display());
         return ExitCode::SUCCESS;
     }
-    for difference in &differences {
+    for difference in differences {
         println!("{difference}");
     }
     println!(

@@ -90,8 +90,19 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
                     model.ty(id).kind.label()
                 ),
             }),
-            None => errors
-                .push(SelectError { message: format!("`{name}` in select.types is not declared in the document") }),
+            None => {
+                let structured = model
+                    .types
+                    .iter()
+                    .filter(|t| matches!(t.kind, TypeKind::Entity(_) | TypeKind::Complex(_)))
+                    .map(|t| t.qualified_name.as_str());
+                errors.push(SelectError {
+                    message: format!(
+                        "`{name}` in select.types is not declared in the document{}",
+                        hint(crate::config::did_you_mean(name, structured))
+                    ),
+                })
+            }
         }
     }
     let mut paths = Vec::new();
@@ -211,6 +222,15 @@ impl Closure<'_> {
     }
 }
 
+/// Whether a configured path (`set/navigation/...`) exists in the document.
+pub fn path_resolves(model: &Model, text: &str) -> bool {
+    resolve_path(model, text).is_ok()
+}
+
+fn hint(suggestion: Option<String>) -> String {
+    suggestion.map(|s| format!("; {s}")).unwrap_or_default()
+}
+
 /// Resolves `set/navigation/navigation` against the entity container.
 fn resolve_path(model: &Model, text: &str) -> Result<Vec<Segment>, String> {
     let container =
@@ -230,8 +250,11 @@ fn resolve_path(model: &Model, text: &str) -> Result<Vec<Segment>, String> {
                     .find(|s| s.name == name)
                     .map(|s| (&s.ty, SegmentKind::Singleton, false));
                 let Some((ty, kind, collection)) = set.or(singleton) else {
+                    let names = container.entity_sets.iter().map(|s| s.name.as_str());
+                    let names = names.chain(container.singletons.iter().map(|s| s.name.as_str()));
                     return Err(format!(
-                        "path `{text}`: `{name}` is neither an entity set nor a singleton of the container"
+                        "path `{text}` in select.paths: `{name}` is neither an entity set nor a singleton of the container{}",
+                        hint(crate::config::did_you_mean(name, names))
                     ));
                 };
                 let TypeTarget::Named(entity_type) = ty.target else {
@@ -243,9 +266,11 @@ fn resolve_path(model: &Model, text: &str) -> Result<Vec<Segment>, String> {
                 let navigation =
                     model.all_navigation_properties(previous.entity_type).into_iter().find(|(_, n)| n.name == name);
                 let Some((_, navigation)) = navigation else {
+                    let all = model.all_navigation_properties(previous.entity_type);
                     return Err(format!(
-                        "path `{text}`: `{}` has no navigation property `{name}`",
-                        model.ty(previous.entity_type).qualified_name
+                        "path `{text}` in select.paths: `{}` has no navigation property `{name}`{}",
+                        model.ty(previous.entity_type).qualified_name,
+                        hint(crate::config::did_you_mean(name, all.iter().map(|(_, n)| n.name.as_str())))
                     ));
                 };
                 let TypeTarget::Named(entity_type) = navigation.ty.target else {

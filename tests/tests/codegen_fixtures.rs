@@ -60,6 +60,13 @@ fn check(name: &str) {
     let metadata = fixtures_dir().join(name).join("metadata.xml");
     let mut changed = Vec::new();
     for (path, contents) in &files {
+        // The manifest is the list of the other files' digests: check it, do not snapshot it.
+        if path == odata_codegen::write::MANIFEST {
+            let mut others = files.clone();
+            others.remove(path);
+            assert_eq!(*contents, odata_codegen::write::manifest(&others), "{name}: the manifest lists every file");
+            continue;
+        }
         // The runtime is the same in every crate: compare it with the committed crate's
         // instead of snapshotting it once per fixture.
         if RUNTIME.contains(&path.as_str()) {

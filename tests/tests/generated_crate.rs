@@ -17,13 +17,14 @@ fn config() -> Config {
 fn generated_is_up_to_date() {
     let config = config();
     let generated = generate(&config).unwrap_or_else(|e| panic!("{e}"));
-    let differences = odata_codegen::write::compare(&config.output, &generated.files).expect("generated/ is readable");
-    let shown: Vec<String> = differences.iter().map(ToString::to_string).collect();
+    let comparison = odata_codegen::write::compare(&config.output, &generated.files).expect("generated/ is readable");
+    let shown: Vec<String> = comparison.differences.iter().map(ToString::to_string).collect();
     assert!(
-        differences.is_empty(),
+        comparison.differences.is_empty(),
         "generated/ is stale; run `cargo run -p odata-codegen -- generate` and review the diff:\n{}",
         shown.join("\n")
     );
+    assert_eq!(comparison.not_generated, Vec::<String>::new(), "generated/ holds only what the generator writes");
 }
 
 #[test]
