@@ -7,8 +7,16 @@
 //! schema marks nullable are [`crate::odata::Nullable`], so a PATCH body can say "leave
 //! unchanged" (absent) and "set to null" apart. Properties this crate does not know are
 //! kept in `additional_properties` and written back unchanged.
+//!
+//! Models are `#[non_exhaustive]`, so a property added by a later schema is not a
+//! breaking change: build them with `default()` and the chainable setters, one per
+//! property (`Model::default().display_name("x")`), and read them by field. A setter of
+//! a nullable property takes a value or [`crate::odata::Nullable::Null`].
 /// Entity that represents a collection of metadata of a cloud certification authority.
+///
+/// The entity type `microsoft.graph.cloudCertificationAuthority`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CloudCertificationAuthority {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
@@ -26,6 +34,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.certificateDownloadUrl instead.
+    ///
+    /// The `certificateDownloadUrl` property (Edm.String).
     #[serde(
         rename = "certificateDownloadUrl",
         default,
@@ -33,6 +43,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub certificate_download_url: crate::odata::Nullable<::std::string::String>,
     /// The configured cryptography and key size in bits used to generate the certification authority certificate. Possible values are: rsa2048, rsa3072, rsa4096, eCP256, eCP256k, eCP384, eCP521. Read-only.
+    ///
+    /// The `certificateKeySize` property (microsoft.graph.cloudCertificationAuthorityCertificateKeySize).
     #[serde(
         rename = "certificateKeySize",
         default,
@@ -42,6 +54,8 @@ pub struct CloudCertificationAuthority {
         crate::models::CloudCertificationAuthorityCertificateKeySize,
     >,
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.certificateRevocationListUrl instead.
+    ///
+    /// The `certificateRevocationListUrl` property (Edm.String).
     #[serde(
         rename = "certificateRevocationListUrl",
         default,
@@ -49,6 +63,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub certificate_revocation_list_url: crate::odata::Nullable<::std::string::String>,
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.certificateSigningRequest instead.
+    ///
+    /// The `certificateSigningRequest` property (Edm.String).
     #[serde(
         rename = "certificateSigningRequest",
         default,
@@ -56,6 +72,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub certificate_signing_request: crate::odata::Nullable<::std::string::String>,
     /// Issuer (parent) certification authority identifier. Nullable. Read-only. Supports $orderby and $select.
+    ///
+    /// The `certificationAuthorityIssuerId` property (Edm.String).
     #[serde(
         rename = "certificationAuthorityIssuerId",
         default,
@@ -63,6 +81,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub certification_authority_issuer_id: crate::odata::Nullable<::std::string::String>,
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.certificationAuthorityIssuerUri instead.
+    ///
+    /// The `certificationAuthorityIssuerUri` property (Edm.String).
     #[serde(
         rename = "certificationAuthorityIssuerUri",
         default,
@@ -72,6 +92,8 @@ pub struct CloudCertificationAuthority {
         ::std::string::String,
     >,
     /// Cloud certification authority current status. Unknown value returned by default if the cloud certification authority status is not known. After cloud certification authorities are created their status is set to active. Cloud certification authorities can be set to paused to stop issuing certificates. Possible values are: unknown, active, paused, signingPending, revoked. Read-only. Supports $filter and $orderby.
+    ///
+    /// The `certificationAuthorityStatus` property (microsoft.graph.cloudCertificationAuthorityStatus).
     #[serde(
         rename = "certificationAuthorityStatus",
         default,
@@ -81,6 +103,8 @@ pub struct CloudCertificationAuthority {
         crate::models::CloudCertificationAuthorityStatus,
     >,
     /// Certification authority certificate hashing algorithm. Possible values are: sha256, sha384, sha512. Read-only.
+    ///
+    /// The `cloudCertificationAuthorityHashingAlgorithm` property (microsoft.graph.cloudCertificationAuthorityHashingAlgorithm).
     #[serde(
         rename = "cloudCertificationAuthorityHashingAlgorithm",
         default,
@@ -90,6 +114,8 @@ pub struct CloudCertificationAuthority {
         crate::models::CloudCertificationAuthorityHashingAlgorithm,
     >,
     /// The certification authority type. rootCertificationAuthority value indicates root certification authorities that be used to create issuing certification authorities. issuingCertificationAuthority value indicates that a certification authority can be used to issue leaf certificates. Possible values are: rootCertificationAuthority, issuingCertificationAuthority, issuingCertificationAuthorityWithExternalRoot. Read-only. Supports $orderby.
+    ///
+    /// The `cloudCertificationAuthorityType` property (microsoft.graph.cloudCertificationAuthorityType).
     #[serde(
         rename = "cloudCertificationAuthorityType",
         default,
@@ -99,6 +125,8 @@ pub struct CloudCertificationAuthority {
         crate::models::CloudCertificationAuthorityType,
     >,
     /// The common name of the certificate subject name, which must be unique. This property is a relative distinguished name used to compose the certificate subject name. Read-only. Supports $select.
+    ///
+    /// The `commonName` property (Edm.String).
     #[serde(
         rename = "commonName",
         default,
@@ -106,6 +134,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub common_name: crate::odata::Nullable<::std::string::String>,
     /// The country name that is used to compose the subject name of a certification authority certificate in the form "C=&lt;VALUE>". Nullable. Example: US. Read-only.
+    ///
+    /// The `countryName` property (Edm.String).
     #[serde(
         rename = "countryName",
         default,
@@ -113,6 +143,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub country_name: crate::odata::Nullable<::std::string::String>,
     /// Creation date of this cloud certification authority entity instance. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only.
+    ///
+    /// The `createdDateTime` property (Edm.DateTimeOffset).
     #[serde(
         rename = "createdDateTime",
         default,
@@ -122,6 +154,8 @@ pub struct CloudCertificationAuthority {
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// The certification authority description displayed in the Intune admin console. Nullable. Read/write. Returns null if not set.
+    ///
+    /// The `description` property (Edm.String).
     #[serde(
         rename = "description",
         default,
@@ -129,6 +163,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub description: crate::odata::Nullable<::std::string::String>,
     /// The certification authority display name the Intune admin console. Read/write. Supports $select and $orderby.
+    ///
+    /// The `displayName` property (Edm.String).
     #[serde(
         rename = "displayName",
         default,
@@ -136,6 +172,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// ETag for optimistic concurrency control. Read/write.
+    ///
+    /// The `eTag` property (Edm.String).
     #[serde(
         rename = "eTag",
         default,
@@ -152,6 +190,8 @@ pub struct CloudCertificationAuthority {
         ::std::vec::Vec<crate::models::ExtendedKeyUsage>,
     >,
     /// The geographic region where a cloud certification authority (CA) is hosted. Read-only.
+    ///
+    /// The `geographicRegion` property (Edm.String).
     #[serde(
         rename = "geographicRegion",
         default,
@@ -166,6 +206,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub issuer_common_name: crate::odata::Nullable<::std::string::String>,
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.keyPlatform instead.
+    ///
+    /// The `keyPlatform` property (microsoft.graph.cloudCertificationAuthorityKeyPlatformType).
     #[serde(
         rename = "keyPlatform",
         default,
@@ -175,6 +217,8 @@ pub struct CloudCertificationAuthority {
         crate::models::CloudCertificationAuthorityKeyPlatformType,
     >,
     /// Last modification date and time of this certification authority entity instance. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read/write.
+    ///
+    /// The `lastModifiedDateTime` property (Edm.DateTimeOffset).
     #[serde(
         rename = "lastModifiedDateTime",
         default,
@@ -184,6 +228,8 @@ pub struct CloudCertificationAuthority {
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// The locality (town, city, etc.) name that is used to compose the subject name of a certification authority certificate in the form "L=&lt;VALUE>". This is Nullable. Example: Redmond. Read-only.
+    ///
+    /// The `localityName` property (Edm.String).
     #[serde(
         rename = "localityName",
         default,
@@ -191,6 +237,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub locality_name: crate::odata::Nullable<::std::string::String>,
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.ocspResponderUri instead.
+    ///
+    /// The `ocspResponderUri` property (Edm.String).
     #[serde(
         rename = "ocspResponderUri",
         default,
@@ -198,6 +246,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub ocsp_responder_uri: crate::odata::Nullable<::std::string::String>,
     /// The organization name that is used as a distinguished name in the subject name of a certification authority certificate in the form "O=&lt;VALUE>". Nullable. Example: Microsoft. Read-only.
+    ///
+    /// The `organizationName` property (Edm.String).
     #[serde(
         rename = "organizationName",
         default,
@@ -205,6 +255,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub organization_name: crate::odata::Nullable<::std::string::String>,
     /// The organization unit name that is used as a distinguished name in the subject name of a certification authority certificate in the form "OU=&lt;VALUE>". Nullable. Example: Security. Read-only.
+    ///
+    /// The `organizationUnit` property (Edm.String).
     #[serde(
         rename = "organizationUnit",
         default,
@@ -212,6 +264,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub organization_unit: crate::odata::Nullable<::std::string::String>,
     /// List of Scope Tags for this entity instance. Scope tags limit access to an entity instance. Nullable. Read/write.
+    ///
+    /// The `roleScopeTagIds` property (Collection(Edm.String)).
     #[serde(
         rename = "roleScopeTagIds",
         default,
@@ -221,6 +275,8 @@ pub struct CloudCertificationAuthority {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The common name of the certificate subject name of the certification authority issuer. This property can be used to identify the certification authority that issued the current certification authority. For issuing certification authorities, this is the common name of the certificate subject name of the root certification authority to which it is anchored. For externally signed certification authorities, this is the common name of the certificate subject name of the signing certification authority. For root certification authorities, this is the common name of the certification authority's own certificate subject name. Read-only.
+    ///
+    /// The `rootCertificateCommonName` property (Edm.String).
     #[serde(
         rename = "rootCertificateCommonName",
         default,
@@ -228,6 +284,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub root_certificate_common_name: crate::odata::Nullable<::std::string::String>,
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.scepServerUrl instead.
+    ///
+    /// The `scepServerUrl` property (Edm.String).
     #[serde(
         rename = "scepServerUrl",
         default,
@@ -235,6 +293,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub scep_server_url: crate::odata::Nullable<::std::string::String>,
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.serialNumber instead.
+    ///
+    /// The `serialNumber` property (Edm.String).
     #[serde(
         rename = "serialNumber",
         default,
@@ -242,6 +302,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub serial_number: crate::odata::Nullable<::std::string::String>,
     /// The state or province name that is used to compose the subject name of a certification authority certificate in the form "ST=&lt;VALUE>". Nullable. Example: Washington. Read-only.
+    ///
+    /// The `stateName` property (Edm.String).
     #[serde(
         rename = "stateName",
         default,
@@ -249,6 +311,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub state_name: crate::odata::Nullable<::std::string::String>,
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.subjectName instead.
+    ///
+    /// The `subjectName` property (Edm.String).
     #[serde(
         rename = "subjectName",
         default,
@@ -256,6 +320,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub subject_name: crate::odata::Nullable<::std::string::String>,
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.thumbprint instead.
+    ///
+    /// The `thumbprint` property (Edm.String).
     #[serde(
         rename = "thumbprint",
         default,
@@ -263,6 +329,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub thumbprint: crate::odata::Nullable<::std::string::String>,
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.validityEndDateTime instead.
+    ///
+    /// The `validityEndDateTime` property (Edm.DateTimeOffset).
     #[serde(
         rename = "validityEndDateTime",
         default,
@@ -272,6 +340,8 @@ pub struct CloudCertificationAuthority {
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// The certification authority validity period in years configured by admins.
+    ///
+    /// The `validityPeriodInYears` property (Edm.Int32).
     #[serde(
         rename = "validityPeriodInYears",
         default,
@@ -279,6 +349,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub validity_period_in_years: ::std::option::Option<i32>,
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.validityStartDateTime instead.
+    ///
+    /// The `validityStartDateTime` property (Edm.DateTimeOffset).
     #[serde(
         rename = "validityStartDateTime",
         default,
@@ -288,6 +360,8 @@ pub struct CloudCertificationAuthority {
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// Deprecated: Starting May 2026, use activeVersion.versionNumber instead.
+    ///
+    /// The `versionNumber` property (Edm.Int32).
     #[serde(
         rename = "versionNumber",
         default,
@@ -295,6 +369,8 @@ pub struct CloudCertificationAuthority {
     )]
     pub version_number: ::std::option::Option<i32>,
     /// The currently active certification authority version. This navigation property provides direct access to the active version's details including certificate information, URLs, and validity periods. The active version is automatically included in the default response when retrieving a certification authority entity without requiring $expand. Read-only.
+    ///
+    /// The `activeVersion` navigation property (microsoft.graph.cloudCertificationAuthorityVersion), present when expanded.
     #[serde(
         rename = "activeVersion",
         default,
@@ -304,6 +380,8 @@ pub struct CloudCertificationAuthority {
         ::std::boxed::Box<crate::models::CloudCertificationAuthorityVersion>,
     >,
     /// Required OData property to expose leaf certificate API.
+    ///
+    /// The `cloudCertificationAuthorityLeafCertificate` navigation property (Collection(microsoft.graph.cloudCertificationAuthorityLeafCertificate)), present when expanded.
     #[serde(
         rename = "cloudCertificationAuthorityLeafCertificate",
         default,
@@ -313,6 +391,8 @@ pub struct CloudCertificationAuthority {
         ::std::vec::Vec<crate::models::CloudCertificationAuthorityLeafCertificate>,
     >,
     /// The collection of all certification authority versions, including active, staged, retired, and expired versions. This navigation property provides access to the full version history of the certification authority. Use $expand=versions to include this collection in the response. Read-only.
+    ///
+    /// The `versions` navigation property (Collection(microsoft.graph.cloudCertificationAuthorityVersion)), present when expanded.
     #[serde(
         rename = "versions",
         default,
@@ -329,7 +409,358 @@ pub struct CloudCertificationAuthority {
         ::serde_json::Value,
     >,
 }
+impl CloudCertificationAuthority {
+    /// Sets `@odata.type`.
+    pub fn odata_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `certificateDownloadUrl` to a value, or to `Nullable::Null` to clear it.
+    pub fn certificate_download_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.certificate_download_url = value.into();
+        self
+    }
+    /// Sets `certificateKeySize`.
+    pub fn certificate_key_size(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::CloudCertificationAuthorityCertificateKeySize,
+        >,
+    ) -> Self {
+        self.certificate_key_size = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `certificateRevocationListUrl` to a value, or to `Nullable::Null` to clear it.
+    pub fn certificate_revocation_list_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.certificate_revocation_list_url = value.into();
+        self
+    }
+    /// Sets `certificateSigningRequest` to a value, or to `Nullable::Null` to clear it.
+    pub fn certificate_signing_request(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.certificate_signing_request = value.into();
+        self
+    }
+    /// Sets `certificationAuthorityIssuerId` to a value, or to `Nullable::Null` to clear it.
+    pub fn certification_authority_issuer_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.certification_authority_issuer_id = value.into();
+        self
+    }
+    /// Sets `certificationAuthorityIssuerUri` to a value, or to `Nullable::Null` to clear it.
+    pub fn certification_authority_issuer_uri(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.certification_authority_issuer_uri = value.into();
+        self
+    }
+    /// Sets `certificationAuthorityStatus`.
+    pub fn certification_authority_status(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::CloudCertificationAuthorityStatus,
+        >,
+    ) -> Self {
+        self.certification_authority_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `cloudCertificationAuthorityHashingAlgorithm`.
+    pub fn cloud_certification_authority_hashing_algorithm(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::CloudCertificationAuthorityHashingAlgorithm,
+        >,
+    ) -> Self {
+        self.cloud_certification_authority_hashing_algorithm = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `cloudCertificationAuthorityType`.
+    pub fn cloud_certification_authority_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::CloudCertificationAuthorityType>,
+    ) -> Self {
+        self.cloud_certification_authority_type = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `commonName` to a value, or to `Nullable::Null` to clear it.
+    pub fn common_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.common_name = value.into();
+        self
+    }
+    /// Sets `countryName` to a value, or to `Nullable::Null` to clear it.
+    pub fn country_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.country_name = value.into();
+        self
+    }
+    /// Sets `createdDateTime` to a value, or to `Nullable::Null` to clear it.
+    pub fn created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+        >,
+    ) -> Self {
+        self.created_date_time = value.into();
+        self
+    }
+    /// Sets `description` to a value, or to `Nullable::Null` to clear it.
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets `displayName`.
+    pub fn display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `eTag` to a value, or to `Nullable::Null` to clear it.
+    pub fn e_tag(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.e_tag = value.into();
+        self
+    }
+    /// Sets `extendedKeyUsages`.
+    pub fn extended_key_usages(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::ExtendedKeyUsage>,
+        >,
+    ) -> Self {
+        self.extended_key_usages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `geographicRegion` to a value, or to `Nullable::Null` to clear it.
+    pub fn geographic_region(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.geographic_region = value.into();
+        self
+    }
+    /// Sets `issuerCommonName` to a value, or to `Nullable::Null` to clear it.
+    pub fn issuer_common_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.issuer_common_name = value.into();
+        self
+    }
+    /// Sets `keyPlatform`.
+    pub fn key_platform(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::CloudCertificationAuthorityKeyPlatformType,
+        >,
+    ) -> Self {
+        self.key_platform = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime` to a value, or to `Nullable::Null` to clear it.
+    pub fn last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+        >,
+    ) -> Self {
+        self.last_modified_date_time = value.into();
+        self
+    }
+    /// Sets `localityName` to a value, or to `Nullable::Null` to clear it.
+    pub fn locality_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.locality_name = value.into();
+        self
+    }
+    /// Sets `ocspResponderUri` to a value, or to `Nullable::Null` to clear it.
+    pub fn ocsp_responder_uri(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.ocsp_responder_uri = value.into();
+        self
+    }
+    /// Sets `organizationName` to a value, or to `Nullable::Null` to clear it.
+    pub fn organization_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.organization_name = value.into();
+        self
+    }
+    /// Sets `organizationUnit` to a value, or to `Nullable::Null` to clear it.
+    pub fn organization_unit(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.organization_unit = value.into();
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn role_scope_tag_ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.role_scope_tag_ids = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `rootCertificateCommonName` to a value, or to `Nullable::Null` to clear it.
+    pub fn root_certificate_common_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.root_certificate_common_name = value.into();
+        self
+    }
+    /// Sets `scepServerUrl` to a value, or to `Nullable::Null` to clear it.
+    pub fn scep_server_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.scep_server_url = value.into();
+        self
+    }
+    /// Sets `serialNumber` to a value, or to `Nullable::Null` to clear it.
+    pub fn serial_number(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.serial_number = value.into();
+        self
+    }
+    /// Sets `stateName` to a value, or to `Nullable::Null` to clear it.
+    pub fn state_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.state_name = value.into();
+        self
+    }
+    /// Sets `subjectName` to a value, or to `Nullable::Null` to clear it.
+    pub fn subject_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.subject_name = value.into();
+        self
+    }
+    /// Sets `thumbprint` to a value, or to `Nullable::Null` to clear it.
+    pub fn thumbprint(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.thumbprint = value.into();
+        self
+    }
+    /// Sets `validityEndDateTime` to a value, or to `Nullable::Null` to clear it.
+    pub fn validity_end_date_time(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+        >,
+    ) -> Self {
+        self.validity_end_date_time = value.into();
+        self
+    }
+    /// Sets `validityPeriodInYears`.
+    pub fn validity_period_in_years(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.validity_period_in_years = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `validityStartDateTime` to a value, or to `Nullable::Null` to clear it.
+    pub fn validity_start_date_time(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+        >,
+    ) -> Self {
+        self.validity_start_date_time = value.into();
+        self
+    }
+    /// Sets `versionNumber`.
+    pub fn version_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `activeVersion`.
+    pub fn active_version(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::boxed::Box<crate::models::CloudCertificationAuthorityVersion>,
+        >,
+    ) -> Self {
+        self.active_version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `cloudCertificationAuthorityLeafCertificate`.
+    pub fn cloud_certification_authority_leaf_certificate(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::CloudCertificationAuthorityLeafCertificate>,
+        >,
+    ) -> Self {
+        self.cloud_certification_authority_leaf_certificate = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `versions`.
+    pub fn versions(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::CloudCertificationAuthorityVersion>,
+        >,
+    ) -> Self {
+        self.versions = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Enum of possible cloud certification authority certificate cryptography and key size combinations.
+///
+/// The enum type `microsoft.graph.cloudCertificationAuthorityCertificateKeySize`.
 ///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
 /// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
@@ -338,22 +769,40 @@ pub struct CloudCertificationAuthority {
 #[non_exhaustive]
 pub enum CloudCertificationAuthorityCertificateKeySize {
     /// Default. Unknown or invalid value.
+    ///
+    /// `unknown` (value 0).
     Unknown,
     /// A certificate generated using RSA cryptography and a key size of 2048 bits.
+    ///
+    /// `rsa2048` (value 1).
     Rsa2048,
     /// A certificate generated using RSA cryptography and a key size of 3072 bits.
+    ///
+    /// `rsa3072` (value 2).
     Rsa3072,
     /// A certificate generated using RSA cryptography and a key size of 4096 bits.
+    ///
+    /// `rsa4096` (value 3).
     Rsa4096,
     /// A certificate generated using Elliptic Curve cryptography and a key size of 256 bits.
+    ///
+    /// `eCP256` (value 4).
     ECp256,
     /// A certificate generated using Elliptic Curve cryptography and a key size of 256 bits with a Koblitz curve.
+    ///
+    /// `eCP256k` (value 5).
     ECp256k,
     /// A certificate generated using Elliptic Curve cryptography and a key size of 384 bits.
+    ///
+    /// `eCP384` (value 6).
     ECp384,
     /// A certificate generated using Elliptic Curve cryptography and a key size of 521 bits.
+    ///
+    /// `eCP521` (value 7).
     ECp521,
     /// Evolvable enumeration sentinel value. Do not use.
+    ///
+    /// `unknownFutureValue` (value 8).
     UnknownFutureValue,
     /// A member this crate does not know yet, kept exactly as the service sent it.
     Unrecognized(::std::string::String),
@@ -445,6 +894,8 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityCertificateKe
 }
 /// Enum type of possible certificate hashing algorithms used by the certification authority to create certificates.
 ///
+/// The enum type `microsoft.graph.cloudCertificationAuthorityHashingAlgorithm`.
+///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
 /// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
 /// by a later schema is not a breaking change.
@@ -452,14 +903,24 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityCertificateKe
 #[non_exhaustive]
 pub enum CloudCertificationAuthorityHashingAlgorithm {
     /// Default. The hashing algorithm is unknown or invalid.
+    ///
+    /// `unknown` (value 0).
     Unknown,
     /// The hashing algorithm is SHA-256.
+    ///
+    /// `sha256` (value 1).
     Sha256,
     /// The hashing algorithm is SHA-384.
+    ///
+    /// `sha384` (value 2).
     Sha384,
     /// The hashing algorithm is SHA-512.
+    ///
+    /// `sha512` (value 3).
     Sha512,
     /// Evolvable enumeration sentinel value. Do not use.
+    ///
+    /// `unknownFutureValue` (value 4).
     UnknownFutureValue,
     /// A member this crate does not know yet, kept exactly as the service sent it.
     Unrecognized(::std::string::String),
@@ -539,6 +1000,8 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityHashingAlgori
 }
 /// Enum type of possible key platforms used by the certification authority.
 ///
+/// The enum type `microsoft.graph.cloudCertificationAuthorityKeyPlatformType`.
+///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
 /// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
 /// by a later schema is not a breaking change.
@@ -546,12 +1009,20 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityHashingAlgori
 #[non_exhaustive]
 pub enum CloudCertificationAuthorityKeyPlatformType {
     /// Default. The key platform type is unknown or invalid.
+    ///
+    /// `unknown` (value 0).
     Unknown,
     /// The certification authority keys are stored in software.
+    ///
+    /// `software` (value 1).
     Software,
     /// The certification authority keys are stored in a hardware security module.
+    ///
+    /// `hardwareSecurityModule` (value 2).
     HardwareSecurityModule,
     /// Evolvable enumeration sentinel value. Do not use.
+    ///
+    /// `unknownFutureValue` (value 3).
     UnknownFutureValue,
     /// A member this crate does not know yet, kept exactly as the service sent it.
     Unrecognized(::std::string::String),
@@ -627,7 +1098,10 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityKeyPlatformTy
     }
 }
 /// Entity that represents a leaf certificate issued by a cloud certification authority.
+///
+/// The entity type `microsoft.graph.cloudCertificationAuthorityLeafCertificate`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CloudCertificationAuthorityLeafCertificate {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
@@ -645,6 +1119,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The current status of a certificate. Active value indicates the is in its validity period and not revoked. Revoked value indicates the certificate has been revoked and is no longer valid. Expired value indicates that the validity period of the certificate has lapsed. Possible values are: active, revoked, expired. Read-only. Supports $filter and $orderby.
+    ///
+    /// The `certificateStatus` property (microsoft.graph.cloudCertificationAuthorityLeafCertificateStatus).
     #[serde(
         rename = "certificateStatus",
         default,
@@ -654,6 +1130,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
         crate::models::CloudCertificationAuthorityLeafCertificateStatus,
     >,
     /// The URI of the certification authority that issued the certificate. Read-only.
+    ///
+    /// The `certificationAuthorityIssuerUri` property (Edm.String).
     #[serde(
         rename = "certificationAuthorityIssuerUri",
         default,
@@ -663,6 +1141,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
         ::std::string::String,
     >,
     /// The version number of the certification authority that issued this leaf certificate. Read-only.
+    ///
+    /// The `certificationAuthorityVersionNumber` property (Edm.Int32).
     #[serde(
         rename = "certificationAuthorityVersionNumber",
         default,
@@ -670,6 +1150,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub certification_authority_version_number: ::std::option::Option<i32>,
     /// URL to find the relevant Certificate Revocation List for this certificate. Read-only.
+    ///
+    /// The `crlDistributionPointUrl` property (Edm.String).
     #[serde(
         rename = "crlDistributionPointUrl",
         default,
@@ -677,6 +1159,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub crl_distribution_point_url: crate::odata::Nullable<::std::string::String>,
     /// The unique identifier of the managed device for which the certificate was created. This ID is assigned at device enrollment time. Read-only. Supports $select.
+    ///
+    /// The `deviceId` property (Edm.String).
     #[serde(
         rename = "deviceId",
         default,
@@ -684,6 +1168,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub device_id: crate::odata::Nullable<::std::string::String>,
     /// Name of the device for which the certificate was created. Read-only. Supports $select.
+    ///
+    /// The `deviceName` property (Edm.String).
     #[serde(
         rename = "deviceName",
         default,
@@ -691,6 +1177,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub device_name: crate::odata::Nullable<::std::string::String>,
     /// The platform of the device for which the certificate was created. Possible values are: Android, AndroidForWork, iOS, MacOS, WindowsPhone81, Windows81AndLater, Windows10AndLater, AndroidWorkProfile, Unknown, AndroidAOSP, AndroidMobileApplicationManagement, iOSMobileApplicationManagement. Default value: Unknown. Read-only. Supports $select.
+    ///
+    /// The `devicePlatform` property (Edm.String).
     #[serde(
         rename = "devicePlatform",
         default,
@@ -707,6 +1195,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
         ::std::vec::Vec<::std::string::String>,
     >,
     /// The globally unique identifier of the certification authority that issued the leaf certificate. Read-only.
+    ///
+    /// The `issuerId` property (Edm.String).
     #[serde(
         rename = "issuerId",
         default,
@@ -714,6 +1204,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub issuer_id: crate::odata::Nullable<::std::string::String>,
     /// The name of the certification authority that issued the leaf certificate. Read-only.
+    ///
+    /// The `issuerName` property (Edm.String).
     #[serde(
         rename = "issuerName",
         default,
@@ -721,6 +1213,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub issuer_name: crate::odata::Nullable<::std::string::String>,
     /// Certificate extensions that define the purpose of the public key contained in a certificate. For example possible values are "Key Encipherment" and "Digital Signature". Read-only. Nullable.
+    ///
+    /// The `keyUsages` property (Collection(Edm.String)).
     #[serde(
         rename = "keyUsages",
         default,
@@ -728,6 +1222,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub key_usages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The Online Certificate Status Protocol (OCSP) responder URI that can be used to determine certificate status. Read-only.
+    ///
+    /// The `ocspResponderUri` property (Edm.String).
     #[serde(
         rename = "ocspResponderUri",
         default,
@@ -735,6 +1231,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub ocsp_responder_uri: crate::odata::Nullable<::std::string::String>,
     /// The date and time a certificate was revoked. If the certificate was not revoked, this will be null. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only.
+    ///
+    /// The `revocationDateTime` property (Edm.DateTimeOffset).
     #[serde(
         rename = "revocationDateTime",
         default,
@@ -744,6 +1242,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// The serial number used to uniquely identify a certificate with its issuing certification authority. Read-only. Supports $select.
+    ///
+    /// The `serialNumber` property (Edm.String).
     #[serde(
         rename = "serialNumber",
         default,
@@ -751,6 +1251,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// The subject name of the certificate. The subject is the target or intended beneficiary of the security being provided, such as a user or device. Read-only. Supports $select and $orderby.
+    ///
+    /// The `subjectName` property (Edm.String).
     #[serde(
         rename = "subjectName",
         default,
@@ -758,6 +1260,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub subject_name: crate::odata::Nullable<::std::string::String>,
     /// Secure Hash Algorithm 1 digest of the certificate that can be used to identify it. Read-only. Supports $select.
+    ///
+    /// The `thumbprint` property (Edm.String).
     #[serde(
         rename = "thumbprint",
         default,
@@ -765,6 +1269,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub thumbprint: crate::odata::Nullable<::std::string::String>,
     /// The unique identifier of the user for which the certificate was created. Null for userless devices. This is an Intune user ID. Nullable. Read-only. Supports $select.
+    ///
+    /// The `userId` property (Edm.String).
     #[serde(
         rename = "userId",
         default,
@@ -772,6 +1278,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub user_id: crate::odata::Nullable<::std::string::String>,
     /// User principal name of the user for which the certificate was created. Null for userless devices. Nullable. Read-only. Supports $select.
+    ///
+    /// The `userPrincipalName` property (Edm.String).
     #[serde(
         rename = "userPrincipalName",
         default,
@@ -779,6 +1287,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub user_principal_name: crate::odata::Nullable<::std::string::String>,
     /// The end date time of the validity period of a certificate. Certificates cannot be used after this date time as they are longer valid. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only. Supports $orderby.
+    ///
+    /// The `validityEndDateTime` property (Edm.DateTimeOffset).
     #[serde(
         rename = "validityEndDateTime",
         default,
@@ -788,6 +1298,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// The start date time of the validity period of a certificate. Certificates cannot be used before this date time as they are not yet valid. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only. Supports $orderby.
+    ///
+    /// The `validityStartDateTime` property (Edm.DateTimeOffset).
     #[serde(
         rename = "validityStartDateTime",
         default,
@@ -797,6 +1309,8 @@ pub struct CloudCertificationAuthorityLeafCertificate {
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// The certification authority version that issued this leaf certificate. Read-only.
+    ///
+    /// The `cloudCertificationAuthorityVersion` navigation property (microsoft.graph.cloudCertificationAuthorityVersion), present when expanded.
     #[serde(
         rename = "cloudCertificationAuthorityVersion",
         default,
@@ -813,7 +1327,209 @@ pub struct CloudCertificationAuthorityLeafCertificate {
         ::serde_json::Value,
     >,
 }
+impl CloudCertificationAuthorityLeafCertificate {
+    /// Sets `@odata.type`.
+    pub fn odata_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `certificateStatus`.
+    pub fn certificate_status(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::CloudCertificationAuthorityLeafCertificateStatus,
+        >,
+    ) -> Self {
+        self.certificate_status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `certificationAuthorityIssuerUri` to a value, or to `Nullable::Null` to clear it.
+    pub fn certification_authority_issuer_uri(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.certification_authority_issuer_uri = value.into();
+        self
+    }
+    /// Sets `certificationAuthorityVersionNumber`.
+    pub fn certification_authority_version_number(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.certification_authority_version_number = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `crlDistributionPointUrl` to a value, or to `Nullable::Null` to clear it.
+    pub fn crl_distribution_point_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.crl_distribution_point_url = value.into();
+        self
+    }
+    /// Sets `deviceId` to a value, or to `Nullable::Null` to clear it.
+    pub fn device_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.device_id = value.into();
+        self
+    }
+    /// Sets `deviceName` to a value, or to `Nullable::Null` to clear it.
+    pub fn device_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.device_name = value.into();
+        self
+    }
+    /// Sets `devicePlatform` to a value, or to `Nullable::Null` to clear it.
+    pub fn device_platform(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.device_platform = value.into();
+        self
+    }
+    /// Sets `extendedKeyUsages`.
+    pub fn extended_key_usages(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.extended_key_usages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `issuerId` to a value, or to `Nullable::Null` to clear it.
+    pub fn issuer_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.issuer_id = value.into();
+        self
+    }
+    /// Sets `issuerName` to a value, or to `Nullable::Null` to clear it.
+    pub fn issuer_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.issuer_name = value.into();
+        self
+    }
+    /// Sets `keyUsages`.
+    pub fn key_usages(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.key_usages = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ocspResponderUri` to a value, or to `Nullable::Null` to clear it.
+    pub fn ocsp_responder_uri(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.ocsp_responder_uri = value.into();
+        self
+    }
+    /// Sets `revocationDateTime` to a value, or to `Nullable::Null` to clear it.
+    pub fn revocation_date_time(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+        >,
+    ) -> Self {
+        self.revocation_date_time = value.into();
+        self
+    }
+    /// Sets `serialNumber`.
+    pub fn serial_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.serial_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `subjectName` to a value, or to `Nullable::Null` to clear it.
+    pub fn subject_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.subject_name = value.into();
+        self
+    }
+    /// Sets `thumbprint` to a value, or to `Nullable::Null` to clear it.
+    pub fn thumbprint(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.thumbprint = value.into();
+        self
+    }
+    /// Sets `userId` to a value, or to `Nullable::Null` to clear it.
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.user_id = value.into();
+        self
+    }
+    /// Sets `userPrincipalName` to a value, or to `Nullable::Null` to clear it.
+    pub fn user_principal_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.user_principal_name = value.into();
+        self
+    }
+    /// Sets `validityEndDateTime` to a value, or to `Nullable::Null` to clear it.
+    pub fn validity_end_date_time(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+        >,
+    ) -> Self {
+        self.validity_end_date_time = value.into();
+        self
+    }
+    /// Sets `validityStartDateTime` to a value, or to `Nullable::Null` to clear it.
+    pub fn validity_start_date_time(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+        >,
+    ) -> Self {
+        self.validity_start_date_time = value.into();
+        self
+    }
+    /// Sets `cloudCertificationAuthorityVersion`.
+    pub fn cloud_certification_authority_version(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::boxed::Box<crate::models::CloudCertificationAuthorityVersion>,
+        >,
+    ) -> Self {
+        self.cloud_certification_authority_version = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+}
 /// Enum type of possible leaf certificate statuses. These statuses indicate whether certificates are active and usable or unusable if they have been revoked or expired.
+///
+/// The enum type `microsoft.graph.cloudCertificationAuthorityLeafCertificateStatus`.
 ///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
 /// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
@@ -822,14 +1538,24 @@ pub struct CloudCertificationAuthorityLeafCertificate {
 #[non_exhaustive]
 pub enum CloudCertificationAuthorityLeafCertificateStatus {
     /// Default. Unknown or invalid status.
+    ///
+    /// `unknown` (value 0).
     Unknown,
     /// Certificate is active, indicating it is in its validity period and not revoked.
+    ///
+    /// `active` (value 1).
     Active,
     /// Certificate has been revoked by its issuing certification authority.
+    ///
+    /// `revoked` (value 2).
     Revoked,
     /// Certificate has expired.
+    ///
+    /// `expired` (value 3).
     Expired,
     /// Evolvable enumeration sentinel value. Do not use.
+    ///
+    /// `unknownFutureValue` (value 4).
     UnknownFutureValue,
     /// A member this crate does not know yet, kept exactly as the service sent it.
     Unrecognized(::std::string::String),
@@ -910,6 +1636,8 @@ for CloudCertificationAuthorityLeafCertificateStatus {
 }
 /// Enum type of possible certification authority statuses. These statuses indicate whether a certification authority is currently able to issue certificates, temporarily paused, pending signing, revoked, or expired.
 ///
+/// The enum type `microsoft.graph.cloudCertificationAuthorityStatus`.
+///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
 /// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
 /// by a later schema is not a breaking change.
@@ -917,18 +1645,32 @@ for CloudCertificationAuthorityLeafCertificateStatus {
 #[non_exhaustive]
 pub enum CloudCertificationAuthorityStatus {
     /// Default. Indicates certification authority has an unknown or invalid status.
+    ///
+    /// `unknown` (value 0).
     Unknown,
     /// Indicates certification authority is active and can issue certificates.
+    ///
+    /// `active` (value 1).
     Active,
     /// Indicates certification authority has been paused from issuing certificates. Paused certification authorities can be put back in an active status to continue issuing certificates.
+    ///
+    /// `paused` (value 2).
     Paused,
     /// Indicates certification authority has been revoked. This is a permanent state that cannot be changed.
+    ///
+    /// `revoked` (value 3).
     Revoked,
     /// Indicates certification authority certificate signing request has been created and can be downloaded for signing and then be uploaded.
+    ///
+    /// `signingPending` (value 4).
     SigningPending,
     /// Evolvable enumeration sentinel value. Do not use.
+    ///
+    /// `unknownFutureValue` (value 5).
     UnknownFutureValue,
     /// Indicates certification authority has expired and cannot issue certificates until renewed and activated.
+    ///
+    /// `expired` (value 6).
     Expired,
     /// A member this crate does not know yet, kept exactly as the service sent it.
     Unrecognized(::std::string::String),
@@ -1014,6 +1756,8 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityStatus {
 }
 /// Enum type of possible certificate authority types. This feature supports a two-tier certification authority model with a root certification authority and one or more child issuing (intermediate) certification authorities.
 ///
+/// The enum type `microsoft.graph.cloudCertificationAuthorityType`.
+///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
 /// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
 /// by a later schema is not a breaking change.
@@ -1021,14 +1765,24 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityStatus {
 #[non_exhaustive]
 pub enum CloudCertificationAuthorityType {
     /// Default. Unknown or invalid certification authority type.
+    ///
+    /// `unknown` (value 0).
     Unknown,
     /// Indicates root certification authority. Can be used as the parent of an issuing certification authority. Root Certification Authority cannot issue leaf certificates.
+    ///
+    /// `rootCertificationAuthority` (value 1).
     RootCertificationAuthority,
     /// Indicates issuing (subordinate) certification authority. Must have a parent root certification authority. Issuing Certification Authority can issue leaf certificates.
+    ///
+    /// `issuingCertificationAuthority` (value 2).
     IssuingCertificationAuthority,
     /// Indicates issuing (subordinate) certification authority that has an external root certification authority. Issuing Certification Authority with external root can issue leaf certificates.
+    ///
+    /// `issuingCertificationAuthorityWithExternalRoot` (value 3).
     IssuingCertificationAuthorityWithExternalRoot,
     /// Evolvable enumeration sentinel value. Do not use.
+    ///
+    /// `unknownFutureValue` (value 4).
     UnknownFutureValue,
     /// A member this crate does not know yet, kept exactly as the service sent it.
     Unrecognized(::std::string::String),
@@ -1113,7 +1867,10 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityType {
     }
 }
 /// Entity that represents version-specific properties of a cloud certification authority.
+///
+/// The entity type `microsoft.graph.cloudCertificationAuthorityVersion`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CloudCertificationAuthorityVersion {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
@@ -1131,6 +1888,8 @@ pub struct CloudCertificationAuthorityVersion {
     )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The URL to download the certification authority certificate. Read-only.
+    ///
+    /// The `certificateDownloadUrl` property (Edm.String).
     #[serde(
         rename = "certificateDownloadUrl",
         default,
@@ -1138,6 +1897,8 @@ pub struct CloudCertificationAuthorityVersion {
     )]
     pub certificate_download_url: crate::odata::Nullable<::std::string::String>,
     /// The cloud certification authority's Certificate Revocation List URL that can be used to determine revocation status. Read-only.
+    ///
+    /// The `certificateRevocationListUrl` property (Edm.String).
     #[serde(
         rename = "certificateRevocationListUrl",
         default,
@@ -1145,6 +1906,8 @@ pub struct CloudCertificationAuthorityVersion {
     )]
     pub certificate_revocation_list_url: crate::odata::Nullable<::std::string::String>,
     /// The certificate signing request used to create an issuing certification authority with a root certification authority external to Microsoft Cloud PKI. The based-64 encoded certificate signing request can be downloaded through this property. After downloading the certificate signing request, it must be signed by the external root certifcation authority. Read-only.
+    ///
+    /// The `certificateSigningRequest` property (Edm.String).
     #[serde(
         rename = "certificateSigningRequest",
         default,
@@ -1152,6 +1915,8 @@ pub struct CloudCertificationAuthorityVersion {
     )]
     pub certificate_signing_request: crate::odata::Nullable<::std::string::String>,
     /// The certification authority identifier. Read-only.
+    ///
+    /// The `certificationAuthorityId` property (Edm.String).
     #[serde(
         rename = "certificationAuthorityId",
         default,
@@ -1159,6 +1924,8 @@ pub struct CloudCertificationAuthorityVersion {
     )]
     pub certification_authority_id: ::std::option::Option<::std::string::String>,
     /// The URI of the issuing certification authority of a subordinate certification authority. Returns null if a root certification authority. Nullable. Read-only.
+    ///
+    /// The `certificationAuthorityIssuerUri` property (Edm.String).
     #[serde(
         rename = "certificationAuthorityIssuerUri",
         default,
@@ -1168,6 +1935,8 @@ pub struct CloudCertificationAuthorityVersion {
         ::std::string::String,
     >,
     /// The current status of this certification authority version. Possible values are: unknown, active, staged, paused, retired, expired, revoked, unknownFutureValue. Read-only.
+    ///
+    /// The `certificationAuthorityVersionStatus` property (microsoft.graph.cloudCertificationAuthorityVersionStatus).
     #[serde(
         rename = "certificationAuthorityVersionStatus",
         default,
@@ -1177,6 +1946,8 @@ pub struct CloudCertificationAuthorityVersion {
         crate::models::CloudCertificationAuthorityVersionStatus,
     >,
     /// The date and time when the certification authority version is scheduled to be decommissioned. Only applicable for staged certification authority versions. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only.
+    ///
+    /// The `decommissionDateTime` property (Edm.DateTimeOffset).
     #[serde(
         rename = "decommissionDateTime",
         default,
@@ -1186,6 +1957,8 @@ pub struct CloudCertificationAuthorityVersion {
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// The key platform used to store the certification authority keys. Read-only.
+    ///
+    /// The `keyPlatform` property (microsoft.graph.cloudCertificationAuthorityKeyPlatformType).
     #[serde(
         rename = "keyPlatform",
         default,
@@ -1195,6 +1968,8 @@ pub struct CloudCertificationAuthorityVersion {
         crate::models::CloudCertificationAuthorityKeyPlatformType,
     >,
     /// Last modification date and time of this certification authority entity instance. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only.
+    ///
+    /// The `lastModifiedDateTime` property (Edm.DateTimeOffset).
     #[serde(
         rename = "lastModifiedDateTime",
         default,
@@ -1204,6 +1979,8 @@ pub struct CloudCertificationAuthorityVersion {
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// The Online Certificate Status Protocol (OCSP) responder URI that can be used to determine certificate status. Read-only.
+    ///
+    /// The `ocspResponderUri` property (Edm.String).
     #[serde(
         rename = "ocspResponderUri",
         default,
@@ -1211,6 +1988,8 @@ pub struct CloudCertificationAuthorityVersion {
     )]
     pub ocsp_responder_uri: crate::odata::Nullable<::std::string::String>,
     /// The SCEP server URL for device SCEP connections to request certificates. Read-only.
+    ///
+    /// The `scepServerUrl` property (Edm.String).
     #[serde(
         rename = "scepServerUrl",
         default,
@@ -1218,6 +1997,8 @@ pub struct CloudCertificationAuthorityVersion {
     )]
     pub scep_server_url: crate::odata::Nullable<::std::string::String>,
     /// The serial number used to uniquely identify a certificate with its issuing certification authority. Read-only.
+    ///
+    /// The `serialNumber` property (Edm.String).
     #[serde(
         rename = "serialNumber",
         default,
@@ -1225,6 +2006,8 @@ pub struct CloudCertificationAuthorityVersion {
     )]
     pub serial_number: crate::odata::Nullable<::std::string::String>,
     /// The subject name of the certificate. The subject is the target or intended beneficiary of the security being provided, such as a company or government entity. Read-only.
+    ///
+    /// The `subjectName` property (Edm.String).
     #[serde(
         rename = "subjectName",
         default,
@@ -1232,6 +2015,8 @@ pub struct CloudCertificationAuthorityVersion {
     )]
     pub subject_name: crate::odata::Nullable<::std::string::String>,
     /// Secure Hash Algorithm 1 digest of the certificate that can be used to identify it. Read-only.
+    ///
+    /// The `thumbprint` property (Edm.String).
     #[serde(
         rename = "thumbprint",
         default,
@@ -1239,6 +2024,8 @@ pub struct CloudCertificationAuthorityVersion {
     )]
     pub thumbprint: crate::odata::Nullable<::std::string::String>,
     /// The usage details associated with this certification authority version, including reporting data such as the number of leaf certificates issued during the staged period. Read-only.
+    ///
+    /// The `usage` property (microsoft.graph.cloudCertificationAuthorityVersionUsage).
     #[serde(
         rename = "usage",
         default,
@@ -1248,6 +2035,8 @@ pub struct CloudCertificationAuthorityVersion {
         crate::models::CloudCertificationAuthorityVersionUsage,
     >,
     /// The end date time of the validity period of a certification authority certificate. Certificates cannot be used after this date time as they are longer valid. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only.
+    ///
+    /// The `validityEndDateTime` property (Edm.DateTimeOffset).
     #[serde(
         rename = "validityEndDateTime",
         default,
@@ -1257,6 +2046,8 @@ pub struct CloudCertificationAuthorityVersion {
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// The start date time of the validity period of a certification authority certificate. Certificates cannot be used before this date time as they are not yet valid. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only.
+    ///
+    /// The `validityStartDateTime` property (Edm.DateTimeOffset).
     #[serde(
         rename = "validityStartDateTime",
         default,
@@ -1266,6 +2057,8 @@ pub struct CloudCertificationAuthorityVersion {
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
     /// The version number assigned to this specific certification authority version entity. Read-only.
+    ///
+    /// The `versionNumber` property (Edm.Int32).
     #[serde(
         rename = "versionNumber",
         default,
@@ -1280,7 +2073,186 @@ pub struct CloudCertificationAuthorityVersion {
         ::serde_json::Value,
     >,
 }
+impl CloudCertificationAuthorityVersion {
+    /// Sets `@odata.type`.
+    pub fn odata_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `certificateDownloadUrl` to a value, or to `Nullable::Null` to clear it.
+    pub fn certificate_download_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.certificate_download_url = value.into();
+        self
+    }
+    /// Sets `certificateRevocationListUrl` to a value, or to `Nullable::Null` to clear it.
+    pub fn certificate_revocation_list_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.certificate_revocation_list_url = value.into();
+        self
+    }
+    /// Sets `certificateSigningRequest` to a value, or to `Nullable::Null` to clear it.
+    pub fn certificate_signing_request(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.certificate_signing_request = value.into();
+        self
+    }
+    /// Sets `certificationAuthorityId`.
+    pub fn certification_authority_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.certification_authority_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `certificationAuthorityIssuerUri` to a value, or to `Nullable::Null` to clear it.
+    pub fn certification_authority_issuer_uri(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.certification_authority_issuer_uri = value.into();
+        self
+    }
+    /// Sets `certificationAuthorityVersionStatus`.
+    pub fn certification_authority_version_status(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::CloudCertificationAuthorityVersionStatus,
+        >,
+    ) -> Self {
+        self.certification_authority_version_status = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `decommissionDateTime` to a value, or to `Nullable::Null` to clear it.
+    pub fn decommission_date_time(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+        >,
+    ) -> Self {
+        self.decommission_date_time = value.into();
+        self
+    }
+    /// Sets `keyPlatform`.
+    pub fn key_platform(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::CloudCertificationAuthorityKeyPlatformType,
+        >,
+    ) -> Self {
+        self.key_platform = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime` to a value, or to `Nullable::Null` to clear it.
+    pub fn last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+        >,
+    ) -> Self {
+        self.last_modified_date_time = value.into();
+        self
+    }
+    /// Sets `ocspResponderUri` to a value, or to `Nullable::Null` to clear it.
+    pub fn ocsp_responder_uri(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.ocsp_responder_uri = value.into();
+        self
+    }
+    /// Sets `scepServerUrl` to a value, or to `Nullable::Null` to clear it.
+    pub fn scep_server_url(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.scep_server_url = value.into();
+        self
+    }
+    /// Sets `serialNumber` to a value, or to `Nullable::Null` to clear it.
+    pub fn serial_number(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.serial_number = value.into();
+        self
+    }
+    /// Sets `subjectName` to a value, or to `Nullable::Null` to clear it.
+    pub fn subject_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.subject_name = value.into();
+        self
+    }
+    /// Sets `thumbprint` to a value, or to `Nullable::Null` to clear it.
+    pub fn thumbprint(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.thumbprint = value.into();
+        self
+    }
+    /// Sets `usage` to a value, or to `Nullable::Null` to clear it.
+    pub fn usage(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<
+                crate::models::CloudCertificationAuthorityVersionUsage,
+            >,
+        >,
+    ) -> Self {
+        self.usage = value.into();
+        self
+    }
+    /// Sets `validityEndDateTime` to a value, or to `Nullable::Null` to clear it.
+    pub fn validity_end_date_time(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+        >,
+    ) -> Self {
+        self.validity_end_date_time = value.into();
+        self
+    }
+    /// Sets `validityStartDateTime` to a value, or to `Nullable::Null` to clear it.
+    pub fn validity_start_date_time(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+        >,
+    ) -> Self {
+        self.validity_start_date_time = value.into();
+        self
+    }
+    /// Sets `versionNumber`.
+    pub fn version_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version_number = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Enum type of possible certification authority version statuses. These statuses indicate the lifecycle state of a certification authority version, including whether it is currently active, staged for renewal, retired, or in other states.
+///
+/// The enum type `microsoft.graph.cloudCertificationAuthorityVersionStatus`.
 ///
 /// The enum is open: a member the service adds later decodes into `Unrecognized` with
 /// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
@@ -1289,24 +2261,44 @@ pub struct CloudCertificationAuthorityVersion {
 #[non_exhaustive]
 pub enum CloudCertificationAuthorityVersionStatus {
     /// Default. Indicates certification authority version has an unknown or invalid status.
+    ///
+    /// `unknown` (value 0).
     Unknown,
     /// Indicates certification authority version is active and can issue leaf certificates.
+    ///
+    /// `active` (value 1).
     Active,
     /// Indicates certification authority version was created during the renewal process and is currently in the staged phase. Upon activation, it becomes the new active certification authority version.
+    ///
+    /// `staged` (value 2).
     Staged,
     /// Indicates certification authority version has been paused from issuing certificates. The paused state is supported only for active certification authority versions. Staged certification authority versions cannot be paused and may only be revoked.
+    ///
+    /// `paused` (value 3).
     Paused,
     /// Indicates certification authority version has been retired after renewal. The retired certification authority version is not expired and continues to validate certificates it previously issued.
+    ///
+    /// `retired` (value 4).
     Retired,
     /// Indicates certification authority version has exceeded its validity period.
+    ///
+    /// `expired` (value 5).
     Expired,
     /// Indicates certification authority version has been revoked. This is a permanent state that cannot be changed.
+    ///
+    /// `revoked` (value 6).
     Revoked,
     /// Indicates certification authority version has been decommissioned. Only applicable for staged certification authority versions. Decommissioned certification authority versions cannot issue or validate leaf certificates. This is a permanent state that cannot be changed.
+    ///
+    /// `decommissioned` (value 7).
     Decommissioned,
     /// Indicates certification authority version was created with a Bring Your Own CA (BYOCA) root and requires external signing.
+    ///
+    /// `signingPending` (value 8).
     SigningPending,
     /// Evolvable enumeration sentinel value. Do not use.
+    ///
+    /// `unknownFutureValue` (value 9).
     UnknownFutureValue,
     /// A member this crate does not know yet, kept exactly as the service sent it.
     Unrecognized(::std::string::String),
@@ -1400,7 +2392,10 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityVersionStatus
     }
 }
 /// Complex type that represents usage details associated with a certification authority version. This type provides reporting data such as the number of leaf certificates issued during specific lifecycle phases.
+///
+/// The complex type `microsoft.graph.cloudCertificationAuthorityVersionUsage`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CloudCertificationAuthorityVersionUsage {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
@@ -1411,6 +2406,8 @@ pub struct CloudCertificationAuthorityVersionUsage {
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The number of leaf certificates issued by the certification authority version when it was in the staged status. Only applicable for staged certification authority versions. Nullable. Read-only.
+    ///
+    /// The `issuedStagedLeafCertificateCount` property (Edm.Int32).
     #[serde(
         rename = "issuedStagedLeafCertificateCount",
         default,
@@ -1425,8 +2422,27 @@ pub struct CloudCertificationAuthorityVersionUsage {
         ::serde_json::Value,
     >,
 }
+impl CloudCertificationAuthorityVersionUsage {
+    /// Sets `@odata.type`.
+    pub fn odata_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `issuedStagedLeafCertificateCount` to a value, or to `Nullable::Null` to clear it.
+    pub fn issued_staged_leaf_certificate_count(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<i32>>,
+    ) -> Self {
+        self.issued_staged_leaf_certificate_count = value.into();
+        self
+    }
+}
 /// The entity type `microsoft.graph.entity`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Entity {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
@@ -1451,8 +2467,29 @@ pub struct Entity {
         ::serde_json::Value,
     >,
 }
+impl Entity {
+    /// Sets `@odata.type`.
+    pub fn odata_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// The Custom Extended Key Usage definition
+///
+/// The complex type `microsoft.graph.extendedKeyUsage`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExtendedKeyUsage {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
@@ -1463,6 +2500,8 @@ pub struct ExtendedKeyUsage {
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The Extended Key Usage Name
+    ///
+    /// The `name` property (Edm.String).
     #[serde(
         rename = "name",
         default,
@@ -1470,6 +2509,8 @@ pub struct ExtendedKeyUsage {
     )]
     pub name: crate::odata::Nullable<::std::string::String>,
     /// The Extended Key Usage Object Identifier
+    ///
+    /// The `objectIdentifier` property (Edm.String).
     #[serde(
         rename = "objectIdentifier",
         default,
@@ -1484,8 +2525,37 @@ pub struct ExtendedKeyUsage {
         ::serde_json::Value,
     >,
 }
+impl ExtendedKeyUsage {
+    /// Sets `@odata.type`.
+    pub fn odata_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name` to a value, or to `Nullable::Null` to clear it.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `objectIdentifier` to a value, or to `Nullable::Null` to clear it.
+    pub fn object_identifier(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.object_identifier = value.into();
+        self
+    }
+}
 /// Complex type that represents a certificate in the trust chain of another certificate issued by a certification authority external to Microsoft Cloud PKI. This complex type is only used when calling the uploadExternallySignedCertificationAuthorityCertificate action.
+///
+/// The complex type `microsoft.graph.trustChainCertificate`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TrustChainCertificate {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
@@ -1496,6 +2566,8 @@ pub struct TrustChainCertificate {
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The trust chain certificate in base 64 encoded form.
+    ///
+    /// The `certificate` property (Edm.String).
     #[serde(
         rename = "certificate",
         default,
@@ -1503,6 +2575,8 @@ pub struct TrustChainCertificate {
     )]
     pub certificate: ::std::option::Option<::std::string::String>,
     /// The trust chain certificate display name that provides a user-friendly way to identify a certificate in a trust chain.
+    ///
+    /// The `displayName` property (Edm.String).
     #[serde(
         rename = "displayName",
         default,
@@ -1516,4 +2590,30 @@ pub struct TrustChainCertificate {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl TrustChainCertificate {
+    /// Sets `@odata.type`.
+    pub fn odata_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `certificate`.
+    pub fn certificate(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.certificate = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `displayName` to a value, or to `Nullable::Null` to clear it.
+    pub fn display_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.display_name = value.into();
+        self
+    }
 }

@@ -833,6 +833,13 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
+/// So that a setter of a nullable text property takes a `&str`.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Nullable::Value(value.to_owned())
+    }
+}
+
 impl<T> From<Option<T>> for Nullable<T> {
     /// `None` becomes [`Nullable::Null`].
     fn from(value: Option<T>) -> Self {

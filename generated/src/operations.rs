@@ -16,6 +16,7 @@ pub mod device_management {
         ///
         /// Entity that represents a collection of metadata of a cloud certification authority.
         #[derive(Debug, Clone, PartialEq, Default)]
+        #[non_exhaustive]
         pub struct List {
             /// Query options (`$select`, `$filter`, `$expand`, ...).
             pub query: crate::odata::QueryOptions,
@@ -73,6 +74,7 @@ pub mod device_management {
         ///
         /// Entity that represents a collection of metadata of a cloud certification authority.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct Get {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -139,6 +141,7 @@ pub mod device_management {
         ///
         /// Entity that represents a collection of metadata of a cloud certification authority.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct Create {
             /// The entity to send; only the properties that are set are written.
             pub body: crate::models::CloudCertificationAuthority,
@@ -182,6 +185,7 @@ pub mod device_management {
         ///
         /// Entity that represents a collection of metadata of a cloud certification authority.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct Update {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -239,6 +243,7 @@ pub mod device_management {
         ///
         /// Entity that represents a collection of metadata of a cloud certification authority.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct Delete {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -305,14 +310,16 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/changeCloudCertificationAuthorityStatus`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct ChangeCloudCertificationAuthorityStatus {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The parameters.
             pub body: ChangeCloudCertificationAuthorityStatusBody,
         }
-        /// The parameters of [`ChangeCloudCertificationAuthorityStatus`].
+        /// The parameters of the action `microsoft.graph.changeCloudCertificationAuthorityStatus`: the body of [`ChangeCloudCertificationAuthorityStatus`].
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct ChangeCloudCertificationAuthorityStatusBody {
             /// The `certificationAuthorityStatus` parameter (microsoft.graph.cloudCertificationAuthorityStatus).
             #[serde(rename = "certificationAuthorityStatus")]
@@ -376,6 +383,7 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getAllCloudCertificationAuthority`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct GetAllCloudCertificationAuthority {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -423,6 +431,7 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getAllCloudCertificationAuthorityLeafCertificates`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct GetAllCloudCertificationAuthorityLeafCertificates {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -473,6 +482,7 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getCloudCertificationAuthority`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct GetCloudCertificationAuthority {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -520,6 +530,7 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getCloudCertificationAuthorityVersion`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct GetCloudCertificationAuthorityVersion {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -567,6 +578,7 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getCloudCertificationAuthorityVersions`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct GetCloudCertificationAuthorityVersions {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -616,6 +628,7 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/patchCloudCertificationAuthority`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct PatchCloudCertificationAuthority {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -663,6 +676,7 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/postCloudCertificationAuthority`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct PostCloudCertificationAuthority {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -710,14 +724,16 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/revokeCloudCertificationAuthorityCertificate`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct RevokeCloudCertificationAuthorityCertificate {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The parameters.
             pub body: RevokeCloudCertificationAuthorityCertificateBody,
         }
-        /// The parameters of [`RevokeCloudCertificationAuthorityCertificate`].
+        /// The parameters of the action `microsoft.graph.revokeCloudCertificationAuthorityCertificate`: the body of [`RevokeCloudCertificationAuthorityCertificate`].
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct RevokeCloudCertificationAuthorityCertificateBody {
             /// The `certificationAuthorityVersion` parameter (Edm.Int32).
             #[serde(rename = "certificationAuthorityVersion")]
@@ -773,14 +789,16 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/revokeLeafCertificate`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct RevokeLeafCertificate {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The parameters.
             pub body: RevokeLeafCertificateBody,
         }
-        /// The parameters of [`RevokeLeafCertificate`].
+        /// The parameters of the action `microsoft.graph.revokeLeafCertificate`: the body of [`RevokeLeafCertificate`].
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct RevokeLeafCertificateBody {
             /// The `leafCertificateId` parameter (Edm.String).
             #[serde(rename = "leafCertificateId")]
@@ -837,14 +855,16 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/revokeLeafCertificateBySerialNumber`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct RevokeLeafCertificateBySerialNumber {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The parameters.
             pub body: RevokeLeafCertificateBySerialNumberBody,
         }
-        /// The parameters of [`RevokeLeafCertificateBySerialNumber`].
+        /// The parameters of the action `microsoft.graph.revokeLeafCertificateBySerialNumber`: the body of [`RevokeLeafCertificateBySerialNumber`].
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct RevokeLeafCertificateBySerialNumberBody {
             /// The `certificateSerialNumber` parameter (Edm.String).
             #[serde(rename = "certificateSerialNumber")]
@@ -903,14 +923,16 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/searchCloudCertificationAuthorityLeafCertificateBySerialNumber`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The parameters.
             pub body: SearchCloudCertificationAuthorityLeafCertificateBySerialNumberBody,
         }
-        /// The parameters of [`SearchCloudCertificationAuthorityLeafCertificateBySerialNumber`].
+        /// The parameters of the action `microsoft.graph.searchCloudCertificationAuthorityLeafCertificateBySerialNumber`: the body of [`SearchCloudCertificationAuthorityLeafCertificateBySerialNumber`].
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct SearchCloudCertificationAuthorityLeafCertificateBySerialNumberBody {
             /// The `certificateSerialNumber` parameter (Edm.String).
             #[serde(rename = "certificateSerialNumber")]
@@ -970,14 +992,16 @@ pub mod device_management {
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/uploadExternallySignedCertificationAuthorityCertificate`
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct UploadExternallySignedCertificationAuthorityCertificate {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The parameters.
             pub body: UploadExternallySignedCertificationAuthorityCertificateBody,
         }
-        /// The parameters of [`UploadExternallySignedCertificationAuthorityCertificate`].
+        /// The parameters of the action `microsoft.graph.uploadExternallySignedCertificationAuthorityCertificate`: the body of [`UploadExternallySignedCertificationAuthorityCertificate`].
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct UploadExternallySignedCertificationAuthorityCertificateBody {
             /// The `signedCertificate` parameter (Edm.String).
             #[serde(rename = "signedCertificate")]
@@ -1056,6 +1080,7 @@ pub mod device_management {
             ///
             /// Entity that represents version-specific properties of a cloud certification authority.
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub struct Get {
                 /// The key that follows `cloudCertificationAuthority` in the path.
                 pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -1125,6 +1150,7 @@ pub mod device_management {
             ///
             /// Entity that represents a leaf certificate issued by a cloud certification authority.
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub struct List {
                 /// The key that follows `cloudCertificationAuthority` in the path.
                 pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -1193,6 +1219,7 @@ pub mod device_management {
             ///
             /// Entity that represents a leaf certificate issued by a cloud certification authority.
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub struct Get {
                 /// The key that follows `cloudCertificationAuthority` in the path.
                 pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -1271,6 +1298,7 @@ pub mod device_management {
             ///
             /// Entity that represents version-specific properties of a cloud certification authority.
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub struct List {
                 /// The key that follows `cloudCertificationAuthority` in the path.
                 pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -1339,6 +1367,7 @@ pub mod device_management {
             ///
             /// Entity that represents version-specific properties of a cloud certification authority.
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub struct Get {
                 /// The key that follows `cloudCertificationAuthority` in the path.
                 pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
@@ -1417,6 +1446,7 @@ pub mod device_management {
         ///
         /// Entity that represents a leaf certificate issued by a cloud certification authority.
         #[derive(Debug, Clone, PartialEq, Default)]
+        #[non_exhaustive]
         pub struct List {
             /// Query options (`$select`, `$filter`, `$expand`, ...).
             pub query: crate::odata::QueryOptions,
@@ -1476,6 +1506,7 @@ pub mod device_management {
         ///
         /// Entity that represents a leaf certificate issued by a cloud certification authority.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct Get {
             /// The key that follows `cloudCertificationAuthorityLeafCertificate` in the path.
             pub cloud_certification_authority_leaf_certificate_id: crate::ids::CloudCertificationAuthorityLeafCertificateId,
@@ -1543,6 +1574,7 @@ pub mod device_management {
         ///
         /// Entity that represents a leaf certificate issued by a cloud certification authority.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct Create {
             /// The entity to send; only the properties that are set are written.
             pub body: crate::models::CloudCertificationAuthorityLeafCertificate,
@@ -1588,6 +1620,7 @@ pub mod device_management {
         ///
         /// Entity that represents a leaf certificate issued by a cloud certification authority.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct Update {
             /// The key that follows `cloudCertificationAuthorityLeafCertificate` in the path.
             pub cloud_certification_authority_leaf_certificate_id: crate::ids::CloudCertificationAuthorityLeafCertificateId,
@@ -1646,6 +1679,7 @@ pub mod device_management {
         ///
         /// Entity that represents a leaf certificate issued by a cloud certification authority.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct Delete {
             /// The key that follows `cloudCertificationAuthorityLeafCertificate` in the path.
             pub cloud_certification_authority_leaf_certificate_id: crate::ids::CloudCertificationAuthorityLeafCertificateId,

@@ -1,15 +1,17 @@
-//! `diff`: what a schema change does to the generated API.
+//! `diff`: what a schema change does to the generated crate.
 //!
-//! Each document is seen through the configured selection: the closure of the configured types,
-//! their resource paths and bound operations. Everything else in the documents is ignored, so
-//! two different full documents carrying the same selected types diff as empty. Each change
-//! says whether it breaks code that uses the generated crate.
+//! Both documents go through the configured selection and the generator; the two crates'
+//! public APIs ([`crate::rust::surface`]) are compared item by item. So `diff` reports exactly
+//! what the crate gains, loses or changes (never a schema element the crate does not contain),
+//! and names each item's CSDL origin. Each change is judged as Rust's semver rules judge it, and
+//! names the cargo-semver-checks lint that flags it where that tool has one.
 
 use crate::config::Config;
-use crate::edm::{AnnotationsExt, Model, OperationKind, TypeKind};
+use crate::edm::Model;
+use crate::rust::surface::{ApiItem, ItemKind};
 use crate::select::Selection;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -23,16 +25,23 @@ pub enum ChangeKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     pub change: ChangeKind,
+    /// Whether code using the crate can stop compiling (a major version under semver).
     pub breaking: bool,
-    /// The CSDL qualified name, with `/member` for members (`microsoft.graph.x/prop`), an
-    /// operation with its signature (`microsoft.graph.op(microsoft.graph.x, Edm.String)`), or a
-    /// configured resource path (`path deviceManagement/x`).
+    /// The Rust item: `models::User`, `models::User.display_name` (a field),
+    /// `models::User::display_name()` (a method), `models::Color::Red` (a variant).
     pub path: String,
-    /// What the element is (`property`, `enum member`, `action`, ...).
+    /// What the item is (`struct`, `field`, `method`, `enum`, `variant`, ...).
     pub element: &'static str,
+    /// The CSDL element it comes from (`microsoft.graph.user/displayName`).
+    pub origin: String,
     pub detail: String,
+    /// The cargo-semver-checks lint that reports this change, when the tool has one; a breaking
+    /// change without one (a changed field type) is one that tool does not see.
+    pub lint: Option<&'static str>,
+    /// Items that change with this one and are not listed on their own: the setter of a field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
 }
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub breaking: bool,
@@ -84,76 +93,190 @@ fn missing_roots(old: &Model, new: &Model, config: &Config) -> Vec<MissingRoot> 
         .collect()
 }
 
-/// One element of the generated API, with the facts a change is judged by.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Entry {
-    element: &'static str,
-    /// Facts whose change breaks users (type, nullability, base type, signature ...).
-    shape: String,
-    /// For additions: whether adding the element breaks users (a required parameter does).
-    added_breaks: bool,
-    /// Facts whose change is informational (descriptions, deprecation, enum values).
-    notes: Vec<(&'static str, String)>,
+/// Compares the crates the generator makes from two documents with this configuration.
+pub fn diff(old: &Model, new: &Model, config: &Config) -> Result<Report, String> {
+    let before = api(old, config).map_err(|e| format!("the old document: {e}"))?;
+    let after = api(new, config).map_err(|e| format!("the new document: {e}"))?;
+    let changes = compare(&before, &after);
+    Ok(Report { breaking: changes.iter().any(|c| c.breaking), changes, missing_roots: missing_roots(old, new, config) })
 }
 
-/// Compares two documents as the configuration's selection sees them.
-pub fn diff(old: &Model, new: &Model, config: &Config) -> Report {
-    let before = surface(old, config);
-    let after = surface(new, config);
+/// The public API of the crate generated from `model`.
+pub fn api(model: &Model, config: &Config) -> Result<BTreeMap<String, ApiItem>, String> {
+    let selection = lenient_selection(model, config);
+    let files = crate::rust::generate(model, &selection, config)?;
+    crate::rust::surface::surface(&files)
+}
+
+/// Every difference between two public APIs, judged.
+pub fn compare(before: &BTreeMap<String, ApiItem>, after: &BTreeMap<String, ApiItem>) -> Vec<Change> {
     let mut changes = Vec::new();
-    for (path, entry) in &before {
-        match after.get(path) {
-            None => changes.push(Change {
-                change: ChangeKind::Removed,
-                breaking: true,
-                path: path.clone(),
-                element: entry.element,
-                detail: format!("{} removed ({})", entry.element, entry.shape),
-            }),
-            Some(now) => {
-                if now.shape != entry.shape {
-                    changes.push(Change {
-                        change: ChangeKind::Changed,
-                        breaking: true,
-                        path: path.clone(),
-                        element: entry.element,
-                        detail: format!("{} changed: {} → {}", entry.element, entry.shape, now.shape),
-                    });
+    let change = |change, breaking, path: &str, item: &ApiItem, detail: String, lint| Change {
+        change,
+        breaking,
+        path: path.to_owned(),
+        element: item.kind.label(),
+        origin: item.origin.clone(),
+        detail,
+        lint,
+        also: Vec::new(),
+    };
+    for (path, old) in before {
+        let Some(new) = after.get(path) else {
+            let lint = match old.kind {
+                ItemKind::Struct => Some("struct_missing"),
+                ItemKind::Enum => Some("enum_missing"),
+                ItemKind::Field => Some("struct_pub_field_missing"),
+                ItemKind::Method => Some("inherent_method_missing"),
+                ItemKind::Variant => Some("enum_variant_missing"),
+                ItemKind::Const => Some("pub_module_level_const_missing"),
+                ItemKind::TypeAlias => None,
+            };
+            let detail = format!("{} removed ({})", old.kind.label(), old.signature);
+            changes.push(change(ChangeKind::Removed, true, path, old, detail, lint));
+            continue;
+        };
+        if old.signature != new.signature {
+            let (breaking, what, lint) = match old.kind {
+                ItemKind::Field | ItemKind::TypeAlias | ItemKind::Variant => (true, "type", None),
+                ItemKind::Method if old.parameters != new.parameters => {
+                    (true, "signature", Some("method_parameter_count_changed"))
                 }
-                for ((what, was), (_, is)) in entry.notes.iter().zip(&now.notes) {
-                    if was != is {
-                        changes.push(Change {
-                            change: ChangeKind::Changed,
-                            breaking: false,
-                            path: path.clone(),
-                            element: entry.element,
-                            detail: format!("{what} changed: {} → {}", shown(was), shown(is)),
-                        });
-                    }
+                ItemKind::Method => (true, "signature", None),
+                ItemKind::Struct | ItemKind::Enum => (true, "kind", Some("struct_kind_changed")),
+                ItemKind::Const => (false, "value", None),
+            };
+            let detail = format!("{what} changed: {} → {}", old.signature, new.signature);
+            changes.push(change(ChangeKind::Changed, breaking, path, new, detail, lint));
+        }
+        if old.exhaustive && !new.exhaustive {
+            let lint =
+                if old.kind == ItemKind::Enum { "enum_marked_non_exhaustive" } else { "struct_marked_non_exhaustive" };
+            changes.push(change(ChangeKind::Changed, true, path, new, "is now #[non_exhaustive]".into(), Some(lint)));
+        }
+        // Traits by name; `Operation where Output = X` with another X is a changed output type.
+        let base = |t: &String| t.split(" where ").next().unwrap_or(t).to_owned();
+        let new_traits: BTreeMap<String, &String> = new.traits.iter().map(|t| (base(t), t)).collect();
+        for old_trait in &old.traits {
+            match new_traits.get(&base(old_trait)) {
+                None => {
+                    let derived = DERIVES.contains(&base(old_trait).as_str());
+                    let lint = derived.then_some("derive_trait_impl_removed");
+                    let detail = format!("no longer implements {old_trait}");
+                    changes.push(change(ChangeKind::Changed, true, path, new, detail, lint));
                 }
+                Some(now) if *now != old_trait => {
+                    let detail = format!("trait changed: {old_trait} → {now}");
+                    changes.push(change(ChangeKind::Changed, true, path, new, detail, None));
+                }
+                Some(_) => {}
+            }
+        }
+        for ((what, was), (_, is)) in old.notes.iter().zip(&new.notes) {
+            if was != is {
+                let detail = if *what == "documentation" {
+                    "documentation changed".to_owned()
+                } else {
+                    format!("{what} changed: {} → {}", shown(was), shown(is))
+                };
+                changes.push(change(ChangeKind::Changed, false, path, new, detail, None));
             }
         }
     }
-    for (path, entry) in &after {
-        if !before.contains_key(path) {
-            changes.push(Change {
-                change: ChangeKind::Added,
-                breaking: entry.added_breaks,
-                path: path.clone(),
-                element: entry.element,
-                detail: format!("{} added ({})", entry.element, entry.shape),
-            });
+    for (path, new) in after {
+        if before.contains_key(path) {
+            continue;
+        }
+        // A new field breaks struct literals, a new variant exhaustive matches, unless the
+        // container is `#[non_exhaustive]`.
+        let container = after.get(container_path(path)).filter(|_| new.kind.is_member());
+        let exhaustive_container = container.is_some_and(|c| c.exhaustive) && before.contains_key(container_path(path));
+        let (breaking, lint) = match new.kind {
+            ItemKind::Field if exhaustive_container => (true, Some("constructible_struct_adds_field")),
+            ItemKind::Variant if exhaustive_container => (true, Some("enum_variant_added")),
+            _ => (false, None),
+        };
+        let detail = format!("{} added ({})", new.kind.label(), new.signature);
+        changes.push(change(ChangeKind::Added, breaking, path, new, detail, lint));
+    }
+    // The members of an added or removed struct or enum come and go with it: one line says it.
+    let whole: BTreeSet<(String, ChangeKind)> = changes
+        .iter()
+        .filter(|c| {
+            matches!(c.change, ChangeKind::Added | ChangeKind::Removed) && matches!(c.element, "struct" | "enum")
+        })
+        .map(|c| (c.path.clone(), c.change))
+        .collect();
+    changes.retain(|c| !(is_member_path(&c.path) && whole.contains(&(container_path(&c.path).to_owned(), c.change))));
+    // A documentation change that follows from a change of the item itself (the schema type in
+    // a field's documentation) says nothing more.
+    let changed_items: BTreeSet<String> = changes.iter().filter(|c| c.breaking).map(|c| c.path.clone()).collect();
+    changes.retain(|c| !(c.detail == "documentation changed" && changed_items.contains(&c.path)));
+    fold_setters(&mut changes);
+    changes.sort_by(|a, b| (&a.path, a.change, &a.detail).cmp(&(&b.path, b.change, &b.detail)));
+    changes
+}
+
+/// A field's setter (`X::name()` beside `X.name`) changes with it: it is listed under the
+/// field's change, in `also`, when both changed the same way.
+fn fold_setters(changes: &mut Vec<Change>) {
+    let fields: BTreeMap<(String, ChangeKind), usize> = changes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.element == "field")
+        .map(|(i, c)| ((c.path.clone(), c.change), i))
+        .collect();
+    let mut folded = BTreeSet::new();
+    for (index, c) in changes.iter().enumerate() {
+        let Some(setter) = c.path.strip_suffix("()").filter(|_| c.element == "method") else { continue };
+        let Some((container, name)) = setter.rsplit_once("::") else { continue };
+        if let Some(field) = fields.get(&(format!("{container}.{name}"), c.change)) {
+            folded.insert((index, *field));
         }
     }
-    // The members of an added or removed type (or operation) come and go with it: one line says it.
-    let whole: Vec<(String, ChangeKind)> = changes
-        .iter()
-        .filter(|c| c.change != ChangeKind::Changed && !c.path.contains('/'))
-        .map(|c| (format!("{}/", c.path), c.change))
-        .collect();
-    changes.retain(|c| !whole.iter().any(|(prefix, kind)| *kind == c.change && c.path.starts_with(prefix.as_str())));
-    changes.sort_by(|a, b| (&a.path, a.change, &a.detail).cmp(&(&b.path, b.change, &b.detail)));
-    Report { breaking: changes.iter().any(|c| c.breaking), changes, missing_roots: missing_roots(old, new, config) }
+    for (setter, field) in &folded {
+        let (path, breaking) = (changes[*setter].path.clone(), changes[*setter].breaking);
+        let target = &mut changes[*field];
+        target.also.push(path);
+        target.breaking |= breaking;
+    }
+    let removed: BTreeSet<usize> = folded.iter().map(|(setter, _)| *setter).collect();
+    let mut index = 0;
+    changes.retain(|_| {
+        index += 1;
+        !removed.contains(&(index - 1))
+    });
+}
+
+/// Traits the generator derives (their removal is `derive_trait_impl_removed`).
+const DERIVES: &[&str] = &[
+    "Debug",
+    "Clone",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "PartialOrd",
+    "Ord",
+    "Default",
+    "serde::Serialize",
+    "serde::Deserialize",
+];
+
+/// `models::User` for `models::User.name`, `models::User::name()` and `models::Color::Red`.
+fn container_path(path: &str) -> &str {
+    if let Some((container, _)) = path.rsplit_once('.') {
+        return container;
+    }
+    path.rsplit_once("::").map_or(path, |(container, _)| container)
+}
+
+/// Fields, methods and variants (whose container is a type, named in UpperCamelCase, where
+/// modules are snake_case).
+fn is_member_path(path: &str) -> bool {
+    if path.contains('.') || path.ends_with("()") {
+        return true;
+    }
+    path.contains("::") && container_path(path).rsplit("::").next().is_some_and(|c| c.starts_with(char::is_uppercase))
 }
 
 fn shown(text: &str) -> String {
@@ -161,7 +284,7 @@ fn shown(text: &str) -> String {
 }
 
 /// The selection of a configuration that a document can satisfy: configured types and paths the
-/// document lacks are left out (they show as removed or added when compared).
+/// document lacks are left out (their items show as removed or added when compared).
 fn lenient_selection(model: &Model, config: &Config) -> Selection {
     let mut config = config.clone();
     config.select.types.retain(|name| model.find_type(name).is_some_and(|id| model.structured(id).is_some()));
@@ -182,126 +305,6 @@ fn lenient_selection(model: &Model, config: &Config) -> Selection {
     })
 }
 
-/// Every element of the generated API, keyed by its CSDL path.
-fn surface(model: &Model, config: &Config) -> BTreeMap<String, Entry> {
-    let selection = lenient_selection(model, config);
-    let mut entries = BTreeMap::new();
-    let mut add = |path: String, element: &'static str, shape: String, notes: Vec<(&'static str, String)>| {
-        entries.insert(path, Entry { element, shape, added_breaks: false, notes });
-    };
-    let text_notes = |annotations: &[crate::edm::Annotation]| {
-        vec![
-            ("description", annotations.description().unwrap_or_default().to_owned()),
-            (
-                "deprecation",
-                annotations
-                    .revisions()
-                    .iter()
-                    .filter(|r| r.kind == "Deprecated")
-                    .map(|r| r.description.clone().unwrap_or_else(|| "deprecated".to_owned()))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-        ]
-    };
-    for id in &selection.types {
-        let ty = model.ty(*id);
-        match &ty.kind {
-            TypeKind::Entity(s) | TypeKind::Complex(s) => {
-                let kind = if matches!(ty.kind, TypeKind::Entity(_)) { "entity type" } else { "complex type" };
-                let base = s.base_type.map(|b| model.ty(b).qualified_name.clone());
-                let shape = format!(
-                    "{kind}{}{}{}",
-                    base.map(|b| format!(" : {b}")).unwrap_or_default(),
-                    if s.is_abstract { ", abstract" } else { "" },
-                    if s.open_type { ", open" } else { "" }
-                );
-                add(ty.qualified_name.clone(), kind, shape, text_notes(&ty.annotations));
-                for p in &s.properties {
-                    let shape = format!("{}{}", model.type_ref_name(&p.ty), if p.nullable { "" } else { ", not null" });
-                    add(format!("{}/{}", ty.qualified_name, p.name), "property", shape, text_notes(&p.annotations));
-                }
-                for n in &s.navigation_properties {
-                    let shape = format!("{}{}", model.type_ref_name(&n.ty), if n.nullable { "" } else { ", not null" });
-                    add(
-                        format!("{}/{}", ty.qualified_name, n.name),
-                        "navigation property",
-                        shape,
-                        text_notes(&n.annotations),
-                    );
-                }
-            }
-            TypeKind::Enum(e) => {
-                let shape =
-                    format!("enum type, Edm.{}{}", e.underlying_type.name(), if e.is_flags { ", flags" } else { "" });
-                add(ty.qualified_name.clone(), "enum type", shape, text_notes(&ty.annotations));
-                for m in &e.members {
-                    let mut notes = text_notes(&m.annotations);
-                    notes.push(("value", m.value.to_string()));
-                    add(format!("{}/{}", ty.qualified_name, m.name), "enum member", "member".to_owned(), notes);
-                }
-            }
-            TypeKind::Definition(d) => {
-                add(
-                    ty.qualified_name.clone(),
-                    "type definition",
-                    format!("Edm.{}", d.underlying_type.name()),
-                    text_notes(&ty.annotations),
-                );
-            }
-        }
-    }
-    for bound in &selection.operations {
-        let op = model.operation(bound.operation);
-        let signature: Vec<String> = op.parameters.iter().map(|p| model.type_ref_name(&p.ty)).collect();
-        let binding = signature.first().cloned().unwrap_or_default();
-        let key = format!("{}({binding})", op.qualified_name);
-        let element = if op.kind == OperationKind::Action { "action" } else { "function" };
-        let returns = op
-            .return_type
-            .as_ref()
-            .map(|r| format!("returns {}{}", model.type_ref_name(&r.ty), if r.nullable { "" } else { ", not null" }))
-            .unwrap_or_else(|| "returns nothing".to_owned());
-        entries.insert(
-            key.clone(),
-            Entry {
-                element,
-                shape: format!("{element} {returns}"),
-                added_breaks: false,
-                notes: text_notes(&op.annotations),
-            },
-        );
-        for p in op.non_binding_parameters() {
-            let optional = p.annotations.optional_parameter().is_some();
-            let shape = format!(
-                "{}{}{}",
-                model.type_ref_name(&p.ty),
-                if p.nullable { "" } else { ", not null" },
-                if optional { ", optional" } else { ", required" }
-            );
-            // A new required parameter changes the operation's constructor.
-            entries.insert(
-                format!("{key}/{}", p.name),
-                Entry { element: "parameter", shape, added_breaks: !optional, notes: text_notes(&p.annotations) },
-            );
-        }
-    }
-    for path in &selection.paths {
-        for op in &path.operations {
-            entries.insert(
-                format!("path {}/{}", path.text, format!("{op:?}").to_lowercase()),
-                Entry {
-                    element: "resource operation",
-                    shape: model.ty(path.last().entity_type).qualified_name.clone(),
-                    added_breaks: false,
-                    notes: Vec::new(),
-                },
-            );
-        }
-    }
-    entries
-}
-
 impl Report {
     pub fn text(&self) -> String {
         let mut out = String::new();
@@ -315,13 +318,15 @@ impl Report {
             );
         }
         if self.changes.is_empty() {
-            out.push_str("no changes to the selected API\n");
+            out.push_str("no changes to the generated API\n");
             return out;
         }
         for c in &self.changes {
             let mark = if c.breaking { "BREAKING" } else { "        " };
             let change = format!("{:?}", c.change).to_lowercase();
-            let _ = writeln!(out, "{mark} {change:<7} {}: {}", c.path, c.detail);
+            let origin = if c.origin.is_empty() { String::new() } else { format!(" [{}]", c.origin) };
+            let also = if c.also.is_empty() { String::new() } else { format!(" (with {})", c.also.join(", ")) };
+            let _ = writeln!(out, "{mark} {change:<7} {}{also}: {}{origin}", c.path, c.detail);
         }
         let breaking = self.changes.iter().filter(|c| c.breaking).count();
         let _ = writeln!(out, "\n{} change(s), {breaking} breaking", self.changes.len());
@@ -345,17 +350,19 @@ impl Report {
             out.push('\n');
         }
         if self.changes.is_empty() {
-            out.push_str("No changes to the selected API.\n");
+            out.push_str("No changes to the generated API.\n");
             return out;
         }
         let verdict = if breaking > 0 { "**breaking**: release a new major version" } else { "no breaking change" };
         let _ = writeln!(out, "{} change(s), {breaking} breaking ({verdict}).\n", self.changes.len());
-        out.push_str("| | change | element | path | detail |\n| --- | --- | --- | --- | --- |\n");
+        out.push_str("| | change | item | detail | from the schema |\n| --- | --- | --- | --- | --- |\n");
         for c in &self.changes {
             let mark = if c.breaking { "**breaking**" } else { "" };
-            let detail = c.detail.replace('|', "\\|");
+            let detail = c.detail.replace('|', "\\|").replace('<', "&lt;");
             let change = format!("{:?}", c.change).to_lowercase();
-            let _ = writeln!(out, "| {mark} | {change} | {} | `{}` | {detail} |", c.element, c.path);
+            let origin = if c.origin.is_empty() { String::new() } else { format!("`{}`", c.origin) };
+            let also: String = c.also.iter().map(|a| format!(" (with `{a}`)")).collect();
+            let _ = writeln!(out, "| {mark} | {change} | {} `{}`{also} | {detail} | {origin} |", c.element, c.path);
         }
         out
     }

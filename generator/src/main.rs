@@ -196,7 +196,13 @@ fn run_diff(old: &Path, new: &Path, config: &Path, format: DiffFormat) -> ExitCo
             return ExitCode::from(2);
         }
     };
-    let report = odata_codegen::diff::diff(&before, &after, &config);
+    let report = match odata_codegen::diff::diff(&before, &after, &config) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("error: cannot generate the crate from {e}");
+            return ExitCode::from(2);
+        }
+    };
     let absent = report.roots_in_neither();
     if !absent.is_empty() {
         eprintln!(

@@ -329,7 +329,7 @@ fn diff_refuses_roots_that_neither_document_has() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("BREAKING removed microsoft.graph.cloudCertificationAuthority: entity type removed"),
+        run.stdout.contains("BREAKING removed models::CloudCertificationAuthority: struct removed (struct) [microsoft.graph.cloudCertificationAuthority]"),
         "{}",
         run.stdout
     );

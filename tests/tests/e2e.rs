@@ -344,15 +344,13 @@ async fn op_ca_get() {
 #[tokio::test]
 async fn op_ca_create() {
     let (server, client) = serve(ResponseTemplate::new(201).set_body_json(ca_json("new-ca"))).await;
-    let body = CloudCertificationAuthority {
-        display_name: Some("Contoso Issuing CA".to_owned()),
-        cloud_certification_authority_type: Some(CloudCertificationAuthorityType::RootCertificationAuthority),
-        certificate_key_size: Some(CloudCertificationAuthorityCertificateKeySize::ECp384),
-        validity_period_in_years: Some(10),
-        description: Nullable::Null,
-        role_scope_tag_ids: Some(vec!["0".to_owned()]),
-        ..Default::default()
-    };
+    let body = CloudCertificationAuthority::default()
+        .display_name("Contoso Issuing CA")
+        .cloud_certification_authority_type(CloudCertificationAuthorityType::RootCertificationAuthority)
+        .certificate_key_size(CloudCertificationAuthorityCertificateKeySize::ECp384)
+        .validity_period_in_years(10)
+        .description(Nullable::Null)
+        .role_scope_tag_ids(["0".to_owned()]);
     let got = client.send(&ca::Create::new(body)).await.expect("the create succeeds");
     let request = only_request(&server).await;
     assert_request(
@@ -375,11 +373,7 @@ async fn op_ca_create() {
 #[tokio::test]
 async fn op_ca_update() {
     let (server, client) = serve(ResponseTemplate::new(204)).await;
-    let body = CloudCertificationAuthority {
-        description: Nullable::Value("Rotated".to_owned()),
-        common_name: Nullable::Null,
-        ..Default::default()
-    };
+    let body = CloudCertificationAuthority::default().description("Rotated").common_name(Nullable::Null);
     let got = client.send(&ca::Update::new(CA_ID, body)).await.expect("the update succeeds");
     let request = only_request(&server).await;
     assert_request(
@@ -451,12 +445,10 @@ async fn op_leaf_get() {
 #[tokio::test]
 async fn op_leaf_create() {
     let (server, client) = serve(ResponseTemplate::new(201).set_body_json(leaf_json("l-new", "0F"))).await;
-    let body = CloudCertificationAuthorityLeafCertificate {
-        device_name: Nullable::Value("kiosk-12".to_owned()),
-        key_usages: Some(vec!["digitalSignature".to_owned()]),
-        certificate_status: Some(CloudCertificationAuthorityLeafCertificateStatus::Active),
-        ..Default::default()
-    };
+    let body = CloudCertificationAuthorityLeafCertificate::default()
+        .device_name("kiosk-12")
+        .key_usages(vec!["digitalSignature".to_owned()])
+        .certificate_status(CloudCertificationAuthorityLeafCertificateStatus::Active);
     let got = client.send(&leaf::Create::new(body)).await.expect("the create succeeds");
     let request = only_request(&server).await;
     assert_request(
@@ -472,11 +464,9 @@ async fn op_leaf_create() {
 #[tokio::test]
 async fn op_leaf_update() {
     let (server, client) = serve(ok_json(leaf_json("l-5", "05"))).await;
-    let body = CloudCertificationAuthorityLeafCertificate {
-        user_principal_name: Nullable::Null,
-        device_platform: Nullable::Value("iOS".to_owned()),
-        ..Default::default()
-    };
+    let body = CloudCertificationAuthorityLeafCertificate::default()
+        .user_principal_name(Nullable::Null)
+        .device_platform("iOS");
     let got = client.send(&leaf::Update::new("l-5", body)).await.expect("the update succeeds");
     let request = only_request(&server).await;
     assert_request(
@@ -747,12 +737,8 @@ async fn op_action_upload_externally_signed_certificate() {
     answer["certificationAuthorityStatus"] = json!("signingPending");
     let (server, client) = serve(ok_json(answer)).await;
     let chain = vec![
-        TrustChainCertificate {
-            certificate: Some("MIIBroot".to_owned()),
-            display_name: Nullable::Value("Root".to_owned()),
-            ..Default::default()
-        },
-        TrustChainCertificate { certificate: Some("MIIBintermediate".to_owned()), ..Default::default() },
+        TrustChainCertificate::default().certificate("MIIBroot").display_name("Root"),
+        TrustChainCertificate::default().certificate("MIIBintermediate"),
     ];
     let op = ca::UploadExternallySignedCertificationAuthorityCertificate::new(CA_ID, "MIIBsigned", chain, 2);
     let got = client.send(&op).await.expect("the action succeeds");
@@ -864,7 +850,7 @@ async fn form_update_and_delete_204() {
 #[tokio::test]
 async fn form_update_200_with_wrapped_entity() {
     let (server, client) = serve(ok_json(json!({"value": ca_json(CA_ID)}))).await;
-    let update = ca::Update::new(CA_ID, CloudCertificationAuthority { version_number: Some(3), ..Default::default() });
+    let update = ca::Update::new(CA_ID, CloudCertificationAuthority::default().version_number(3));
     let got = client.send(&update).await.expect("200 for PATCH").expect("an entity");
     assert_request(
         &only_request(&server).await,
@@ -1176,7 +1162,7 @@ async fn retry_503_on_patch_then_success() {
     Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
     Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = client_for(&server.uri());
-    let body = CloudCertificationAuthority { description: Nullable::Value("x".to_owned()), ..Default::default() };
+    let body = CloudCertificationAuthority::default().description("x");
     let got = client.send(&ca::Update::new(CA_ID, body)).await.expect("503 means not acted on: retried");
     assert_eq!(got, None);
     let all = requests(&server).await;

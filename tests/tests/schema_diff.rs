@@ -34,29 +34,36 @@ fn the_2024_schema_is_the_slice_without_what_came_later() {
 
 #[test]
 fn from_2024_to_today_everything_is_added_and_nothing_breaks() {
-    let report = diff(&model(&cloudpki_2024()), &model(&graph_document("beta-cloudpki-slice.csdl")), &config());
+    let report = diff(&model(&cloudpki_2024()), &model(&graph_document("beta-cloudpki-slice.csdl")), &config())
+        .expect("both crates generate");
     assert!(!report.breaking, "{}", report.text());
     assert!(report.changes.iter().all(|c| c.change == ChangeKind::Added), "{}", report.text());
     let paths: Vec<&str> = report.changes.iter().map(|c| c.path.as_str()).collect();
     for expected in [
-        "microsoft.graph.cloudCertificationAuthority/geographicRegion",
-        "microsoft.graph.cloudCertificationAuthority/versions",
-        "microsoft.graph.cloudCertificationAuthority/activeVersion",
-        "microsoft.graph.cloudCertificationAuthorityLeafCertificate/certificationAuthorityVersionNumber",
-        "microsoft.graph.cloudCertificationAuthorityVersion",
-        "microsoft.graph.getCloudCertificationAuthorityVersion(microsoft.graph.cloudCertificationAuthority)",
-        "microsoft.graph.getCloudCertificationAuthorityVersions(microsoft.graph.cloudCertificationAuthority)",
-        "path deviceManagement/cloudCertificationAuthority/versions/list",
+        "models::CloudCertificationAuthority.geographic_region",
+        "models::CloudCertificationAuthority.versions",
+        "models::CloudCertificationAuthority.active_version",
+        "models::CloudCertificationAuthorityLeafCertificate.certification_authority_version_number",
+        "models::CloudCertificationAuthorityVersion",
+        "ids::CloudCertificationAuthorityVersionId",
+        "operations::device_management::cloud_certification_authority::GetCloudCertificationAuthorityVersion",
+        "operations::device_management::cloud_certification_authority::GetCloudCertificationAuthorityVersions",
+        "operations::device_management::cloud_certification_authority::versions::List",
     ] {
         assert!(paths.contains(&expected), "{expected} missing from:\n{}", report.text());
     }
+    // Each added field comes with its setter, on the same line.
+    let region = report.changes.iter().find(|c| c.path.ends_with(".geographic_region")).unwrap();
+    assert_eq!(region.also, ["models::CloudCertificationAuthority::geographic_region()"]);
+    assert_eq!(region.origin, "microsoft.graph.cloudCertificationAuthority/geographicRegion");
     snapshot("cloudpki_2024_to_2026_text", &report.text());
     snapshot("cloudpki_2024_to_2026_markdown", &report.markdown());
 }
 
 #[test]
 fn from_today_back_to_2024_every_removal_breaks() {
-    let report = diff(&model(&graph_document("beta-cloudpki-slice.csdl")), &model(&cloudpki_2024()), &config());
+    let report = diff(&model(&graph_document("beta-cloudpki-slice.csdl")), &model(&cloudpki_2024()), &config())
+        .expect("both crates generate");
     assert!(report.breaking);
     assert!(report.changes.iter().all(|c| c.change == ChangeKind::Removed && c.breaking), "{}", report.text());
     snapshot("cloudpki_2026_to_2024_json", &report.json());
@@ -67,7 +74,7 @@ fn full_documents_with_the_same_selection_diff_as_empty() {
     let slice = model(&graph_document("beta-cloudpki-slice.csdl"));
     let loaded = odata_codegen::load(graph_document("beta-USNat-with-cloudpki.csdl").as_bytes());
     let full = loaded.model.expect("the full document loads");
-    let report = diff(&slice, &full, &config());
+    let report = diff(&slice, &full, &config()).expect("both crates generate");
     assert!(report.changes.is_empty(), "{}", report.text());
 }
 
@@ -83,8 +90,8 @@ fn a_real_pair_of_documents_diffs_deterministically() {
     let config = Config::parse(&project_root().join("metadata/pair.toml"), &text).expect("parses");
     let load = |name: &str| odata_codegen::load(graph_document(name).as_bytes()).model.expect("loads");
     let (prod, fairfax) = (load("v1.0-Prod.csdl"), load("v1.0-Fairfax.csdl"));
-    let first = diff(&prod, &fairfax, &config);
-    let second = diff(&load("v1.0-Prod.csdl"), &load("v1.0-Fairfax.csdl"), &config);
+    let first = diff(&prod, &fairfax, &config).expect("both crates generate");
+    let second = diff(&load("v1.0-Prod.csdl"), &load("v1.0-Fairfax.csdl"), &config).expect("both crates generate");
     assert_eq!(first, second);
     assert!(!first.changes.is_empty(), "the national cloud differs from Prod in these types");
     let json: serde_json::Value = serde_json::from_str(&first.json()).unwrap();
@@ -95,7 +102,7 @@ fn a_real_pair_of_documents_diffs_deterministically() {
         }
     }
     // The reverse direction reports the opposite changes.
-    let back = diff(&fairfax, &prod, &config);
+    let back = diff(&fairfax, &prod, &config).expect("both crates generate");
     assert_eq!(back.changes.len(), first.changes.len());
 }
 
@@ -165,7 +172,7 @@ fn each_kind_of_change_is_judged() {
                 [service]\nversion = \"v1.0\"\nnamespace = \"Demo\"\n[select]\ntypes = [\"Demo.thing\"]\nbound_operations = true\n\
                 [[select.paths]]\npath = \"things\"\noperations = [\"list\", \"get\"]\n";
     let config = Config::parse(std::path::Path::new("demo.toml"), text).expect("parses");
-    let report = diff(&model(&before), &model(&after), &config);
+    let report = diff(&model(&before), &model(&after), &config).expect("both crates generate");
     let judged: Vec<(String, ChangeKind, bool)> =
         report.changes.iter().map(|c| (c.path.clone(), c.change, c.breaking)).collect();
     let expect = |path: &str, change: ChangeKind, breaking: bool| {
@@ -175,15 +182,20 @@ fn each_kind_of_change_is_judged() {
             report.text()
         );
     };
-    expect("Demo.thing/size", ChangeKind::Changed, true); // Int32 -> Int64
-    expect("Demo.thing/label", ChangeKind::Changed, true); // nullable -> not null
-    expect("Demo.thing/label", ChangeKind::Changed, false); // description
-    expect("Demo.thing/gone", ChangeKind::Removed, true);
-    expect("Demo.thing/added", ChangeKind::Added, false);
-    expect("Demo.state/paused", ChangeKind::Added, false);
-    expect("Demo.act(Demo.thing)", ChangeKind::Changed, true); // return type
-    expect("Demo.act(Demo.thing)/required", ChangeKind::Added, true);
-    expect("Demo.act(Demo.thing)/optional", ChangeKind::Added, false);
-    assert_eq!(report.changes.len(), 9, "{}", report.text());
+    expect("models::Thing.size", ChangeKind::Changed, true); // Int32 -> Int64
+    expect("models::Thing.label", ChangeKind::Changed, true); // nullable -> not null
+    expect("models::Thing.gone", ChangeKind::Removed, true);
+    expect("models::Thing.added", ChangeKind::Added, false);
+    expect("models::State::Paused", ChangeKind::Added, false); // the enum is #[non_exhaustive]
+    expect("operations::things::Act", ChangeKind::Changed, true); // its output type
+    expect("operations::things::Act::new()", ChangeKind::Changed, true); // a new required parameter
+    expect("operations::things::Act::optional()", ChangeKind::Added, false);
+    expect("operations::things::ActBody.optional", ChangeKind::Added, false); // the body is #[non_exhaustive]
+    expect("operations::things::ActBody.required", ChangeKind::Added, false);
+    assert_eq!(report.changes.len(), 10, "{}", report.text());
+    let lint = |path: &str| report.changes.iter().find(|c| c.path == path).and_then(|c| c.lint);
+    assert_eq!(lint("models::Thing.gone"), Some("struct_pub_field_missing"));
+    assert_eq!(lint("operations::things::Act::new()"), Some("method_parameter_count_changed"));
+    assert_eq!(lint("models::Thing.size"), None, "cargo-semver-checks does not compare field types");
     assert!(report.breaking);
 }

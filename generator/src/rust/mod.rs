@@ -10,6 +10,7 @@ mod listing;
 mod models;
 pub mod naming;
 mod operations;
+pub mod surface;
 
 use crate::config::Config;
 use crate::edm::{Annotation, AnnotationsExt, Model, Primitive, TypeId, TypeKind, TypeRef, TypeTarget};
@@ -272,13 +273,16 @@ pub(crate) fn ident(name: &str) -> syn::Ident {
     }
 }
 
-/// Rustdoc attributes: the description, the long description, and deprecation notes.
-pub(crate) fn docs(annotations: &[Annotation], fallback: &str) -> TokenStream {
+/// Rustdoc attributes: the description, the long description, deprecation notes, and what the
+/// item is in the schema (`origin`, such as "The entity type `microsoft.graph.user`."), which
+/// comes first when the schema has no description.
+pub(crate) fn docs(annotations: &[Annotation], origin: &str) -> TokenStream {
     let mut lines: Vec<String> = Vec::new();
-    match annotations.description() {
-        Some(text) => lines.push(markdown_text(text)),
-        None => lines.push(fallback.to_owned()),
+    if let Some(text) = annotations.description() {
+        lines.push(markdown_text(text));
+        lines.push(String::new());
     }
+    lines.push(origin.to_owned());
     if let Some(long) = annotations.long_description() {
         lines.push(String::new());
         lines.push(markdown_text(long));

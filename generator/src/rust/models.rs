@@ -7,8 +7,30 @@ use crate::edm::{EnumType, Primitive, TypeId, TypeKind, TypeTarget};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// Field names the generator uses itself in every model struct.
-const RESERVED_FIELDS: &[&str] = &["odata_type", "additional_properties"];
+/// Field names the generator uses itself in every model struct, and the names of methods every
+/// model has (derived or blanket traits): a setter of that name would shadow `x.clone()` or
+/// `T::default()`, so such a property gets a trailing underscore (`default_`).
+const RESERVED_FIELDS: &[&str] = &[
+    "odata_type",
+    "additional_properties",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "default",
+    "deserialize",
+    "eq",
+    "fmt",
+    "from",
+    "into",
+    "ne",
+    "serialize",
+    "to_owned",
+    "try_from",
+    "try_into",
+    "type_id",
+];
 
 /// The file's inner documentation.
 pub(super) fn header() -> TokenStream {
@@ -19,6 +41,11 @@ pub(super) fn header() -> TokenStream {
         //! schema marks nullable are [`crate::odata::Nullable`], so a PATCH body can say "leave
         //! unchanged" (absent) and "set to null" apart. Properties this crate does not know are
         //! kept in `additional_properties` and written back unchanged.
+        //!
+        //! Models are `#[non_exhaustive]`, so a property added by a later schema is not a
+        //! breaking change: build them with `default()` and the chainable setters, one per
+        //! property (`Model::default().display_name("x")`), and read them by field. A setter of
+        //! a nullable property takes a value or [`crate::odata::Nullable::Null`].
     }
 }
 
@@ -59,7 +86,10 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
     let wire_names =
         properties.iter().map(|(_, p)| p.name.as_str()).chain(navigations.iter().map(|(_, n)| n.name.as_str()));
     let names = unique(wire_names, snake, RESERVED_FIELDS);
-    let fields = properties.iter().map(|(owner, p)| {
+    // Each field with its setter: (field tokens, setter tokens).
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for (owner, p) in &properties {
         let field = ident(&names[&p.name]);
         let wire = &p.name;
         let type_name = model.type_ref_name(&p.ty);
@@ -75,20 +105,29 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
         }
         let value = if p.ty.collection { quote!(::std::vec::Vec<#item>) } else { item };
         if p.nullable && !p.ty.collection {
-            quote! {
+            fields.push(quote! {
                 #doc
                 #[serde(rename = #wire, default, skip_serializing_if = "crate::odata::Nullable::is_absent")]
                 pub #field: crate::odata::Nullable<#value>,
-            }
+            });
+            let doc = doc_lines(&[format!("Sets `{wire}` to a value, or to `Nullable::Null` to clear it.")]);
+            setters.push(quote! {
+                #doc
+                pub fn #field(mut self, value: impl ::std::convert::Into<crate::odata::Nullable<#value>>) -> Self {
+                    self.#field = value.into();
+                    self
+                }
+            });
         } else {
-            quote! {
+            fields.push(quote! {
                 #doc
                 #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub #field: ::std::option::Option<#value>,
-            }
+            });
+            setters.push(setter(&field, wire, &value));
         }
-    });
-    let navigation_fields = navigations.iter().map(|(_, n)| {
+    }
+    for (_, n) in &navigations {
         let field = ident(&names[&n.name]);
         let wire = &n.name;
         let doc = docs(
@@ -97,26 +136,45 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
         );
         let item = context.item_type(&n.ty);
         let value = if n.ty.collection { quote!(::std::vec::Vec<#item>) } else { quote!(::std::boxed::Box<#item>) };
-        quote! {
+        fields.push(quote! {
             #doc
             #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
             pub #field: ::std::option::Option<#value>,
-        }
-    });
+        });
+        setters.push(setter(&field, wire, &value));
+    }
+    let odata_type_setter = setter(&format_ident!("odata_type"), "@odata.type", &quote!(::std::string::String));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             /// The `@odata.type` annotation: the concrete type of the instance, such as
             /// `#microsoft.graph.user`.
             #[serde(rename = "@odata.type", default, skip_serializing_if = "::std::option::Option::is_none")]
             pub odata_type: ::std::option::Option<::std::string::String>,
             #(#fields)*
-            #(#navigation_fields)*
             /// Properties and annotations this crate does not know, kept so that they are
             /// written back unchanged.
             #[serde(flatten)]
             pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+
+        impl #name {
+            #odata_type_setter
+            #(#setters)*
+        }
+    }
+}
+
+/// The setter of an optional (not nullable) field.
+fn setter(field: &syn::Ident, wire: &str, value: &TokenStream) -> TokenStream {
+    let doc = doc_lines(&[format!("Sets `{wire}`.")]);
+    quote! {
+        #doc
+        pub fn #field(mut self, value: impl ::std::convert::Into<#value>) -> Self {
+            self.#field = ::std::option::Option::Some(value.into());
+            self
         }
     }
 }

@@ -480,6 +480,7 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
+        #[non_exhaustive]
         pub struct #name {
             #( #key_docs pub #key_fields: crate::ids::#key_types, )*
             #extra_fields
@@ -576,8 +577,12 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
     let key_fields: Vec<&syn::Ident> = keys.iter().map(|k| &k.field).collect();
     let key_types: Vec<&syn::Ident> = keys.iter().map(|k| &k.ty).collect();
     let key_docs = keys.iter().map(key_doc);
-    let body_doc =
-        doc_lines(&[format!("The parameters of [`{rust_name}`].", rust_name = rust_name.trim_start_matches("r#"))]);
+    let body_doc = doc_lines(&[format!(
+        "The parameters of the {} `{}`: the body of [`{rust_name}`].",
+        if is_action { "action" } else { "function" },
+        op.qualified_name,
+        rust_name = rust_name.trim_start_matches("r#")
+    )]);
     let call_template = format!("/{}", call.replace('{', "{{").replace('}', "}}"));
     let path_expr = path_expression(&(template + &call_template), &keys);
     let param_fields: Vec<syn::Ident> = parameters.iter().map(|p| field_ident(&p.name)).collect();
@@ -655,6 +660,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
             quote! {
                 #body_doc
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[non_exhaustive]
                 pub struct #body_name {
                     #(#body_fields)*
                 }
@@ -670,6 +676,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
+        #[non_exhaustive]
         pub struct #name {
             #( #key_docs pub #key_fields: crate::ids::#key_types, )*
             #body_field
@@ -727,6 +734,10 @@ fn primitive_style(p: Primitive) -> &'static str {
 }
 
 /// The description text of an element, or a fallback.
-fn docs_text(annotations: &[crate::edm::Annotation], fallback: &str) -> String {
-    annotations.description().map(super::markdown_text).unwrap_or_else(|| fallback.to_owned())
+/// The description, then what the item is in the schema (as [`super::docs`]).
+fn docs_text(annotations: &[crate::edm::Annotation], origin: &str) -> String {
+    match annotations.description() {
+        Some(description) => format!("{}\n\n{origin}", super::markdown_text(description)),
+        None => origin.to_owned(),
+    }
 }
