@@ -213,8 +213,20 @@ pub mod codes {
     pub const UNSUPPORTED_VERSION: &str = "unsupported-version";
     /// A required attribute (such as `Name` or `Type`) is absent; the element is left out.
     pub const MISSING_ATTRIBUTE: &str = "missing-attribute";
-    /// An attribute value has the wrong form (`Nullable="maybe"`, `MaxLength="-1"`, ...).
+    /// An attribute value is outside the grammar of CSDL 4.0 and 4.01 (`Nullable="maybe"`,
+    /// `MaxLength="-1"`, `Scale="fixed"`, `OnDelete Action="Delete"`, ...).
     pub const INVALID_ATTRIBUTE_VALUE: &str = "invalid-attribute-value";
+    /// Warning: a boolean written `1` or `0`: valid for the XML schema (`xs:boolean`), but CSDL
+    /// writes booleans as `true` or `false`; it is read as `true` or `false`.
+    pub const NONCANONICAL_VALUE: &str = "noncanonical-value";
+    /// Warning: a value the specification allows that this tool cannot represent (a `MaxLength`
+    /// above 2^64−1, a `Precision`, `Scale` or `SRID` above 2^32−1); the largest representable
+    /// value is used instead.
+    pub const VALUE_TOO_LARGE: &str = "value-too-large";
+    /// Warning: a construct of CSDL 4.01 that a document declaring `Version="4.0"` must not use
+    /// (`Scale="floating"`, `Nullable` on a singleton, `Edm.PrimitiveType` as the underlying type
+    /// of a type definition); it is read with its 4.01 meaning.
+    pub const VERSION_MISMATCH: &str = "version-mismatch";
     /// The same attribute appears twice on one element.
     pub const DUPLICATE_ATTRIBUTE: &str = "duplicate-attribute";
     /// Warning: an element the reader does not know; it is skipped with its content.
@@ -250,15 +262,20 @@ pub mod codes {
     /// A type is its own ancestor through `BaseType`.
     pub const BASETYPE_CYCLE: &str = "basetype-cycle";
     /// A reference names a type of the wrong kind (an entity type deriving from a complex type,
-    /// a navigation property to a complex type, an entity set of an enum, ...).
+    /// a navigation property to a complex type, an entity set of an enum, a singleton of a
+    /// collection, an entity set or singleton of the abstract `Edm.EntityType`, ...).
     pub const WRONG_TYPE_KIND: &str = "wrong-type-kind";
     /// An enum member value is not an integer.
     pub const ENUM_VALUE_NOT_INTEGER: &str = "enum-value-not-integer";
-    /// An enum member value does not fit the enum's underlying type.
+    /// An enum member value does not fit the enum's underlying type, or a member of a flags
+    /// enum has a negative value.
     pub const ENUM_VALUE_OUT_OF_RANGE: &str = "enum-value-out-of-range";
-    /// A member of a flags enum has no `Value`.
+    /// A member of a flags enum has no `Value`, or a member of another enum has none while other
+    /// members of the enum have one (either all members give a value or none does).
     pub const ENUM_VALUE_MISSING: &str = "enum-value-missing";
-    /// `UnderlyingType` is not one of `Edm.Byte`, `Edm.SByte`, `Edm.Int16`, `Edm.Int32`, `Edm.Int64`.
+    /// An enum's `UnderlyingType` is not one of `Edm.Byte`, `Edm.SByte`, `Edm.Int16`, `Edm.Int32`,
+    /// `Edm.Int64`, or a type definition's is not a concrete primitive type (nor, from CSDL 4.01,
+    /// `Edm.PrimitiveType`).
     pub const INVALID_UNDERLYING_TYPE: &str = "invalid-underlying-type";
     /// A key `PropertyRef` names no property of the type.
     pub const DANGLING_KEY_PROPERTY: &str = "dangling-key-property";

@@ -391,7 +391,7 @@ fn every_facet_form_of_the_specification_loads_and_others_are_located() {
         (r#"Type="Edm.Decimal" Scale="-1""#, 54),
         (r#"Type="Edm.Decimal" Scale="VARIABLE""#, 54),
         (r#"Type="Edm.String" MaxLength="Max""#, 57),
-        (r#"Type="Edm.GeographyPoint" SRID="Variable""#, 63),
+        (r#"Type="Edm.GeographyPoint" SRID="Variable""#, 60),
     ] {
         std::fs::write(project.path("doc.xml"), document(&format!("<Property Name=\"p\" {facets}/>"))).unwrap();
         let run = project.run(&["inspect", "doc.xml"]);

@@ -80,6 +80,16 @@ const CASES: &[(&str, &str, Severity, usize, usize)] = &[
     ("61-referential-constraint-dangling.xml",     "dangling-path",                Error,    8,  9),
     ("62-entity-set-path-not-binding-parameter.xml", "dangling-path",              Error,   14, 61),
     ("63-nesting-too-deep.xml",                    "nesting-too-deep",             Error,    6, 1153),
+    ("64-flags-member-negative-value.xml",         "enum-value-out-of-range",      Error,    7, 35),
+    ("65-enum-values-given-by-some-members.xml",   "enum-value-missing",           Error,    7,  9),
+    ("66-enum-value-beyond-int64.xml",             "enum-value-out-of-range",      Error,    6, 36),
+    ("67-on-delete-unknown-action.xml",            "invalid-attribute-value",      Error,   13, 29),
+    ("68-singleton-of-collection.xml",             "wrong-type-kind",              Error,   10, 40),
+    ("69-entity-set-of-abstract-entity-type.xml",  "wrong-type-kind",              Error,    6, 48),
+    ("70-singleton-nullable-in-4.0.xml",           "version-mismatch",             Warning, 10, 63),
+    ("71-type-definition-of-primitive-type-in-4.0.xml", "version-mismatch",        Warning,  5, 55),
+    ("72-nullable-numeric-boolean.xml",            "noncanonical-value",           Warning,  7, 56),
+    ("73-duplicate-annotation-for-every-overload.xml", "duplicate-annotation",     Warning, 17,  9),
 ];
 
 fn fixtures_dir() -> PathBuf {
@@ -148,6 +158,27 @@ fn every_malformed_fixture_reports_its_diagnostic_at_its_location() {
         CASES.len(),
         failures.join("\n")
     );
+}
+
+/// Each problem is reported once: no fixture produces the same diagnostic (code, place, message)
+/// twice, even where one element is checked for several targets (an `Annotations` block naming
+/// every overload of a function).
+#[test]
+fn every_problem_is_reported_once() {
+    let dir = fixtures_dir();
+    let mut failures = Vec::new();
+    for &(name, ..) in CASES {
+        let Ok(bytes) = std::fs::read(dir.join(name)) else { continue };
+        let Ok(loaded) = catch_unwind(AssertUnwindSafe(|| odata_codegen::load(&bytes))) else { continue };
+        let file = SourceFile::new(name, &bytes);
+        let mut seen = BTreeSet::new();
+        for d in &loaded.diagnostics {
+            if !seen.insert((d.span, d.code, d.message.as_str())) {
+                failures.push(format!("{name}: reported twice:\n{}", file.render(d)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

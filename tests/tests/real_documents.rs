@@ -451,3 +451,50 @@ fn oasis_documents_load_without_errors() {
         failures.join("\n")
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// What `inspect` prints for every Graph document: each diagnostic once, and a summary that
+// counts exactly what is printed.
+
+#[test]
+fn inspect_prints_each_diagnostic_of_every_graph_document_once_and_counts_what_it_prints() {
+    let mut failures = Vec::new();
+    let mut files: Vec<&str> = CLEAN_FILES.iter().chain(FIXTURES).copied().collect();
+    files.sort_unstable();
+    for file in files {
+        let bytes = read(&graph(file));
+        let loaded = odata_codegen::load(&bytes);
+        let source = SourceFile::new(file, &bytes);
+        let text = odata_codegen::inspect::text(&source, &loaded);
+        let blocks: Vec<&str> =
+            text.split("\n\n").filter(|b| b.starts_with("warning[") || b.starts_with("error[")).collect();
+        let mut seen = std::collections::BTreeSet::new();
+        let repeated: Vec<&str> = blocks.iter().copied().filter(|b| !seen.insert(*b)).collect();
+        if !repeated.is_empty() {
+            failures.push(format!(
+                "{file}: {} diagnostics printed more than once:\n{}",
+                repeated.len(),
+                repeated.join("\n")
+            ));
+        }
+        // The same diagnostic (code, place, message) must not be in the load twice either.
+        let mut keys = std::collections::BTreeSet::new();
+        for d in &loaded.diagnostics {
+            if !keys.insert((d.span, d.code, d.message.as_str())) {
+                failures.push(format!("{file}: reported twice: {}", source.render(d)));
+            }
+        }
+        let errors = blocks.iter().filter(|b| b.starts_with("error[")).count();
+        let warnings = blocks.iter().filter(|b| b.starts_with("warning[")).count();
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let summary = format!("{file}: {errors} error{}, {warnings} warning{}\n", plural(errors), plural(warnings));
+        if !text.contains(&summary) || errors + warnings != loaded.diagnostics.len() {
+            failures.push(format!(
+                "{file}: printed {errors} errors and {warnings} warnings ({} diagnostics loaded), but the summary says:\n{}",
+                loaded.diagnostics.len(),
+                text.lines().nth(1).unwrap_or_default()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

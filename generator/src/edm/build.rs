@@ -8,6 +8,7 @@
 //!    partners), then out-of-line annotations attached to their targets.
 
 use super::annotations::Target;
+use super::lexical;
 use super::names::{TypeNameError, parse_type_name};
 use super::*;
 use crate::csdl::{self, Text};
@@ -343,8 +344,18 @@ impl<'d> Builder<'d> {
         }
     }
 
-    /// Reports a reference that must name an entity type but names something else.
-    fn expect_entity_type(&mut self, ty: &TypeRef, text: &Text<'_>, what: &str) {
+    /// Reports a reference that must name an entity type but names something else. The abstract
+    /// `Edm.EntityType` is allowed only where `abstract_allowed` (a navigation property's type;
+    /// never an entity set's or singleton's, CSDL 4.01 §3.4).
+    fn expect_entity_type(&mut self, ty: &TypeRef, text: &Text<'_>, what: &str, abstract_allowed: bool) {
+        if !abstract_allowed && ty.target == TypeTarget::Primitive(Primitive::EntityType) {
+            self.error(
+                codes::WRONG_TYPE_KIND,
+                text.span,
+                format!("{what} must be an entity type of the model, not the abstract `Edm.EntityType`"),
+            );
+            return;
+        }
         let is_entity = match ty.target {
             TypeTarget::Named(_) => self.structured_kind(ty) == Some(StructuredKind::Entity),
             TypeTarget::Primitive(p) => p == Primitive::EntityType,
@@ -366,62 +377,106 @@ impl<'d> Builder<'d> {
 
     // ---- attribute values ----
 
+    /// Whether the document declares CSDL 4.0, whose grammar lacks the 4.01 additions.
+    fn is_csdl_40(&self) -> bool {
+        self.model.version == "4.0"
+    }
+
+    /// A boolean attribute, or `default` when it is absent or invalid (reported).
     fn boolean(&mut self, text: Option<&Text<'_>>, default: bool) -> bool {
-        match text.map(|t| (t, t.as_str())) {
-            None => default,
-            Some((_, "true")) => true,
-            Some((_, "false")) => false,
-            Some((t, other)) => {
+        text.and_then(|t| self.boolean_value(t)).unwrap_or(default)
+    }
+
+    /// A boolean attribute value (`xs:boolean`; CSDL writes `true` or `false`); `None` when invalid.
+    fn boolean_value(&mut self, t: &Text<'_>) -> Option<bool> {
+        match lexical::boolean(t.as_str()) {
+            lexical::Boolean::Literal(value) => Some(value),
+            lexical::Boolean::Numeric(value) => {
+                self.warning(
+                    codes::NONCANONICAL_VALUE,
+                    t.span,
+                    format!(
+                        "`{}` is an XML Schema boolean, but CSDL writes booleans as `true` or `false`; read as `{value}`",
+                        t.as_str()
+                    ),
+                );
+                Some(value)
+            }
+            lexical::Boolean::Invalid => {
                 self.error(
                     codes::INVALID_ATTRIBUTE_VALUE,
                     t.span,
-                    format!("`{other}` is not a boolean; expected `true` or `false`"),
-                );
-                default
-            }
-        }
-    }
-
-    fn number(&mut self, text: &Text<'_>, what: &str) -> Option<u32> {
-        match text.as_str().parse::<u32>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                self.error(
-                    codes::INVALID_ATTRIBUTE_VALUE,
-                    text.span,
-                    format!("`{}` is not a valid {what}; expected a non-negative integer", text.as_str()),
+                    format!("`{}` is not a boolean; expected `true` or `false`", t.as_str()),
                 );
                 None
             }
         }
     }
 
+    /// A non-negative integer facet; `expected` describes the whole grammar for the message.
+    fn non_negative(&mut self, text: &Text<'_>, facet: &str, expected: &str, max: u64) -> Option<u64> {
+        match lexical::non_negative_integer(text.as_str()) {
+            lexical::Integer::Value(n) if n <= max => Some(n),
+            lexical::Integer::Value(_) | lexical::Integer::OutOfRange => {
+                self.warning(
+                    codes::VALUE_TOO_LARGE,
+                    text.span,
+                    format!("{facet} `{}` is larger than this tool can represent; read as {max}", text.as_str().trim()),
+                );
+                Some(max)
+            }
+            lexical::Integer::Invalid => {
+                self.error(
+                    codes::INVALID_ATTRIBUTE_VALUE,
+                    text.span,
+                    format!("`{}` is not a valid {facet}; expected {expected}", text.as_str()),
+                );
+                None
+            }
+        }
+    }
+
+    fn number_u32(&mut self, text: &Text<'_>, facet: &str, expected: &str) -> Option<u32> {
+        self.non_negative(text, facet, expected, u32::MAX.into()).map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// The type facets, by the grammar of CSDL XML 4.0 and 4.01 (see [`lexical`]). Symbolic
+    /// values are lower case (`max`, `variable`, `floating`), except for `Scale`.
     fn facets(&mut self, facets: &csdl::Facets<'_>) -> Facets {
         let max_length = facets.max_length.as_ref().and_then(|t| match t.as_str() {
             "max" => Some(MaxLength::Max),
-            other => match other.parse::<u64>() {
-                Ok(n) => Some(MaxLength::Length(n)),
-                Err(_) => {
-                    self.error(
-                        codes::INVALID_ATTRIBUTE_VALUE,
-                        t.span,
-                        format!("`{other}` is not a valid MaxLength; expected a non-negative integer or `max`"),
-                    );
-                    None
-                }
-            },
+            _ => self.non_negative(t, "MaxLength", "a non-negative integer or `max`", u64::MAX).map(MaxLength::Length),
         });
-        let precision = facets.precision.as_ref().and_then(|t| self.number(t, "Precision"));
-        let scale = facets.scale.as_ref().and_then(|t| match t.as_str() {
-            "variable" => Some(Scale::Variable),
-            "floating" => Some(Scale::Floating),
-            _ => self.number(t, "Scale").map(Scale::Value),
+        let precision =
+            facets.precision.as_ref().and_then(|t| self.number_u32(t, "Precision", "a non-negative integer"));
+        let csdl_40 = self.is_csdl_40();
+        let scale = facets.scale.as_ref().and_then(|t| match lexical::scale_keyword(t.as_str(), csdl_40) {
+            Some(lexical::ScaleKeyword::Variable) => Some(Scale::Variable),
+            Some(lexical::ScaleKeyword::Floating) => {
+                if csdl_40 {
+                    self.warning(
+                        codes::VERSION_MISMATCH,
+                        t.span,
+                        "Scale `floating` is CSDL 4.01; a document declaring Version 4.0 must not use it; read as `floating`"
+                            .into(),
+                    );
+                }
+                Some(Scale::Floating)
+            }
+            None => {
+                let expected = if csdl_40 {
+                    "a non-negative integer or `variable` (`floating` is CSDL 4.01)"
+                } else {
+                    "a non-negative integer, `variable` or `floating`"
+                };
+                self.number_u32(t, "Scale", expected).map(Scale::Value)
+            }
         });
         let srid = facets.srid.as_ref().and_then(|t| match t.as_str() {
             "variable" => Some(Srid::Variable),
-            _ => self.number(t, "SRID").map(Srid::Value),
+            _ => self.number_u32(t, "SRID", "a non-negative integer or `variable`").map(Srid::Value),
         });
-        let unicode = facets.unicode.as_ref().map(|t| self.boolean(Some(t), true));
+        let unicode = facets.unicode.as_ref().and_then(|t| self.boolean_value(t));
         Facets { max_length, precision, scale, srid, unicode }
     }
 
@@ -517,9 +572,22 @@ impl<'d> Builder<'d> {
                 &ty,
                 &n.type_name,
                 &format!("the type of navigation property `{}`", n.name.as_str()),
+                true,
             );
             let nullable = self.boolean(n.nullable.as_ref(), true);
             let contains_target = self.boolean(n.contains_target.as_ref(), false);
+            if let Some(action) = &n.on_delete
+                && !matches!(action.as_str(), "Cascade" | "None" | "SetNull" | "SetDefault")
+            {
+                self.error(
+                    codes::INVALID_ATTRIBUTE_VALUE,
+                    action.span,
+                    format!(
+                        "`{}` is not an on-delete action; expected `Cascade`, `None`, `SetNull` or `SetDefault`",
+                        action.as_str()
+                    ),
+                );
+            }
             let annotations = self.annotations(&n.annotations, None);
             navigation_properties.push(NavigationProperty {
                 name: n.name.value.to_string(),
@@ -586,6 +654,9 @@ impl<'d> Builder<'d> {
         };
         let is_flags = self.boolean(t.is_flags.as_ref(), false);
         let (min, max) = underlying_type.integer_range().unwrap_or((i64::MIN, i64::MAX));
+        // CSDL 4.01 §10.3: members of a flags enum give non-negative values;
+        // members of any other enum give values either all or not at all.
+        let some_have_values = t.members.iter().any(|m| m.value.is_some());
         let mut seen: HashSet<&str> = HashSet::default();
         let mut members = Vec::with_capacity(t.members.len());
         for (position, m) in t.members.iter().enumerate() {
@@ -604,11 +675,17 @@ impl<'d> Builder<'d> {
                             m.span,
                             format!("member `{}` of flags enum `{qualified_name}` has no Value; flags members must give their bit value", m.name.as_str()),
                         );
+                    } else if some_have_values {
+                        self.error(
+                            codes::ENUM_VALUE_MISSING,
+                            m.span,
+                            format!("member `{}` of enum `{qualified_name}` has no Value, but other members have one; either every member gives a value or none does", m.name.as_str()),
+                        );
                     }
                     position as i64
                 }
-                Some(text) => match text.as_str().parse::<i64>() {
-                    Ok(v) if v < min || v > max => {
+                Some(text) => match lexical::long(text.as_str()) {
+                    lexical::Integer::Value(v) if v < min || v > max => {
                         self.error(
                             codes::ENUM_VALUE_OUT_OF_RANGE,
                             text.span,
@@ -620,8 +697,32 @@ impl<'d> Builder<'d> {
                         );
                         v
                     }
-                    Ok(v) => v,
-                    Err(_) => {
+                    lexical::Integer::Value(v) if v < 0 && is_flags => {
+                        self.error(
+                            codes::ENUM_VALUE_OUT_OF_RANGE,
+                            text.span,
+                            format!(
+                                "value {v} of member `{}` of flags enum `{qualified_name}` is negative; flags members have non-negative values",
+                                m.name.as_str()
+                            ),
+                        );
+                        v
+                    }
+                    lexical::Integer::Value(v) => v,
+                    lexical::Integer::OutOfRange => {
+                        self.error(
+                            codes::ENUM_VALUE_OUT_OF_RANGE,
+                            text.span,
+                            format!(
+                                "value `{}` of member `{}` does not fit the underlying type Edm.{} ({min}..={max})",
+                                text.as_str().trim(),
+                                m.name.as_str(),
+                                underlying_type.name()
+                            ),
+                        );
+                        position as i64
+                    }
+                    lexical::Integer::Invalid => {
                         self.error(
                             codes::ENUM_VALUE_NOT_INTEGER,
                             text.span,
@@ -641,6 +742,20 @@ impl<'d> Builder<'d> {
         let ty = self.resolve(&t.underlying_type);
         let underlying_type = match (ty.target, ty.collection) {
             (TypeTarget::Primitive(p), false) if !p.is_abstract() => p,
+            // CSDL 4.01 §3.4: allowed from 4.01 on, not in a 4.0 document.
+            (TypeTarget::Primitive(Primitive::PrimitiveType), false) => {
+                if self.is_csdl_40() {
+                    self.warning(
+                        codes::VERSION_MISMATCH,
+                        t.underlying_type.span,
+                        format!(
+                            "type definition `{}` is based on `Edm.PrimitiveType`, which only CSDL 4.01 documents may do; this document declares Version 4.0",
+                            t.name.as_str()
+                        ),
+                    );
+                }
+                Primitive::PrimitiveType
+            }
             (TypeTarget::Unresolved(_), _) => Primitive::String,
             _ => {
                 self.error(
@@ -846,6 +961,7 @@ impl<'d> Builder<'d> {
                 &entity_type,
                 &set.entity_type,
                 &format!("the type of entity set `{}`", set.name.as_str()),
+                false,
             );
             let include_in_service_document = self.boolean(set.include_in_service_document.as_ref(), true);
             let annotations = self.annotations(&set.annotations, None);
@@ -862,7 +978,24 @@ impl<'d> Builder<'d> {
         for s in &c.singletons {
             unique(self, &s.name, s.span);
             let ty = self.resolve(&s.type_name);
-            self.expect_entity_type(&ty, &s.type_name, &format!("the type of singleton `{}`", s.name.as_str()));
+            if ty.collection {
+                self.error(
+                    codes::WRONG_TYPE_KIND,
+                    s.type_name.span,
+                    "a singleton's type is an entity type, not a collection".into(),
+                );
+            }
+            self.expect_entity_type(&ty, &s.type_name, &format!("the type of singleton `{}`", s.name.as_str()), false);
+            if let Some(nullable) = s.nullable.as_ref().filter(|_| self.is_csdl_40()) {
+                self.warning(
+                    codes::VERSION_MISMATCH,
+                    nullable.span,
+                    format!(
+                        "`Nullable` on singleton `{}` is CSDL 4.01; a document declaring Version 4.0 must not specify it",
+                        s.name.as_str()
+                    ),
+                );
+            }
             let nullable = self.boolean(s.nullable.as_ref(), false);
             let annotations = self.annotations(&s.annotations, None);
             singletons.push(Singleton {
@@ -1269,7 +1402,13 @@ impl<'d> Builder<'d> {
         for schema in &document.schemas {
             for block in &schema.annotation_blocks {
                 let qualifier = block.qualifier.as_ref().map(|q| q.as_str());
-                let annotations = self.annotations(&block.annotations, qualifier);
+                // Converted without the duplicate check: each annotation is checked once, when it
+                // is added to its target's list (which also holds the element's inline annotations
+                // and those of earlier blocks), so a repeated term is reported once, at its second
+                // occurrence.
+                let annotations: Vec<Annotation> =
+                    block.annotations.iter().map(|a| self.annotation(a, qualifier)).collect();
+                let mut found = Vec::new();
                 let targets = self.resolve_target(block.target.as_str());
                 if targets.is_empty() {
                     if let Some(why) = self.unresolved_target_reason(block.target.as_str()) {
@@ -1282,11 +1421,16 @@ impl<'d> Builder<'d> {
                             ),
                         );
                     }
+                    // Not attached anywhere, but a term repeated inside the block is still one.
+                    let mut checked = Vec::with_capacity(annotations.len());
+                    for annotation in annotations {
+                        push_annotation(&mut checked, annotation, &mut found);
+                    }
+                    self.diagnostics.extend(found);
                     let target = block.target.value.to_string();
-                    self.model.unattached_annotations.extend(annotations.into_iter().map(|a| (target.clone(), a)));
+                    self.model.unattached_annotations.extend(checked.into_iter().map(|a| (target.clone(), a)));
                     continue;
                 }
-                let mut found = Vec::new();
                 let (last, others) = targets.split_last().expect("not empty");
                 for target in others {
                     for annotation in &annotations {
@@ -1296,6 +1440,10 @@ impl<'d> Builder<'d> {
                 for annotation in annotations {
                     push_annotation(self.annotations_mut(*last), annotation, &mut found);
                 }
+                // A block naming an operation without a signature targets every overload: the
+                // same repeated annotation is found once per overload, and reported once.
+                let mut reported: HashSet<Span> = HashSet::default();
+                found.retain(|d| reported.insert(d.span));
                 self.diagnostics.extend(found);
             }
         }

@@ -10,6 +10,7 @@
 mod annotations;
 mod build;
 mod dump;
+mod lexical;
 mod names;
 
 pub use annotations::{
