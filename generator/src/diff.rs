@@ -302,6 +302,7 @@ fn lenient_selection(model: &Model, config: &Config) -> Selection {
         operations: Vec::new(),
         paths: Vec::new(),
         spans: Vec::new(),
+        not_generated: Vec::new(),
     })
 }
 

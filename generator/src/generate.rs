@@ -17,6 +17,8 @@ pub struct Generated {
     pub warnings: Vec<String>,
     /// Problems in parts of the document outside the selection (not shown one by one).
     pub problems_elsewhere: usize,
+    /// What the selection leaves out of the crate, and why, one line each.
+    pub not_generated: Vec<String>,
     /// The lock file text recording what the crate was generated from.
     pub lock: String,
 }
@@ -95,7 +97,14 @@ pub fn generate_from(config: &Config, name: &str, bytes: &[u8]) -> Result<Genera
     let mut files = files;
     files.insert(crate::write::MANIFEST.to_owned(), crate::write::manifest(&files));
     let lock = lock_text(config, &config.input, bytes);
-    Ok(Generated { files, warnings, problems_elsewhere: elsewhere.len(), lock })
+    let not_generated = selection
+        .not_generated
+        .iter()
+        .map(|(navigation, target)| {
+            format!("navigation property {navigation} ({target}): not generated (target outside the selection)")
+        })
+        .collect();
+    Ok(Generated { files, warnings, problems_elsewhere: elsewhere.len(), not_generated, lock })
 }
 
 /// The lock file: what the crate was generated from, by which generator. Generated files carry

@@ -244,6 +244,12 @@ fn generate(source: &SourceArgs) -> Result<(Config, Generated), ExitCode> {
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }
+    if !generated.not_generated.is_empty() {
+        eprintln!("note: {} item(s) of the selected types are not generated:", generated.not_generated.len());
+        for line in &generated.not_generated {
+            eprintln!("  - {line}");
+        }
+    }
     if generated.problems_elsewhere > 0 {
         eprintln!(
             "note: {} problem(s) in parts of {} outside the selection were ignored; run `odata-codegen inspect` to see them",

@@ -25,6 +25,9 @@ pub struct Selection {
     /// Start tags of every selected element: diagnostics located inside them concern the
     /// selection.
     pub spans: Vec<Span>,
+    /// Navigation properties of selected types that are not generated because their target
+    /// type is not selected: `(owner/name, target)`, each declared property once, sorted.
+    pub not_generated: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -182,7 +185,18 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
     let Closure { types, spans, .. } = closure;
     let mut types: Vec<TypeId> = types.into_iter().collect();
     types.sort_by(|a, b| model.ty(*a).qualified_name.cmp(&model.ty(*b).qualified_name));
-    Ok(Selection { types, roots, operations, paths, spans })
+    let selected: BTreeSet<TypeId> = types.iter().copied().collect();
+    let mut not_generated = Vec::new();
+    for id in &types {
+        for n in model.structured(*id).map_or(&[][..], |s| &s.navigation_properties[..]) {
+            if !matches!(n.ty.target, TypeTarget::Named(target) if selected.contains(&target)) {
+                let owner = &model.ty(*id).qualified_name;
+                not_generated.push((format!("{owner}/{}", n.name), model.type_ref_name(&n.ty)));
+            }
+        }
+    }
+    not_generated.sort();
+    Ok(Selection { types, roots, operations, paths, spans, not_generated })
 }
 
 struct Closure<'m> {

@@ -65,3 +65,30 @@ fn a_configuration_that_does_not_fit_names_what_is_missing() {
     let error = generate_from(&config("\"Demo.thing\"", "thingz"), "demo.xml", document.as_bytes()).unwrap_err();
     assert!(error.to_string().contains("`thingz` is neither an entity set nor a singleton"), "{error}");
 }
+
+#[test]
+fn navigation_properties_to_types_outside_the_selection_are_listed_once_as_not_generated() {
+    let document = DOCUMENT.replace("SIZE_TYPE", "Edm.Int32").replace(
+        r#"<Property Name="size" Type="Edm.Int32"/>"#,
+        r#"<Property Name="size" Type="Edm.Int32"/>
+        <NavigationProperty Name="related" Type="Collection(Demo.unrelated)"/>
+        <NavigationProperty Name="self" Type="Demo.thing"/>"#,
+    );
+    let generated = generate_from(&config("\"Demo.thing\"", "things"), "demo.xml", document.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        generated.not_generated,
+        [
+            "navigation property Demo.thing/related (Collection(Demo.unrelated)): not generated (target outside the selection)"
+        ]
+    );
+    let models = &generated.files["src/models.rs"];
+    assert!(!models.contains("\"related\""), "the dropped navigation property is not in the crate");
+    assert!(models.contains("rename = \"self\""), "a navigation property to a selected type is");
+    // The API diff sees only what is generated: the dropped property changing is no change.
+    let retargeted = document.replace("Collection(Demo.unrelated)", "Demo.unrelated");
+    let load = |text: &str| odata_codegen::load(text.as_bytes()).model.unwrap();
+    let config = config("\"Demo.thing\"", "things");
+    let report = odata_codegen::diff::diff(&load(&document), &load(&retargeted), &config).unwrap();
+    assert!(report.changes.is_empty(), "{}", report.text());
+}

@@ -456,25 +456,4 @@ mod tests {
             "std::str::FromStr<Err = Infallible>"
         );
     }
-
-    #[test]
-    #[ignore]
-    fn print_generated() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated");
-        let mut files = BTreeMap::new();
-        for f in ["src/lib.rs", "src/models.rs", "src/ids.rs", "src/operations.rs"] {
-            files.insert(f.to_owned(), std::fs::read_to_string(dir.join(f)).unwrap());
-        }
-        for (path, item) in surface(&files).unwrap() {
-            println!(
-                "{path} [{}] {} | {} | {:?} ex={} p={}",
-                item.kind.label(),
-                item.origin,
-                item.signature,
-                item.traits,
-                item.exhaustive,
-                item.parameters
-            );
-        }
-    }
 }
