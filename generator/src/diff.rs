@@ -103,9 +103,13 @@ pub fn diff(old: &Model, new: &Model, config: &Config) -> Result<Report, String>
 
 /// The public API of the crate generated from `model`.
 pub fn api(model: &Model, config: &Config) -> Result<BTreeMap<String, ApiItem>, String> {
-    let selection = lenient_selection(model, config);
-    let files = crate::rust::generate(model, &selection, config)?;
-    crate::rust::surface::surface(&files)
+    crate::rust::surface::surface(&generated_files(model, config)?)
+}
+
+/// The crate's files as `generate` writes them from `model`, for the part of the selection the
+/// document has (configured types and paths it lacks are left out).
+pub fn generated_files(model: &Model, config: &Config) -> Result<BTreeMap<String, String>, String> {
+    crate::rust::generate(model, &lenient_selection(model, config), config)
 }
 
 /// Every difference between two public APIs, judged.
