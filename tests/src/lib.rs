@@ -1,5 +1,8 @@
 //! Helpers shared by the workspace-level tests in `tests/tests/`.
 
+pub mod cap;
+pub mod history;
+pub mod replay;
 use std::path::{Path, PathBuf};
 
 /// The project root (the folder with `metadata/`, `generated/`, ...).

@@ -68,7 +68,7 @@ fn every_consecutive_pair_of_real_versions_diffs_exactly_and_names_never_churn()
                     let tally = &mut tallies[index];
                     tally.pairs += 1;
                     let api_differs = old.api_text != new.api_text;
-                    if api_differs != !changes.is_empty() {
+                    if api_differs == changes.is_empty() {
                         problems.push(format!(
                             "{pair}: the public API {} but diff reports {} change(s)",
                             if api_differs { "differs" } else { "is the same" },
