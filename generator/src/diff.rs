@@ -4,7 +4,7 @@
 //! public APIs ([`crate::rust::surface`]) are compared item by item. So `diff` reports exactly
 //! what the crate gains, loses or changes (never a schema element the crate does not contain),
 //! and names each item's CSDL origin. Each change is judged as Rust's semver rules judge it, and
-//! names the cargo-semver-checks lint that flags it where that tool has one.
+//! names the cargo-semver-checks lints that flag it where that tool has them.
 
 use crate::config::Config;
 use crate::edm::Model;
@@ -35,9 +35,10 @@ pub struct Change {
     /// The CSDL element it comes from (`microsoft.graph.user/displayName`).
     pub origin: String,
     pub detail: String,
-    /// The cargo-semver-checks lint that reports this change, when the tool has one; a breaking
-    /// change without one (a changed field type) is one that tool does not see.
-    pub lint: Option<&'static str>,
+    /// The cargo-semver-checks lints that report this change (and the members folded into it),
+    /// when the tool has them; a breaking change without one (a changed field type) is one that
+    /// tool does not see.
+    pub lints: Vec<&'static str>,
     /// Items that change with this one and are not listed on their own: the setter of a field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<String>,
@@ -115,14 +116,14 @@ pub fn generated_files(model: &Model, config: &Config) -> Result<BTreeMap<String
 /// Every difference between two public APIs, judged.
 pub fn compare(before: &BTreeMap<String, ApiItem>, after: &BTreeMap<String, ApiItem>) -> Vec<Change> {
     let mut changes = Vec::new();
-    let change = |change, breaking, path: &str, item: &ApiItem, detail: String, lint| Change {
+    let change = |change, breaking, path: &str, item: &ApiItem, detail: String, lint: Option<&'static str>| Change {
         change,
         breaking,
         path: path.to_owned(),
         element: item.kind.label(),
         origin: item.origin.clone(),
         detail,
-        lint,
+        lints: lint.into_iter().collect(),
         also: Vec::new(),
     };
     for (path, old) in before {
@@ -239,10 +240,15 @@ fn fold_setters(changes: &mut Vec<Change>) {
         }
     }
     for (setter, field) in &folded {
-        let (path, breaking) = (changes[*setter].path.clone(), changes[*setter].breaking);
+        let setter = changes[*setter].clone();
         let target = &mut changes[*field];
-        target.also.push(path);
-        target.breaking |= breaking;
+        target.also.push(setter.path);
+        target.breaking |= setter.breaking;
+        for lint in setter.lints {
+            if !target.lints.contains(&lint) {
+                target.lints.push(lint);
+            }
+        }
     }
     let removed: BTreeSet<usize> = folded.iter().map(|(setter, _)| *setter).collect();
     let mut index = 0;

@@ -85,7 +85,7 @@ fn every_consecutive_pair_of_real_versions_diffs_exactly_and_names_never_churn()
                     tally.breaking_pairs += usize::from(changes.iter().any(|c| c.breaking));
                     tally.type_changes += changes
                         .iter()
-                        .filter(|c| c.change == ChangeKind::Changed && c.breaking && c.lint.is_none())
+                        .filter(|c| c.change == ChangeKind::Changed && c.breaking && c.lints.is_empty())
                         .count();
 
                     let old_paths: BTreeSet<&String> = old.surface.keys().collect();
