@@ -2,9 +2,9 @@
 // rerun `odata-codegen generate` instead.
 
 //! Typed keys: one per entity type that is addressed by key in a path.
-/// The key of `microsoft.graph.cloudCertificationAuthority` (its `id` property), as it is put into URL paths.
+/// The key of `microsoft.graph.cloudCertificationAuthority` (its `id` property), as it is put into URLs.
 ///
-/// Its text is percent-encoded as one path segment, so no id can leave the resource it names.
+/// It is percent-encoded, so no key can leave the resource it names.
 #[derive(
     Debug,
     Clone,
@@ -23,9 +23,18 @@ impl CloudCertificationAuthorityId {
     pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self(key.into())
     }
-    /// The key as one percent-encoded URL path segment.
+    /// The key as one percent-encoded URL path segment (`/Books/a%2Fb`).
     pub fn to_path_segment(&self) -> ::std::string::String {
         crate::odata::encode_path_segment(&self.0)
+    }
+    /// The key predicate that follows the entity set or navigation property in a
+    /// URL, as an OData literal (`('a%2Fb')`, quotes doubled inside strings).
+    pub fn to_key_predicate(&self) -> ::std::string::String {
+        let key = crate::odata::to_json(&self.0);
+        let key = crate::odata::encode_key_literal(
+            &crate::operations::url_literal(&key, crate::operations::Literal::Quoted),
+        );
+        format!("({key})")
     }
 }
 impl ::std::convert::From<&str> for CloudCertificationAuthorityId {
@@ -43,9 +52,9 @@ impl ::std::fmt::Display for CloudCertificationAuthorityId {
         ::std::fmt::Display::fmt(&self.0, f)
     }
 }
-/// The key of `microsoft.graph.cloudCertificationAuthorityLeafCertificate` (its `id` property), as it is put into URL paths.
+/// The key of `microsoft.graph.cloudCertificationAuthorityLeafCertificate` (its `id` property), as it is put into URLs.
 ///
-/// Its text is percent-encoded as one path segment, so no id can leave the resource it names.
+/// It is percent-encoded, so no key can leave the resource it names.
 #[derive(
     Debug,
     Clone,
@@ -64,9 +73,18 @@ impl CloudCertificationAuthorityLeafCertificateId {
     pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self(key.into())
     }
-    /// The key as one percent-encoded URL path segment.
+    /// The key as one percent-encoded URL path segment (`/Books/a%2Fb`).
     pub fn to_path_segment(&self) -> ::std::string::String {
         crate::odata::encode_path_segment(&self.0)
+    }
+    /// The key predicate that follows the entity set or navigation property in a
+    /// URL, as an OData literal (`('a%2Fb')`, quotes doubled inside strings).
+    pub fn to_key_predicate(&self) -> ::std::string::String {
+        let key = crate::odata::to_json(&self.0);
+        let key = crate::odata::encode_key_literal(
+            &crate::operations::url_literal(&key, crate::operations::Literal::Quoted),
+        );
+        format!("({key})")
     }
 }
 impl ::std::convert::From<&str> for CloudCertificationAuthorityLeafCertificateId {
@@ -85,9 +103,9 @@ impl ::std::fmt::Display for CloudCertificationAuthorityLeafCertificateId {
         ::std::fmt::Display::fmt(&self.0, f)
     }
 }
-/// The key of `microsoft.graph.cloudCertificationAuthorityVersion` (its `id` property), as it is put into URL paths.
+/// The key of `microsoft.graph.cloudCertificationAuthorityVersion` (its `id` property), as it is put into URLs.
 ///
-/// Its text is percent-encoded as one path segment, so no id can leave the resource it names.
+/// It is percent-encoded, so no key can leave the resource it names.
 #[derive(
     Debug,
     Clone,
@@ -106,9 +124,18 @@ impl CloudCertificationAuthorityVersionId {
     pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self(key.into())
     }
-    /// The key as one percent-encoded URL path segment.
+    /// The key as one percent-encoded URL path segment (`/Books/a%2Fb`).
     pub fn to_path_segment(&self) -> ::std::string::String {
         crate::odata::encode_path_segment(&self.0)
+    }
+    /// The key predicate that follows the entity set or navigation property in a
+    /// URL, as an OData literal (`('a%2Fb')`, quotes doubled inside strings).
+    pub fn to_key_predicate(&self) -> ::std::string::String {
+        let key = crate::odata::to_json(&self.0);
+        let key = crate::odata::encode_key_literal(
+            &crate::operations::url_literal(&key, crate::operations::Literal::Quoted),
+        );
+        format!("({key})")
     }
 }
 impl ::std::convert::From<&str> for CloudCertificationAuthorityVersionId {

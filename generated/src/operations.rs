@@ -38,13 +38,13 @@ pub mod device_management {
             type Output = crate::odata::Page<crate::models::CloudCertificationAuthority>;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = ::std::string::String::from(
                     "/deviceManagement/cloudCertificationAuthority",
                 );
                 let mut request = crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
@@ -104,14 +104,14 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthority;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}", self
                     .cloud_certification_authority_id.to_path_segment()
                 );
                 let mut request = crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
@@ -156,7 +156,7 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthority;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = ::std::string::String::from(
                     "/deviceManagement/cloudCertificationAuthority",
@@ -164,7 +164,7 @@ pub mod device_management {
                 let body = ::serde_json::to_vec(&self.body)
                     .expect("generated models always serialize");
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -213,7 +213,7 @@ pub mod device_management {
             >;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}", self
@@ -222,7 +222,7 @@ pub mod device_management {
                 let body = ::serde_json::to_vec(&self.body)
                     .expect("generated models always serialize");
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::PATCH,
                     &path,
@@ -276,14 +276,14 @@ pub mod device_management {
             type Output = ();
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}", self
                     .cloud_certification_authority_id.to_path_segment()
                 );
                 let mut request = crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::DELETE,
                     &path,
@@ -355,7 +355,7 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthority;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/changeCloudCertificationAuthorityStatus",
@@ -364,7 +364,7 @@ pub mod device_management {
                 let body = ::serde_json::to_vec(&self.body)
                     .expect("generated parameter bodies always serialize");
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -405,14 +405,14 @@ pub mod device_management {
             type Output = ::std::vec::Vec<crate::models::CloudCertificationAuthority>;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/getAllCloudCertificationAuthority",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -456,14 +456,14 @@ pub mod device_management {
             >;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/getAllCloudCertificationAuthorityLeafCertificates",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -504,14 +504,14 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthority;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/getCloudCertificationAuthority",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -552,14 +552,14 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthorityVersion;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/getCloudCertificationAuthorityVersion",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -602,14 +602,14 @@ pub mod device_management {
             >;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/getCloudCertificationAuthorityVersions",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -650,14 +650,14 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthority;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/patchCloudCertificationAuthority",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -698,14 +698,14 @@ pub mod device_management {
             type Output = ::std::vec::Vec<crate::models::CloudCertificationAuthority>;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/postCloudCertificationAuthority",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -761,7 +761,7 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthority;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/revokeCloudCertificationAuthorityCertificate",
@@ -770,7 +770,7 @@ pub mod device_management {
                 let body = ::serde_json::to_vec(&self.body)
                     .expect("generated parameter bodies always serialize");
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -827,7 +827,7 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthorityLeafCertificate;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/revokeLeafCertificate",
@@ -836,7 +836,7 @@ pub mod device_management {
                 let body = ::serde_json::to_vec(&self.body)
                     .expect("generated parameter bodies always serialize");
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -895,7 +895,7 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthorityLeafCertificate;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/revokeLeafCertificateBySerialNumber",
@@ -904,7 +904,7 @@ pub mod device_management {
                 let body = ::serde_json::to_vec(&self.body)
                     .expect("generated parameter bodies always serialize");
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -964,7 +964,7 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthorityLeafCertificate;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/searchCloudCertificationAuthorityLeafCertificateBySerialNumber",
@@ -973,7 +973,7 @@ pub mod device_management {
                 let body = ::serde_json::to_vec(&self.body)
                     .expect("generated parameter bodies always serialize");
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -1048,7 +1048,7 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthority;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthority/{}/uploadExternallySignedCertificationAuthorityCertificate",
@@ -1057,7 +1057,7 @@ pub mod device_management {
                 let body = ::serde_json::to_vec(&self.body)
                     .expect("generated parameter bodies always serialize");
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -1110,14 +1110,14 @@ pub mod device_management {
                 type Output = crate::models::CloudCertificationAuthorityVersion;
                 fn to_request(
                     &self,
-                    cloud: &crate::odata::Cloud,
+                    root: &crate::odata::ServiceRoot,
                 ) -> ::http::Request<::std::vec::Vec<u8>> {
                     let path = format!(
                         "/deviceManagement/cloudCertificationAuthority/{}/activeVersion",
                         self.cloud_certification_authority_id.to_path_segment()
                     );
                     let mut request = crate::odata::request(
-                        cloud,
+                        root,
                         crate::SERVICE_VERSION,
                         ::http::Method::GET,
                         &path,
@@ -1182,14 +1182,14 @@ pub mod device_management {
                 >;
                 fn to_request(
                     &self,
-                    cloud: &crate::odata::Cloud,
+                    root: &crate::odata::ServiceRoot,
                 ) -> ::http::Request<::std::vec::Vec<u8>> {
                     let path = format!(
                         "/deviceManagement/cloudCertificationAuthority/{}/cloudCertificationAuthorityLeafCertificate",
                         self.cloud_certification_authority_id.to_path_segment()
                     );
                     let mut request = crate::odata::request(
-                        cloud,
+                        root,
                         crate::SERVICE_VERSION,
                         ::http::Method::GET,
                         &path,
@@ -1256,7 +1256,7 @@ pub mod device_management {
                 type Output = crate::models::CloudCertificationAuthorityLeafCertificate;
                 fn to_request(
                     &self,
-                    cloud: &crate::odata::Cloud,
+                    root: &crate::odata::ServiceRoot,
                 ) -> ::http::Request<::std::vec::Vec<u8>> {
                     let path = format!(
                         "/deviceManagement/cloudCertificationAuthority/{}/cloudCertificationAuthorityLeafCertificate/{}",
@@ -1265,7 +1265,7 @@ pub mod device_management {
                         .to_path_segment()
                     );
                     let mut request = crate::odata::request(
-                        cloud,
+                        root,
                         crate::SERVICE_VERSION,
                         ::http::Method::GET,
                         &path,
@@ -1330,14 +1330,14 @@ pub mod device_management {
                 >;
                 fn to_request(
                     &self,
-                    cloud: &crate::odata::Cloud,
+                    root: &crate::odata::ServiceRoot,
                 ) -> ::http::Request<::std::vec::Vec<u8>> {
                     let path = format!(
                         "/deviceManagement/cloudCertificationAuthority/{}/versions", self
                         .cloud_certification_authority_id.to_path_segment()
                     );
                     let mut request = crate::odata::request(
-                        cloud,
+                        root,
                         crate::SERVICE_VERSION,
                         ::http::Method::GET,
                         &path,
@@ -1404,7 +1404,7 @@ pub mod device_management {
                 type Output = crate::models::CloudCertificationAuthorityVersion;
                 fn to_request(
                     &self,
-                    cloud: &crate::odata::Cloud,
+                    root: &crate::odata::ServiceRoot,
                 ) -> ::http::Request<::std::vec::Vec<u8>> {
                     let path = format!(
                         "/deviceManagement/cloudCertificationAuthority/{}/versions/{}",
@@ -1412,7 +1412,7 @@ pub mod device_management {
                         .cloud_certification_authority_version_id.to_path_segment()
                     );
                     let mut request = crate::odata::request(
-                        cloud,
+                        root,
                         crate::SERVICE_VERSION,
                         ::http::Method::GET,
                         &path,
@@ -1470,13 +1470,13 @@ pub mod device_management {
             >;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = ::std::string::String::from(
                     "/deviceManagement/cloudCertificationAuthorityLeafCertificate",
                 );
                 let mut request = crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
@@ -1536,7 +1536,7 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthorityLeafCertificate;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{}",
@@ -1544,7 +1544,7 @@ pub mod device_management {
                     .to_path_segment()
                 );
                 let mut request = crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
@@ -1591,7 +1591,7 @@ pub mod device_management {
             type Output = crate::models::CloudCertificationAuthorityLeafCertificate;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = ::std::string::String::from(
                     "/deviceManagement/cloudCertificationAuthorityLeafCertificate",
@@ -1599,7 +1599,7 @@ pub mod device_management {
                 let body = ::serde_json::to_vec(&self.body)
                     .expect("generated models always serialize");
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::POST,
                     &path,
@@ -1648,7 +1648,7 @@ pub mod device_management {
             >;
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{}",
@@ -1658,7 +1658,7 @@ pub mod device_management {
                 let body = ::serde_json::to_vec(&self.body)
                     .expect("generated models always serialize");
                 crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::PATCH,
                     &path,
@@ -1712,7 +1712,7 @@ pub mod device_management {
             type Output = ();
             fn to_request(
                 &self,
-                cloud: &crate::odata::Cloud,
+                root: &crate::odata::ServiceRoot,
             ) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = format!(
                     "/deviceManagement/cloudCertificationAuthorityLeafCertificate/{}",
@@ -1720,7 +1720,7 @@ pub mod device_management {
                     .to_path_segment()
                 );
                 let mut request = crate::odata::request(
-                    cloud,
+                    root,
                     crate::SERVICE_VERSION,
                     ::http::Method::DELETE,
                     &path,
@@ -1756,6 +1756,8 @@ pub(crate) enum Literal {
     Duration,
     /// `binary'AQID'`.
     Binary,
+    /// `Namespace.Type'member'`: an enum member with its qualified type.
+    Enum(&'static str),
     /// JSON: collections and structured values.
     Json,
 }
@@ -1775,6 +1777,9 @@ pub(crate) fn url_literal(
             format!("duration'{text}'")
         }
         (Literal::Binary, ::serde_json::Value::String(text)) => format!("binary'{text}'"),
+        (Literal::Enum(ty), ::serde_json::Value::String(text)) => {
+            format!("{ty}'{}'", text.replace('\'', "''"))
+        }
         (_, other) => other.to_string(),
     }
 }

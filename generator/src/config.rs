@@ -32,14 +32,64 @@ pub struct CrateInfo {
     pub description: String,
 }
 
+/// The service the crate talks to, and how it speaks OData. Every key may be left out: the
+/// defaults are the OData specifications'.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
-    /// The URL path segment after the host (`beta`, `v1.0`).
+    /// `odata` (the default: the OData 4.0/4.01 specifications) or `graph` (Microsoft Graph:
+    /// its named deployments, `client-request-id`, `ConsistencyLevel`, key-as-segment, bound
+    /// operations by their unqualified name).
+    #[serde(default)]
+    pub profile: Profile,
+    /// The URL path segment after the deployment's host (`beta`, `v1.0`; Graph), empty when the
+    /// service root URL already names the service.
+    #[serde(default)]
     pub version: String,
     /// Types in this namespace get plain Rust names; types of other namespaces are prefixed
     /// with their last namespace segment (`microsoft.graph.security.alert` → `SecurityAlert`).
-    pub namespace: String,
+    /// By default, the namespace of the entity container.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// How keys are written in URLs: `parentheses` (`Books('a')`, `Chapters(book=1,number=2)`)
+    /// or `segment` (`Books/a`). By default `segment` for Graph, `parentheses` otherwise.
+    #[serde(default)]
+    pub keys: Option<KeySyntax>,
+}
+
+impl Default for Service {
+    fn default() -> Service {
+        Service { profile: Profile::OData, version: String::new(), namespace: None, keys: None }
+    }
+}
+
+impl Service {
+    pub fn key_syntax(&self) -> KeySyntax {
+        self.keys.unwrap_or(match self.profile {
+            Profile::Graph => KeySyntax::Segment,
+            Profile::OData => KeySyntax::Parentheses,
+        })
+    }
+
+    pub fn is_graph(&self) -> bool {
+        self.profile == Profile::Graph
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    #[default]
+    #[serde(rename = "odata")]
+    OData,
+    Graph,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeySyntax {
+    Parentheses,
+    Segment,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -84,6 +134,7 @@ struct RawConfig {
     output: PathBuf,
     #[serde(rename = "crate")]
     krate: CrateInfo,
+    #[serde(default)]
     service: Service,
     select: Select,
 }

@@ -34,19 +34,21 @@
 //! ```
 
 use std::collections::HashSet;
-use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::future::Future;
-use std::hash::BuildHasher;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
+// @profile graph
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+// @end
 
 use serde::de::DeserializeOwned;
 
-use crate::odata::{Cloud, Operation, Page};
+use crate::odata::{Operation, Page, ServiceRoot};
 
 /// The error type a token callback may return.
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -174,7 +176,7 @@ impl Default for RetryPolicy {
 /// `Debug` prints `<redacted>` instead of the token.
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
-    cloud: Cloud,
+    root: ServiceRoot,
     token: TokenSource,
     retry: RetryPolicy,
     timeout: Duration,
@@ -207,7 +209,7 @@ impl ClientBuilder {
     /// `http` or `https` URL with a host, and with [`ClientError::Transport`] when the HTTP client
     /// cannot be set up.
     pub fn build(self) -> Result<Client, ClientError> {
-        let base_url = self.cloud.base_url();
+        let base_url = self.root.base_url();
         let origin = reqwest::Url::parse(base_url)
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some())
@@ -250,7 +252,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let config = &self.inner.config;
         f.debug_struct("Client")
-            .field("cloud", &config.cloud)
+            .field("root", &config.root)
             .field("token", &config.token)
             .field("retry", &config.retry)
             .field("timeout", &config.timeout)
@@ -262,14 +264,14 @@ impl fmt::Debug for Client {
 impl Client {
     /// A client for `cloud` with the default retry policy and timeouts; see [`ClientBuilder::build`]
     /// for the errors.
-    pub fn new(cloud: Cloud, token: TokenSource) -> Result<Client, ClientError> {
-        Client::builder(cloud, token).build()
+    pub fn new(root: ServiceRoot, token: TokenSource) -> Result<Client, ClientError> {
+        Client::builder(root, token).build()
     }
 
     /// A builder to set the retry policy and timeouts.
-    pub fn builder(cloud: Cloud, token: TokenSource) -> ClientBuilder {
+    pub fn builder(root: ServiceRoot, token: TokenSource) -> ClientBuilder {
         ClientBuilder {
-            cloud,
+            root,
             token,
             retry: RetryPolicy::default(),
             timeout: DEFAULT_TIMEOUT,
@@ -285,7 +287,7 @@ impl Client {
     /// each attempt. A request whose path has an empty segment (an empty id) is refused with
     /// [`ClientError::InvalidRequest`] before anything is sent.
     pub async fn send<O: Operation>(&self, operation: &O) -> Result<O::Output, ClientError> {
-        let request = Prepared::new(operation.to_request(&self.inner.config.cloud))?;
+        let request = Prepared::new(operation.to_request(&self.inner.config.root))?;
         self.execute(&request, |response| operation.parse_response(response)).await
     }
 
@@ -302,11 +304,18 @@ impl Client {
         O: Operation<Output = Page<T>>,
         T: DeserializeOwned,
     {
-        let next = match Prepared::new(operation.to_request(&self.inner.config.cloud)) {
+        let next = match Prepared::new(operation.to_request(&self.inner.config.root)) {
             Ok(request) => Next::First(request),
             Err(error) => Next::Failed(error),
         };
-        Pages { client: self.clone(), next, seen: HashSet::new(), headers: http::HeaderMap::new(), _items: PhantomData }
+        Pages {
+            client: self.clone(),
+            next,
+            seen: HashSet::new(),
+            headers: http::HeaderMap::new(),
+            base: None,
+            _items: PhantomData,
+        }
     }
 
     /// Sends `request` until it succeeds, fails for good, or the retry budget is spent.
@@ -355,9 +364,11 @@ impl Client {
         let headers = outgoing.headers_mut();
         headers.clone_from(&request.headers);
         headers.insert(http::header::AUTHORIZATION, authorization);
+        // @profile graph
         if let Ok(id) = http::HeaderValue::try_from(new_request_id()) {
             headers.insert("client-request-id", id);
         }
+        // @end
         // Methods that carry a body get one even when it is empty, so `Content-Length: 0` is sent.
         if !request.body.is_empty()
             || matches!(request.method, http::Method::POST | http::Method::PUT | http::Method::PATCH)
@@ -495,6 +506,7 @@ fn retry_after(headers: &http::HeaderMap, now: SystemTime) -> Option<Duration> {
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+// @profile graph
 /// A random UUID (version 4) as text, for `client-request-id`.
 ///
 /// The bits come from the standard library's randomly keyed SipHash (a new random key for every
@@ -513,6 +525,7 @@ fn new_request_id() -> String {
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
+// @end
 
 /// Scheme, host and port of a URL (the port filled in from the scheme when absent).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -562,6 +575,9 @@ pub struct Pages<T> {
     seen: HashSet<String>,
     /// The headers of the first request, sent again with every next link.
     headers: http::HeaderMap,
+    /// What a relative next link of the last page is relative to: its context URL, resolved
+    /// against the URL of the request that returned it, or else that URL.
+    base: Option<reqwest::Url>,
     _items: PhantomData<fn() -> T>,
 }
 
@@ -605,6 +621,8 @@ impl<T: DeserializeOwned> Pages<T> {
         self.seen.insert(request.url.as_str().to_owned());
         match self.client.execute(&request, crate::odata::parse_page::<T>).await {
             Ok(page) => {
+                let context = page.context.as_deref().and_then(|c| request.url.join(c).ok());
+                self.base = Some(context.unwrap_or_else(|| request.url.clone()));
                 if let Some(link) = &page.next_link {
                     self.next = Next::Link(link.clone());
                 }
@@ -625,11 +643,14 @@ impl<T: DeserializeOwned> Pages<T> {
 
     /// The `GET` request for a next link, or why it is not followed.
     fn follow(&self, link: &str) -> Result<Prepared, ClientError> {
-        // Next links are absolute; a relative one is read against the cloud's base URL.
-        let base = reqwest::Url::parse(self.client.inner.config.cloud.base_url());
-        let url = base
-            .and_then(|base| base.join(link))
-            .map_err(|e| ClientError::InvalidRequest(format!("the next link `{link}` is not a URL: {e}")))?;
+        // A relative link is relative to the page's context URL, else to the request's URL
+        // (OData JSON Format 4.01, §4.6); Graph sends absolute ones.
+        let joined = match &self.base {
+            Some(base) => base.join(link),
+            None => reqwest::Url::parse(link),
+        };
+        let url =
+            joined.map_err(|e| ClientError::InvalidRequest(format!("the next link `{link}` is not a URL: {e}")))?;
         if Origin::of(&url) != self.client.inner.origin {
             return Err(ClientError::ForeignNextLink(link.to_owned()));
         }
@@ -746,9 +767,11 @@ impl From<crate::odata::Error> for ClientError {
     }
 }
 
+// @profile graph
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::odata::Cloud;
     use std::task::{Context, Poll, Wake, Waker};
 
     const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.s3cr3t-payload.signature";
@@ -1060,3 +1083,4 @@ mod tests {
         assert_eq!(client.inner.config.connect_timeout, Duration::from_secs(1));
     }
 }
+// @end

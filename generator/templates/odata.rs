@@ -6,7 +6,7 @@
 //! - [`Operation`], the sans-IO contract every generated operation implements: build an
 //!   [`http::Request`] with [`Operation::to_request`], send it with any HTTP client, and hand the
 //!   [`http::Response`] back to [`Operation::parse_response`];
-//! - [`Cloud`], the national cloud deployments the service runs in;
+//! - [`ServiceRoot`], the root URL every request starts from;
 //! - [`Error`], with [`ServiceError`] (the service answered with an OData error body) and
 //!   [`DecodeError`] (the body could not be understood; its bytes are kept);
 //! - the request and response helpers the generated operations call ([`request`],
@@ -26,6 +26,7 @@ use serde_json::{Map, Value};
 // Clouds and the operation contract
 // ---------------------------------------------------------------------------------------------
 
+// @profile graph
 /// A deployment of the service: the root that every request URL starts from.
 ///
 /// The four named clouds are the national cloud deployments listed on the API pages; use
@@ -58,13 +59,36 @@ impl Cloud {
     }
 }
 
+/// The root that every request URL starts from: for Microsoft Graph, one of its deployments.
+pub type ServiceRoot = Cloud;
+// @end
+// @profile odata
+/// The service root URL that every request URL starts from, such as
+/// `https://host/odata/v4/catalog/`: scheme, authority and the service's path. One trailing `/`
+/// is ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ServiceRoot(String);
+
+impl ServiceRoot {
+    /// The service root at this URL.
+    pub fn new(url: impl Into<String>) -> Self {
+        ServiceRoot(url.into())
+    }
+
+    /// The service root URL without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.0.strip_suffix('/').unwrap_or(&self.0)
+    }
+}
+// @end
+
 /// One call to the service, described without doing any I/O.
 ///
 /// Every generated operation implements this trait. Using one takes three steps, and the middle one
 /// is yours, so any HTTP client (blocking or async) and any authentication scheme fit:
 ///
 /// 1. [`to_request`](Operation::to_request) builds the complete [`http::Request`]: method, absolute
-///    URL for the given [`Cloud`], `Accept`/`Content-Type` headers and the JSON body. It never
+///    URL for the given [`ServiceRoot`], `Accept`/`Content-Type` headers and the JSON body. It never
 ///    fails and never panics. It does **not** add an `Authorization` header: add
 ///    `Authorization: Bearer {token}` yourself before sending.
 /// 2. Send the request and collect the whole response body into a `Vec<u8>`.
@@ -88,8 +112,8 @@ pub trait Operation {
     /// or `()` for operations that return nothing.
     type Output;
 
-    /// Builds the HTTP request for this operation against the given cloud.
-    fn to_request(&self, cloud: &Cloud) -> http::Request<Vec<u8>>;
+    /// Builds the HTTP request for this operation against the given service root.
+    fn to_request(&self, root: &ServiceRoot) -> http::Request<Vec<u8>>;
 
     /// Decodes the service's response to the request built by [`to_request`](Operation::to_request).
     fn parse_response(&self, response: http::Response<Vec<u8>>) -> Result<Self::Output, Error>;
@@ -347,8 +371,13 @@ fn header_str<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
 pub struct Page<T> {
     /// The items of this page.
     pub value: Vec<T>,
-    /// The URL of the next page (`@odata.nextLink`); `None` on the last page. It is absolute and
-    /// already carries the query options of the first request.
+    /// The context URL (`@odata.context`), such as `$metadata#Books`: relative links of the page
+    /// are relative to it (OData JSON Format 4.01, §4.6).
+    #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// The URL of the next page (`@odata.nextLink`); `None` on the last page. It carries the
+    /// query options of the first request; it may be relative (to [`Page::context`], else to
+    /// the URL of the request).
     #[serde(rename = "@odata.nextLink", default, skip_serializing_if = "Option::is_none")]
     pub next_link: Option<String>,
     /// The URL to ask for later changes (`@odata.deltaLink`), on the last page of a delta query.
@@ -361,7 +390,7 @@ pub struct Page<T> {
 
 impl<T> Default for Page<T> {
     fn default() -> Self {
-        Page { value: Vec::new(), next_link: None, delta_link: None, count: None }
+        Page { value: Vec::new(), context: None, next_link: None, delta_link: None, count: None }
     }
 }
 
@@ -550,7 +579,7 @@ impl Received {
 // Requests
 // ---------------------------------------------------------------------------------------------
 
-/// Builds a request to `{cloud base URL}/{version}{path}?{query}`.
+/// Builds a request to `{service root}/{version}{path}?{query}`.
 ///
 /// - `path` starts with `/`; its segments are expected to be percent-encoded already (see
 ///   [`encode_path_segment`]). Any byte that cannot stand in a URI path, a `?`, a `#`, and a `%`
@@ -564,12 +593,12 @@ impl Received {
 ///   body.
 ///
 /// This never panics. A URL that [`http::Uri`] still refuses can only come from a
-/// [`Cloud::Custom`] base URL that is not a valid absolute URL, or from a URL longer than
+/// service root URL that is not a valid absolute URL, or from a URL longer than
 /// 65,534 bytes; the request then gets the origin form `/{version}{path}?{query}` (or `/` if even
 /// that is too long) without scheme and host, which HTTP clients refuse to send, so the mistake
 /// surfaces as a send error instead of a panic here.
 pub fn request(
-    cloud: &Cloud,
+    root: &ServiceRoot,
     version: &str,
     method: http::Method,
     path: &str,
@@ -593,7 +622,7 @@ pub fn request(
         path_and_query.push_str(&percent_encode(value, is_unreserved));
     }
     // Only bytes that can never appear in a URI are encoded in the base, so its own `:/?#@` stay.
-    let base = percent_encode(cloud.base_url(), |b| b.is_ascii_graphic() && !b"\"<>\\^`{|}".contains(&b));
+    let base = percent_encode(root.base_url(), |b| b.is_ascii_graphic() && !b"\"<>\\^`{|}".contains(&b));
     let uri = http::Uri::try_from(format!("{base}{path_and_query}"))
         .or_else(|_| http::Uri::try_from(path_and_query))
         .unwrap_or_else(|_| http::Uri::from_static("/"));
@@ -620,6 +649,29 @@ pub fn encode_path_segment(segment: &str) -> String {
         "." => "%2E".to_owned(),
         ".." => "%2E%2E".to_owned(),
         _ => percent_encode(segment, is_unreserved),
+    }
+}
+
+/// Percent-encodes an OData literal for a key predicate (`'a/b'` → `'a%2Fb'`): everything but
+/// `A-Z a-z 0-9 - . _ ~`, the quotes that delimit strings and `:` (in dates and times) is
+/// encoded, so `/`, `?`, `#`, `%`, `(`, `)`, `,`, `=` and spaces inside a value can never change
+/// the URL's structure nor the predicate's.
+pub fn encode_key_literal(literal: &str) -> String {
+    percent_encode(literal, |b| is_unreserved(b) || b == b'\'' || b == b':')
+}
+
+/// A value as JSON (`null` if it cannot be written, which no generated type does).
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+/// A key value as text, for a key written as a path segment: a string as it is, anything else
+/// as its JSON form (`42`, `2024-05-01`, `true`).
+pub fn key_text<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
     }
 }
 
@@ -1312,6 +1364,7 @@ fn significant_digits(text: &str) -> usize {
     digits.trim_start_matches('0').trim_end_matches('0').len()
 }
 
+// @profile graph
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1608,7 +1661,7 @@ mod tests {
 
     #[test]
     fn page_serializes_with_wire_names() {
-        let page = Page { value: vec![1], next_link: Some("n".into()), delta_link: None, count: Some(1) };
+        let page = Page { value: vec![1], context: None, next_link: Some("n".into()), delta_link: None, count: Some(1) };
         assert_eq!(
             serde_json::to_value(&page).unwrap(),
             json!({"value": [1], "@odata.nextLink": "n", "@odata.count": 1})
@@ -2202,3 +2255,4 @@ mod tests {
         assert_eq!(significant_digits("100"), 1);
     }
 }
+// @end

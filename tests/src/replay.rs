@@ -25,7 +25,7 @@ pub fn selections() -> Vec<Replayed> {
         let text = format!(
             "input = \"beta-USNat.csdl\"\noutput = \"{name}\"\n\
              [crate]\nname = \"replay-{name}\"\nversion = \"0.1.0\"\ndescription = \"Replayed selection {name}\"\n\
-             [service]\nversion = \"beta\"\nnamespace = \"microsoft.graph\"\n{select}"
+             [service]\nprofile = \"graph\"\nversion = \"beta\"\nnamespace = \"microsoft.graph\"\n{select}"
         );
         let config = Config::parse(Path::new("replay.toml"), &text).unwrap_or_else(|e| panic!("{name}: {e}"));
         Replayed { name, config }

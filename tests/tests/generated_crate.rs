@@ -116,3 +116,26 @@ fn the_order_of_the_xml_elements_does_not_matter() {
         assert!(contents == &second.files[path], "{path} depends on the element order");
     }
 }
+
+/// The second committed crate, for the project's CAP service (a plain OData v4 service):
+/// `tests/cap-client/` is exactly what `metadata/cap-library.toml` generates, and its public
+/// API is snapshotted like the Cloud PKI crate's.
+#[test]
+fn the_cap_client_crate_is_up_to_date_and_its_api_is_reviewed() {
+    let config = Config::load(&root().join("metadata/cap-library.toml")).expect("the configuration loads");
+    let generated = generate(&config).unwrap_or_else(|e| panic!("{e}"));
+    let comparison = odata_codegen::write::compare(&config.output, &generated.files).expect("readable");
+    let shown: Vec<String> = comparison.differences.iter().map(ToString::to_string).collect();
+    assert!(
+        comparison.differences.is_empty(),
+        "tests/cap-client/ is stale; run `cargo run -p odata-codegen -- generate --config metadata/cap-library.toml`:\n{}",
+        shown.join("\n")
+    );
+    assert_eq!(comparison.not_generated, Vec::<String>::new());
+    let lock = std::fs::read_to_string(config.lock_path()).expect("metadata/cap-library.lock");
+    assert!(odata_codegen::generate::lock_differences(&lock, &generated.lock).is_empty(), "the lock is current");
+    let listing = odata_codegen::rust::listing(&generated.files).expect("the generated files parse");
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("cap_library_public_api", listing);
+    });
+}

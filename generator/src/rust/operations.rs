@@ -7,7 +7,7 @@
 
 use super::naming::{camel, escape, snake, unique};
 use super::{Context, doc_lines, docs, ident};
-use crate::config::CrudOperation;
+use crate::config::{CrudOperation, KeySyntax};
 use crate::edm::{AnnotationsExt, OperationKind, Primitive, TypeId, TypeTarget};
 use crate::select::ResourcePath;
 use proc_macro2::TokenStream;
@@ -28,8 +28,96 @@ fn keyed_types(context: &Context<'_>) -> Vec<TypeId> {
     keyed
 }
 
+/// The Rust type of an entity type's key: `BooksId` for a single key property, `ChaptersKey`
+/// for a composite key.
 fn id_ident(context: &Context<'_>, id: TypeId) -> syn::Ident {
-    format_ident!("{}Id", context.type_names[&id])
+    let composite = context.model.key(id).is_some_and(|key| key.len() > 1);
+    format_ident!("{}{}", context.type_names[&id], if composite { "Key" } else { "Id" })
+}
+
+/// One property of a key, resolved.
+struct KeyPart {
+    /// The name the key predicate uses: the property's, or its alias for a path.
+    wire: String,
+    field: syn::Ident,
+    value: TokenStream,
+    style: TokenStream,
+    /// Whether the value type has a total order (no floating-point numbers).
+    ordered: bool,
+}
+
+fn key_parts(context: &Context<'_>, id: TypeId) -> Result<Vec<KeyPart>, String> {
+    let model = context.model;
+    let ty = model.ty(id);
+    let key = model.key(id).ok_or_else(|| format!("`{}` is addressed by key but has no key", ty.qualified_name))?;
+    let wires: Vec<String> = key.iter().map(|k| k.alias.clone().unwrap_or_else(|| k.name.clone())).collect();
+    let names = unique(wires.iter().map(String::as_str), snake, &[]);
+    let mut parts = Vec::new();
+    for (property_ref, wire) in key.iter().zip(&wires) {
+        // A key property, or a path to one through complex properties (`address/city`).
+        let mut owner = id;
+        let mut found = None;
+        for step in property_ref.name.split('/') {
+            let property = model.all_properties(owner).into_iter().find(|(_, p)| p.name == step).map(|(_, p)| p);
+            let Some(property) = property else { break };
+            if let TypeTarget::Named(next) = property.ty.target {
+                owner = next;
+            }
+            found = Some(property);
+        }
+        let property = found
+            .ok_or_else(|| format!("the key `{}` of `{}` is not a property", property_ref.name, ty.qualified_name))?;
+        let supported = match &property.ty.target {
+            TypeTarget::Primitive(p) => key_primitive(*p),
+            TypeTarget::Named(target) => match &model.ty(*target).kind {
+                crate::edm::TypeKind::Enum(_) => true,
+                crate::edm::TypeKind::Definition(d) => key_primitive(d.underlying_type),
+                _ => false,
+            },
+            _ => false,
+        };
+        if !supported || property.ty.collection {
+            return Err(format!(
+                "the key `{}` of `{}` has type {}, which OData does not allow in a key",
+                property_ref.name,
+                ty.qualified_name,
+                model.type_ref_name(&property.ty)
+            ));
+        }
+        let ordered = !matches!(
+            property.ty.target,
+            TypeTarget::Primitive(Primitive::Single | Primitive::Double | Primitive::Decimal)
+        );
+        parts.push(KeyPart {
+            wire: wire.clone(),
+            field: ident(&names[wire.as_str()]),
+            value: context.value_type(&property.ty),
+            style: literal_style(context, &property.ty),
+            ordered,
+        });
+    }
+    Ok(parts)
+}
+
+/// Primitive types OData allows as key properties (CSDL 4.01 §8.2).
+fn key_primitive(p: Primitive) -> bool {
+    use Primitive::*;
+    matches!(
+        p,
+        Boolean
+            | Byte
+            | SByte
+            | Int16
+            | Int32
+            | Int64
+            | Decimal
+            | Date
+            | DateTimeOffset
+            | TimeOfDay
+            | Duration
+            | Guid
+            | String
+    )
 }
 
 pub(super) fn ids_file(context: &Context<'_>) -> Result<TokenStream, String> {
@@ -37,32 +125,38 @@ pub(super) fn ids_file(context: &Context<'_>) -> Result<TokenStream, String> {
     for id in keyed_types(context) {
         let ty = context.model.ty(id);
         let name = id_ident(context, id);
-        let key = context
-            .model
-            .key(id)
-            .ok_or_else(|| format!("`{}` is addressed by key but has no key", ty.qualified_name))?;
-        let [key] = key else {
+        let parts = key_parts(context, id)?;
+        if parts.len() > 1 && context.config.service.key_syntax() == KeySyntax::Segment {
             return Err(format!(
-                "`{}` has a composite key, which the generator does not support yet",
+                "`{}` has a composite key, which cannot be written as a path segment; \
+                 set `keys = \"parentheses\"` in [service]",
                 ty.qualified_name
             ));
+        }
+        let ordered = parts.iter().all(|p| p.ordered);
+        let order = if ordered { quote!(Eq, Hash, PartialOrd, Ord,) } else { quote!() };
+        // `let name = <the value as a percent-encoded OData literal>;`
+        let literal = |part: &KeyPart, name: &syn::Ident, value: TokenStream| {
+            let style = &part.style;
+            quote! {
+                let #name = crate::odata::to_json(#value);
+                let #name = crate::odata::encode_key_literal(&crate::operations::url_literal(&#name, #style));
+            }
         };
-        let property = context
-            .model
-            .all_properties(id)
-            .into_iter()
-            .find(|(_, p)| p.name == key.name)
-            .map(|(_, p)| p)
-            .ok_or_else(|| format!("the key `{}` of `{}` is not a property", key.name, ty.qualified_name))?;
-        let doc = doc_lines(&[
-            format!("The key of `{}` (its `{}` property), as it is put into URL paths.", ty.qualified_name, key.name),
-            String::new(),
-            "Its text is percent-encoded as one path segment, so no id can leave the resource it names.".to_owned(),
-        ]);
-        let (inner, segment, conversions) = match property.ty.target {
-            TypeTarget::Primitive(Primitive::String) => (
-                quote!(::std::string::String),
-                quote!(crate::odata::encode_path_segment(&self.0)),
+        if let [part] = parts.as_slice() {
+            let inner = &part.value;
+            let doc = doc_lines(&[
+                format!("The key of `{}` (its `{}` property), as it is put into URLs.", ty.qualified_name, part.wire),
+                String::new(),
+                "It is percent-encoded, so no key can leave the resource it names.".to_owned(),
+            ]);
+            let is_string = inner.to_string() == quote!(::std::string::String).to_string();
+            let segment = if is_string {
+                quote!(crate::odata::encode_path_segment(&self.0))
+            } else {
+                quote!(crate::odata::encode_path_segment(&crate::odata::key_text(&self.0)))
+            };
+            let conversions = if is_string {
                 quote! {
                     impl ::std::convert::From<&str> for #name {
                         fn from(key: &str) -> Self { Self(key.to_owned()) }
@@ -70,57 +164,102 @@ pub(super) fn ids_file(context: &Context<'_>) -> Result<TokenStream, String> {
                     impl ::std::convert::From<::std::string::String> for #name {
                         fn from(key: ::std::string::String) -> Self { Self(key) }
                     }
-                },
-            ),
-            TypeTarget::Primitive(
-                p @ (Primitive::Int16 | Primitive::Int32 | Primitive::Int64 | Primitive::Byte | Primitive::Guid),
-            ) => {
-                let inner = super::primitive_type(p);
-                (
-                    inner.clone(),
-                    quote!(self.0.to_string()),
-                    quote! {
-                        impl ::std::convert::From<#inner> for #name {
-                            fn from(key: #inner) -> Self { Self(key) }
-                        }
-                    },
-                )
-            }
-            _ => {
-                return Err(format!(
-                    "the key `{}` of `{}` has type {}, which the generator does not support as a key yet",
-                    key.name,
-                    ty.qualified_name,
-                    context.model.type_ref_name(&property.ty)
-                ));
-            }
-        };
-        items.push(quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(transparent)]
-            pub struct #name(pub #inner);
+                }
+            } else {
+                quote! {
+                    impl ::std::convert::From<#inner> for #name {
+                        fn from(key: #inner) -> Self { Self(key) }
+                    }
+                }
+            };
+            let predicate = literal(part, &format_ident!("key"), quote!(&self.0));
+            let display = if is_string {
+                quote!(::std::fmt::Display::fmt(&self.0, f))
+            } else {
+                quote!(f.write_str(&crate::odata::key_text(&self.0)))
+            };
+            items.push(quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #order ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #inner);
 
-            impl #name {
-                /// Wraps a key value.
-                pub fn new(key: impl ::std::convert::Into<#inner>) -> Self {
-                    Self(key.into())
+                impl #name {
+                    /// Wraps a key value.
+                    pub fn new(key: impl ::std::convert::Into<#inner>) -> Self {
+                        Self(key.into())
+                    }
+
+                    /// The key as one percent-encoded URL path segment (`/Books/a%2Fb`).
+                    pub fn to_path_segment(&self) -> ::std::string::String {
+                        #segment
+                    }
+
+                    /// The key predicate that follows the entity set or navigation property in a
+                    /// URL, as an OData literal (`('a%2Fb')`, quotes doubled inside strings).
+                    pub fn to_key_predicate(&self) -> ::std::string::String {
+                        #predicate
+                        format!("({key})")
+                    }
                 }
 
-                /// The key as one percent-encoded URL path segment.
-                pub fn to_path_segment(&self) -> ::std::string::String {
-                    #segment
-                }
-            }
+                #conversions
 
-            #conversions
-
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    ::std::fmt::Display::fmt(&self.0, f)
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        #display
+                    }
                 }
-            }
-        });
+            });
+        } else {
+            let doc = doc_lines(&[format!(
+                "The composite key of `{}` ({}), as it is put into URLs.",
+                ty.qualified_name,
+                parts.iter().map(|p| format!("`{}`", p.wire)).collect::<Vec<_>>().join(", ")
+            )]);
+            let fields: Vec<&syn::Ident> = parts.iter().map(|p| &p.field).collect();
+            let values: Vec<&TokenStream> = parts.iter().map(|p| &p.value).collect();
+            let wires: Vec<&str> = parts.iter().map(|p| p.wire.as_str()).collect();
+            let field_docs = parts.iter().map(|p| doc_lines(&[format!("The `{}` key property.", p.wire)]));
+            let format = parts.iter().map(|p| format!("{}={{}}", p.wire)).collect::<Vec<_>>().join(",");
+            let format = format!("({format})");
+            let names: Vec<syn::Ident> = (0..parts.len()).map(|i| format_ident!("key{i}")).collect();
+            let literals: Vec<TokenStream> = parts
+                .iter()
+                .zip(&names)
+                .map(|(p, name)| {
+                    let field = &p.field;
+                    literal(p, name, quote!(&self.#field))
+                })
+                .collect();
+            items.push(quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #order ::serde::Serialize, ::serde::Deserialize)]
+                pub struct #name {
+                    #( #field_docs #[serde(rename = #wires)] pub #fields: #values, )*
+                }
+
+                impl #name {
+                    /// The key from its properties, in key order.
+                    pub fn new(#(#fields: impl ::std::convert::Into<#values>),*) -> Self {
+                        Self { #(#fields: #fields.into()),* }
+                    }
+
+                    /// The key predicate that follows the entity set or navigation property in a
+                    /// URL: every key property as an OData literal (`(book_ID='a',number=2)`).
+                    pub fn to_key_predicate(&self) -> ::std::string::String {
+                        #(#literals)*
+                        format!(#format, #(#names),*)
+                    }
+                }
+
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(&self.to_key_predicate())
+                    }
+                }
+            });
+        }
     }
     Ok(quote! {
         //! Typed keys: one per entity type that is addressed by key in a path.
@@ -170,6 +309,12 @@ fn key_doc(key: &Key) -> TokenStream {
     doc_lines(&[format!("The key that follows `{}` in the path.", key.segment)])
 }
 
+/// `/beta` before the paths shown in documentation, or nothing when the version is empty.
+fn version_prefix(context: &Context<'_>) -> String {
+    let version = context.config.service.version.trim_matches('/');
+    if version.is_empty() { String::new() } else { format!("/{version}") }
+}
+
 /// The URL path of a resource and the keys it needs: `(format string, keys)`.
 fn path_template(context: &Context<'_>, path: &ResourcePath, key_last: bool) -> (String, String, Vec<Key>) {
     let mut format = String::new();
@@ -182,29 +327,41 @@ fn path_template(context: &Context<'_>, path: &ResourcePath, key_last: bool) -> 
         shown.push('/');
         shown.push_str(&segment.name);
         if segment.collection && (i < last || key_last) {
-            let base = format!("{}_id", snake(&context.type_names[&segment.entity_type]).trim_start_matches("r#"));
+            let ty = id_ident(context, segment.entity_type);
+            let suffix = if ty.to_string().ends_with("Key") { "key" } else { "id" };
+            let base =
+                format!("{}_{suffix}", snake(&context.type_names[&segment.entity_type]).trim_start_matches("r#"));
             let count = keys.iter().filter(|k| k.field.to_string().starts_with(&base)).count();
             let field = if count == 0 { base.clone() } else { format!("{base}{}", count + 1) };
-            format.push_str("/{}");
-            shown.push_str(&format!("/{{{field}}}"));
-            keys.push(Key {
-                field: format_ident!("{}", field),
-                ty: id_ident(context, segment.entity_type),
-                segment: segment.name.clone(),
-            });
+            match context.config.service.key_syntax() {
+                KeySyntax::Segment => {
+                    format.push_str("/{}");
+                    shown.push_str(&format!("/{{{field}}}"));
+                }
+                KeySyntax::Parentheses => {
+                    format.push_str("{}");
+                    shown.push_str(&format!("({{{field}}})"));
+                }
+            }
+            keys.push(Key { field: format_ident!("{}", field), ty, segment: segment.name.clone() });
         }
     }
     (format, shown, keys)
 }
 
-/// `format!(template, self.key.to_path_segment(), ...)`, or the literal path without keys.
-fn path_expression(template: &str, keys: &[Key]) -> TokenStream {
+/// `format!(template, self.key.to_key_predicate(), ...)` (or `to_path_segment()` with keys as
+/// segments), or the literal path without keys.
+fn path_expression(context: &Context<'_>, template: &str, keys: &[Key]) -> TokenStream {
     if keys.is_empty() {
         let literal = template.replace("{{", "{").replace("}}", "}");
         return quote!(::std::string::String::from(#literal));
     }
     let fields = keys.iter().map(|k| &k.field);
-    quote!(format!(#template, #(self.#fields.to_path_segment()),*))
+    let method = match context.config.service.key_syntax() {
+        KeySyntax::Segment => format_ident!("to_path_segment"),
+        KeySyntax::Parentheses => format_ident!("to_key_predicate"),
+    };
+    quote!(format!(#template, #(self.#fields.#method()),*))
 }
 
 /// `impl Operation`: the request built from the path, and the response parsed.
@@ -219,7 +376,7 @@ fn operation_impl(
         impl crate::odata::Operation for #name {
             type Output = #output;
 
-            fn to_request(&self, cloud: &crate::odata::Cloud) -> ::http::Request<::std::vec::Vec<u8>> {
+            fn to_request(&self, root: &crate::odata::ServiceRoot) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = #path;
                 #request
             }
@@ -341,6 +498,8 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
             Duration,
             /// `binary'AQID'`.
             Binary,
+            /// `Namespace.Type'member'`: an enum member with its qualified type.
+            Enum(&'static str),
             /// JSON: collections and structured values.
             Json,
         }
@@ -354,6 +513,7 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
                 (Literal::Bare, ::serde_json::Value::String(text)) => text.clone(),
                 (Literal::Duration, ::serde_json::Value::String(text)) => format!("duration'{text}'"),
                 (Literal::Binary, ::serde_json::Value::String(text)) => format!("binary'{text}'"),
+                (Literal::Enum(ty), ::serde_json::Value::String(text)) => format!("{ty}'{}'", text.replace('\'', "''")),
                 (_, other) => other.to_string(),
             }
         }
@@ -382,7 +542,7 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
         }
         _ => format!("{verb} a `{qualified}`."),
     };
-    let mut doc_text = vec![what, String::new(), format!("`{method} /{}{shown}`", context.config.service.version)];
+    let mut doc_text = vec![what, String::new(), format!("`{method} {}{shown}`", version_prefix(context))];
     if let Some(description) = context.model.ty(target).annotations.description() {
         doc_text.push(String::new());
         doc_text.push(description.trim().to_owned());
@@ -391,7 +551,7 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
     let key_fields: Vec<&syn::Ident> = keys.iter().map(|k| &k.field).collect();
     let key_types: Vec<&syn::Ident> = keys.iter().map(|k| &k.ty).collect();
     let key_docs = keys.iter().map(key_doc);
-    let path_expr = path_expression(&template, &keys);
+    let path_expr = path_expression(context, &template, &keys);
     let method_ident = format_ident!("{method}");
     let (extra_fields, extra_init, extra_args, output, request, parse) = match crud {
         CrudOperation::List | CrudOperation::Get => (
@@ -403,7 +563,7 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
             quote!(),
             if crud == CrudOperation::List { quote!(crate::odata::Page<#model_type>) } else { quote!(#model_type) },
             quote! {
-                let mut request = crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &self.query.to_query(), ::std::option::Option::None);
+                let mut request = crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &self.query.to_query(), ::std::option::Option::None);
                 if self.query.needs_eventual_consistency() {
                     request.headers_mut().insert("consistencylevel", ::http::HeaderValue::from_static("eventual"));
                 }
@@ -429,7 +589,7 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
             },
             quote! {
                 let body = ::serde_json::to_vec(&self.body).expect("generated models always serialize");
-                crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &[], ::std::option::Option::Some(body))
+                crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &[], ::std::option::Option::Some(body))
             },
             if crud == CrudOperation::Create {
                 quote!(crate::odata::parse_entity(response))
@@ -446,7 +606,7 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
             quote!(),
             quote!(()),
             quote! {
-                let mut request = crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::DELETE, &path, &[], ::std::option::Option::None);
+                let mut request = crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::DELETE, &path, &[], ::std::option::Option::None);
                 if let ::std::option::Option::Some(tag) = &self.if_match {
                     if let ::std::result::Result::Ok(value) = ::http::HeaderValue::from_str(tag) {
                         request.headers_mut().insert(::http::header::IF_MATCH, value);
@@ -522,11 +682,14 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
         }
     };
     let method = if is_action { "POST" } else { "GET" };
+    // OData 4.0 addresses a bound operation by its namespace-qualified name; Graph also takes
+    // the bare name, which its documentation uses.
+    let segment = if context.config.service.is_graph() { &op.name } else { &op.qualified_name };
     let call = if is_action {
-        op.name.clone()
+        segment.clone()
     } else {
         let aliases: Vec<String> = parameters.iter().map(|p| format!("{0}=@{0}", p.name)).collect();
-        format!("{}({})", op.name, aliases.join(","))
+        format!("{segment}({})", aliases.join(","))
     };
     let mut doc_text = vec![
         docs_text(
@@ -534,7 +697,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
             &format!("The {} `{}`.", if is_action { "action" } else { "function" }, op.qualified_name),
         ),
         String::new(),
-        format!("`{method} /{}{shown}/{call}`", context.config.service.version),
+        format!("`{method} {}{shown}/{call}`", version_prefix(context)),
     ];
     if op.annotations.is_deprecated() {
         doc_text.push(String::new());
@@ -584,15 +747,14 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
         rust_name = rust_name.trim_start_matches("r#")
     )]);
     let call_template = format!("/{}", call.replace('{', "{{").replace('}', "}}"));
-    let path_expr = path_expression(&(template + &call_template), &keys);
+    let path_expr = path_expression(context, &(template + &call_template), &keys);
     let param_fields: Vec<syn::Ident> = parameters.iter().map(|p| field_ident(&p.name)).collect();
     let param_wires: Vec<String> = parameters.iter().map(|p| format!("@{}", p.name)).collect();
-    let param_styles: Vec<syn::Ident> =
-        parameters.iter().map(|p| format_ident!("{}", literal_style(context, &p.ty))).collect();
+    let param_styles: Vec<TokenStream> = parameters.iter().map(|p| literal_style(context, &p.ty)).collect();
     let request = if is_action {
         if parameters.is_empty() {
             quote!(crate::odata::request(
-                cloud,
+                root,
                 crate::SERVICE_VERSION,
                 ::http::Method::POST,
                 &path,
@@ -602,7 +764,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
         } else {
             quote! {
                 let body = ::serde_json::to_vec(&self.body).expect("generated parameter bodies always serialize");
-                crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::POST, &path, &[], ::std::option::Option::Some(body))
+                crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::POST, &path, &[], ::std::option::Option::Some(body))
             }
         }
     } else {
@@ -613,11 +775,11 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
                     #param_wires,
                     crate::operations::url_literal(
                         &::serde_json::to_value(&self.body.#param_fields).unwrap_or(::serde_json::Value::Null),
-                        crate::operations::Literal::#param_styles,
+                        #param_styles,
                     ),
                 ),
             )*];
-            crate::odata::request(cloud, crate::SERVICE_VERSION, ::http::Method::GET, &path, query, ::std::option::Option::None)
+            crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::GET, &path, query, ::std::option::Option::None)
         }
     };
     let (output, parse) = match &op.return_type {
@@ -704,36 +866,40 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
 }
 
 /// How a parameter of this type is written in a URL (see `Literal` in the generated code).
-fn literal_style(context: &Context<'_>, ty: &crate::edm::TypeRef) -> &'static str {
+fn literal_style(context: &Context<'_>, ty: &crate::edm::TypeRef) -> TokenStream {
     if ty.collection {
-        return "Json";
+        return quote!(crate::operations::Literal::Json);
     }
     match &ty.target {
         TypeTarget::Primitive(p) => primitive_style(*p),
         TypeTarget::Named(id) => match &context.model.ty(*id).kind {
-            crate::edm::TypeKind::Enum(_) => "Quoted",
+            // OData 4.0 writes an enum member with its type (`ns.Color'Red'`); Graph takes `'Red'`.
+            crate::edm::TypeKind::Enum(_) if !context.config.service.is_graph() => {
+                let qualified = &context.model.ty(*id).qualified_name;
+                quote!(crate::operations::Literal::Enum(#qualified))
+            }
+            crate::edm::TypeKind::Enum(_) => quote!(crate::operations::Literal::Quoted),
             crate::edm::TypeKind::Definition(d) => primitive_style(d.underlying_type),
-            _ => "Json",
+            _ => quote!(crate::operations::Literal::Json),
         },
-        _ => "Json",
+        _ => quote!(crate::operations::Literal::Json),
     }
 }
 
-fn primitive_style(p: Primitive) -> &'static str {
+fn primitive_style(p: Primitive) -> TokenStream {
     use Primitive::*;
     match p {
         String | AnnotationPath | PropertyPath | NavigationPropertyPath | AnyPropertyPath | ModelElementPath => {
-            "Quoted"
+            quote!(crate::operations::Literal::Quoted)
         }
         Boolean | Byte | SByte | Int16 | Int32 | Int64 | Single | Double | Decimal | Date | DateTimeOffset
-        | TimeOfDay | Guid => "Bare",
-        Duration => "Duration",
-        Binary => "Binary",
-        _ => "Json",
+        | TimeOfDay | Guid => quote!(crate::operations::Literal::Bare),
+        Duration => quote!(crate::operations::Literal::Duration),
+        Binary => quote!(crate::operations::Literal::Binary),
+        _ => quote!(crate::operations::Literal::Json),
     }
 }
 
-/// The description text of an element, or a fallback.
 /// The description, then what the item is in the schema (as [`super::docs`]).
 fn docs_text(annotations: &[crate::edm::Annotation], origin: &str) -> String {
     match annotations.description() {

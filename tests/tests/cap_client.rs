@@ -1,0 +1,122 @@
+//! The generated client for a plain OData v4 service, against the live server: the crate in
+//! `tests/cap-client/` (generated from `tests/cap/library.csdl` by `metadata/cap-library.toml`)
+//! drives the project's SAP CAP test service (`tests/cap/`, started on 127.0.0.1).
+//!
+//! Keys are written as OData key predicates (`Books('north%2Fsouth')`, quotes doubled,
+//! `Chapters(book_ID='x',number=2)`, unquoted UUIDs and integers), bound operations by their
+//! qualified names, and relative next links are followed against the page's context URL.
+
+use cap_library_client::client::{Client, ClientError, TokenSource};
+use cap_library_client::ids::{AuthorsId, BooksId, ChaptersKey, LoansId};
+use cap_library_client::odata::{Operation, ServiceRoot};
+use cap_library_client::operations::{authors, books, chapters, loans};
+use integration_tests::cap::CapServer;
+
+fn client(server: &CapServer) -> Client {
+    // The service runs with CAP's `dummy` authentication: any bearer token is accepted.
+    Client::new(ServiceRoot::new(server.base_url()), TokenSource::fixed("unused")).expect("a client")
+}
+
+#[test]
+fn the_committed_metadata_is_what_the_server_serves() {
+    let server = CapServer::shared();
+    let committed = std::fs::read_to_string(integration_tests::project_root().join("tests/cap/library.csdl")).unwrap();
+    assert_eq!(
+        server.metadata(),
+        committed,
+        "tests/cap/library.csdl is stale: copy the server's $metadata and regenerate"
+    );
+}
+
+#[tokio::test]
+async fn every_book_is_read_back_by_its_key_however_hostile() {
+    let server = CapServer::shared();
+    let client = client(server);
+    let keys = [
+        "harbor-lights",
+        "north/south",
+        "o'hara-notes",
+        "ferryman's/log",
+        "the quiet hour",
+        "100% rye",
+        "café-münchen",
+        "東京の夜",
+        "c++&more",
+        "why?not#2",
+        "shelf (a,b);c",
+    ];
+    for key in keys {
+        let op = books::Get::new(BooksId::new(key));
+        let book = client.send(&op).await.unwrap_or_else(|e| panic!("{key}: {e}"));
+        assert_eq!(book.id.as_deref(), Some(key), "the server saw exactly the key {key:?}");
+    }
+    let request = books::Get::new(BooksId::new("o'hara-notes")).to_request(&ServiceRoot::new(server.base_url()));
+    assert!(request.uri().path().ends_with("/Books('o''hara-notes')"), "{}", request.uri());
+    let request = books::Get::new(BooksId::new("north/south")).to_request(&ServiceRoot::new(server.base_url()));
+    assert!(request.uri().path().ends_with("/Books('north%2Fsouth')"), "{}", request.uri());
+}
+
+#[tokio::test]
+async fn uuid_integer_and_composite_keys_address_their_entities() {
+    let server = CapServer::shared();
+    let client = client(server);
+    let authors = client.pages(&authors::List::new()).collect_all().await.expect("the authors");
+    let first = authors.first().and_then(|a| a.id).expect("an author with an id");
+    let author = client.send(&authors::Get::new(AuthorsId::new(first))).await.expect("by UUID");
+    assert_eq!(author.id, Some(first));
+    let request = authors::Get::new(AuthorsId::new(first)).to_request(&ServiceRoot::new(server.base_url()));
+    assert!(request.uri().path().ends_with(&format!("/Authors({first})")), "unquoted: {}", request.uri());
+
+    let chapter =
+        client.send(&chapters::Get::new(ChaptersKey::new("harbor-lights", 2))).await.expect("by composite key");
+    assert_eq!(
+        (chapter.book_id.as_deref(), chapter.number, chapter.title.as_option().map(String::as_str)),
+        (Some("harbor-lights"), Some(2), Some("Tides"))
+    );
+    let request =
+        chapters::Get::new(ChaptersKey::new("harbor-lights", 2)).to_request(&ServiceRoot::new(server.base_url()));
+    assert!(request.uri().path().ends_with("/Chapters(book_ID='harbor-lights',number=2)"), "{}", request.uri());
+
+    let loan = client.send(&loans::Get::new(LoansId::new(1))).await.expect("by integer key");
+    assert_eq!(loan.id, Some(1));
+}
+
+#[tokio::test]
+async fn every_page_is_followed_through_relative_next_links() {
+    let server = CapServer::shared();
+    let client = client(server);
+    let mut pages = client.pages(&loans::List::new());
+    let mut sizes = Vec::new();
+    let mut ids = Vec::new();
+    while let Some(page) = pages.next_page().await {
+        let page = page.expect("a page");
+        sizes.push(page.value.len());
+        ids.extend(page.value.iter().filter_map(|loan| loan.id));
+        if let Some(link) = &page.next_link {
+            assert!(!link.starts_with("http"), "CAP sends relative next links: {link}");
+        }
+    }
+    assert_eq!(sizes, [50, 50, 30], "three server-side pages");
+    let unique: std::collections::BTreeSet<i32> = ids.iter().copied().collect();
+    assert_eq!((ids.len(), unique.len()), (130, 130), "every loan exactly once");
+}
+
+#[tokio::test]
+async fn a_missing_entity_is_a_typed_404() {
+    let server = CapServer::shared();
+    let client = client(server);
+    let error = client.send(&books::Get::new(BooksId::new("no such book"))).await.expect_err("404");
+    let ClientError::Service(error) = error else { panic!("{error}") };
+    assert_eq!(error.status().as_u16(), 404, "{error}");
+}
+
+#[tokio::test]
+async fn a_bound_function_is_called_by_its_qualified_name() {
+    let server = CapServer::shared();
+    let op = books::StockValue::new(BooksId::new("harbor-lights"));
+    let request = op.to_request(&ServiceRoot::new(server.base_url()));
+    assert!(request.uri().path().ends_with("/Books('harbor-lights')/CatalogService.stockValue()"), "{}", request.uri());
+    let value = client(server).send(&op).await.expect("the function answers");
+    // 5 in stock at 14.90.
+    assert_eq!(serde_json::to_value(&value).unwrap().to_string().trim_matches('"').parse::<f64>().unwrap(), 74.5);
+}
