@@ -647,7 +647,7 @@ impl<T: DeserializeOwned> Pages<T> {
         // (OData JSON Format 4.01, §4.6); Graph sends absolute ones.
         let joined = match &self.base {
             Some(base) => base.join(link),
-            None => reqwest::Url::parse(link),
+            None => reqwest::Url::parse(self.client.inner.config.root.base_url()).and_then(|root| root.join(link)),
         };
         let url =
             joined.map_err(|e| ClientError::InvalidRequest(format!("the next link `{link}` is not a URL: {e}")))?;
@@ -1031,6 +1031,11 @@ mod tests {
             assert_eq!(request.url.host_str(), Some("graph.microsoft.com"));
             assert_eq!(request.headers.get("consistencylevel").unwrap(), "eventual");
         }
+        // A relative link is relative to the page's context URL (OData JSON Format §4.6).
+        let mut after_a_page = client.pages(&Probe { method: http::Method::GET, path: "/x".into() });
+        after_a_page.base = Some(reqwest::Url::parse("https://graph.microsoft.com/beta/$metadata#x").unwrap());
+        let request = follow(&after_a_page, "x?$skiptoken=3").unwrap();
+        assert_eq!(request.url.as_str(), "https://graph.microsoft.com/beta/x?$skiptoken=3");
         for link in [
             "http://graph.microsoft.com/beta/x",
             "https://graph.microsoft.com:8443/beta/x",

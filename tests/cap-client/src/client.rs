@@ -620,7 +620,7 @@ impl<T: DeserializeOwned> Pages<T> {
         // (OData JSON Format 4.01, §4.6); Graph sends absolute ones.
         let joined = match &self.base {
             Some(base) => base.join(link),
-            None => reqwest::Url::parse(link),
+            None => reqwest::Url::parse(self.client.inner.config.root.base_url()).and_then(|root| root.join(link)),
         };
         let url =
             joined.map_err(|e| ClientError::InvalidRequest(format!("the next link `{link}` is not a URL: {e}")))?;
