@@ -26,6 +26,14 @@ pub struct CloudCertificationAuthority {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
+    /// `if_match` on an update, a delete or a bound operation.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `id` property (Edm.String, inherited from `microsoft.graph.entity`).
     #[serde(
         rename = "id",
@@ -416,6 +424,14 @@ impl CloudCertificationAuthority {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `@odata.etag`.
+    pub fn odata_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_etag = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `id`.
@@ -1111,6 +1127,14 @@ pub struct CloudCertificationAuthorityLeafCertificate {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
+    /// `if_match` on an update, a delete or a bound operation.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `id` property (Edm.String, inherited from `microsoft.graph.entity`).
     #[serde(
         rename = "id",
@@ -1334,6 +1358,14 @@ impl CloudCertificationAuthorityLeafCertificate {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `@odata.etag`.
+    pub fn odata_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_etag = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `id`.
@@ -1880,6 +1912,14 @@ pub struct CloudCertificationAuthorityVersion {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
+    /// `if_match` on an update, a delete or a bound operation.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `id` property (Edm.String, inherited from `microsoft.graph.entity`).
     #[serde(
         rename = "id",
@@ -2080,6 +2120,14 @@ impl CloudCertificationAuthorityVersion {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `@odata.etag`.
+    pub fn odata_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_etag = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `id`.
@@ -2452,6 +2500,14 @@ pub struct Entity {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
+    /// `if_match` on an update, a delete or a bound operation.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `id` property (Edm.String).
     #[serde(
         rename = "id",
@@ -2474,6 +2530,14 @@ impl Entity {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `@odata.etag`.
+    pub fn odata_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_etag = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `id`.

@@ -20,17 +20,45 @@ pub mod device_management {
         pub struct List {
             /// Query options (`$select`, `$filter`, `$expand`, ...).
             pub query: crate::odata::QueryOptions,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl List {
             /// The operation for these keys.
             pub fn new() -> Self {
                 Self {
                     query: crate::odata::QueryOptions::default(),
+                    headers: ::std::default::Default::default(),
                 }
             }
             /// Sets the query options.
             pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                 self.query = query;
+                self
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
                 self
             }
         }
@@ -43,22 +71,26 @@ pub mod device_management {
                 let path = ::std::string::String::from(
                     "/deviceManagement/cloudCertificationAuthority",
                 );
-                let mut request = crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::GET,
-                    &path,
-                    &self.query.to_query(),
-                    ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
+                let mut request = {
+                    let mut request = crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::GET,
+                        &path,
+                        &self.query.to_query(),
+                        ::std::option::Option::None,
+                    );
+                    if self.query.needs_eventual_consistency() {
+                        request
+                            .headers_mut()
+                            .insert(
+                                "consistencylevel",
+                                ::http::HeaderValue::from_static("eventual"),
+                            );
+                    }
                     request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
+                };
+                self.headers.apply(&mut request);
                 request
             }
             fn parse_response(
@@ -80,6 +112,8 @@ pub mod device_management {
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// Query options (`$select`, `$filter`, `$expand`, ...).
             pub query: crate::odata::QueryOptions,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl Get {
             /// The operation for these keys.
@@ -92,11 +126,37 @@ pub mod device_management {
                     cloud_certification_authority_id: cloud_certification_authority_id
                         .into(),
                     query: crate::odata::QueryOptions::default(),
+                    headers: ::std::default::Default::default(),
                 }
             }
             /// Sets the query options.
             pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                 self.query = query;
+                self
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
                 self
             }
         }
@@ -110,22 +170,26 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}", self
                     .cloud_certification_authority_id.to_path_segment()
                 );
-                let mut request = crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::GET,
-                    &path,
-                    &self.query.to_query(),
-                    ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
+                let mut request = {
+                    let mut request = crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::GET,
+                        &path,
+                        &self.query.to_query(),
+                        ::std::option::Option::None,
+                    );
+                    if self.query.needs_eventual_consistency() {
+                        request
+                            .headers_mut()
+                            .insert(
+                                "consistencylevel",
+                                ::http::HeaderValue::from_static("eventual"),
+                            );
+                    }
                     request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
+                };
+                self.headers.apply(&mut request);
                 request
             }
             fn parse_response(
@@ -145,11 +209,41 @@ pub mod device_management {
         pub struct Create {
             /// The entity to send; only the properties that are set are written.
             pub body: crate::models::CloudCertificationAuthority,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl Create {
             /// The operation for these keys.
             pub fn new(body: crate::models::CloudCertificationAuthority) -> Self {
-                Self { body }
+                Self {
+                    body,
+                    headers: ::std::default::Default::default(),
+                }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for Create {
@@ -161,16 +255,20 @@ pub mod device_management {
                 let path = ::std::string::String::from(
                     "/deviceManagement/cloudCertificationAuthority",
                 );
-                let body = ::serde_json::to_vec(&self.body)
-                    .expect("generated models always serialize");
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::Some(body),
-                )
+                let mut request = {
+                    let body = ::serde_json::to_vec(&self.body)
+                        .expect("generated models always serialize");
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::Some(body),
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -191,6 +289,8 @@ pub mod device_management {
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The entity to send; only the properties that are set are written.
             pub body: crate::models::CloudCertificationAuthority,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl Update {
             /// The operation for these keys.
@@ -204,7 +304,33 @@ pub mod device_management {
                     cloud_certification_authority_id: cloud_certification_authority_id
                         .into(),
                     body,
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for Update {
@@ -219,16 +345,20 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}", self
                     .cloud_certification_authority_id.to_path_segment()
                 );
-                let body = ::serde_json::to_vec(&self.body)
-                    .expect("generated models always serialize");
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::PATCH,
-                    &path,
-                    &[],
-                    ::std::option::Option::Some(body),
-                )
+                let mut request = {
+                    let body = ::serde_json::to_vec(&self.body)
+                        .expect("generated models always serialize");
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::PATCH,
+                        &path,
+                        &[],
+                        ::std::option::Option::Some(body),
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -247,8 +377,8 @@ pub mod device_management {
         pub struct Delete {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
-            /// An `If-Match` ETag: delete only if the entity has not changed since.
-            pub if_match: ::std::option::Option<::std::string::String>,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl Delete {
             /// The operation for these keys.
@@ -260,15 +390,32 @@ pub mod device_management {
                 Self {
                     cloud_certification_authority_id: cloud_certification_authority_id
                         .into(),
-                    if_match: ::std::option::Option::None,
+                    headers: ::std::default::Default::default(),
                 }
             }
-            /// Deletes only if the entity still has this ETag.
-            pub fn if_match(
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
                 mut self,
-                etag: impl ::std::convert::Into<::std::string::String>,
+                etag: impl ::std::convert::AsRef<str>,
             ) -> Self {
-                self.if_match = ::std::option::Option::Some(etag.into());
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
                 self
             }
         }
@@ -282,21 +429,17 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}", self
                     .cloud_certification_authority_id.to_path_segment()
                 );
-                let mut request = crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::DELETE,
-                    &path,
-                    &[],
-                    ::std::option::Option::None,
-                );
-                if let ::std::option::Option::Some(tag) = &self.if_match {
-                    if let ::std::result::Result::Ok(value) = ::http::HeaderValue::from_str(
-                        tag,
-                    ) {
-                        request.headers_mut().insert(::http::header::IF_MATCH, value);
-                    }
-                }
+                let mut request = {
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::DELETE,
+                        &path,
+                        &[],
+                        ::std::option::Option::None,
+                    )
+                };
+                self.headers.apply(&mut request);
                 request
             }
             fn parse_response(
@@ -316,6 +459,8 @@ pub mod device_management {
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The parameters.
             pub body: ChangeCloudCertificationAuthorityStatusBody,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         /// The parameters of the action `microsoft.graph.changeCloudCertificationAuthorityStatus`: the body of [`ChangeCloudCertificationAuthorityStatus`].
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -348,7 +493,33 @@ pub mod device_management {
                         certification_authority_version: certification_authority_version
                             .into(),
                     },
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for ChangeCloudCertificationAuthorityStatus {
@@ -361,16 +532,20 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/changeCloudCertificationAuthorityStatus",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                let body = ::serde_json::to_vec(&self.body)
-                    .expect("generated parameter bodies always serialize");
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::Some(body),
-                )
+                let mut request = {
+                    let body = ::serde_json::to_vec(&self.body)
+                        .expect("generated parameter bodies always serialize");
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::Some(body),
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -387,6 +562,8 @@ pub mod device_management {
         pub struct GetAllCloudCertificationAuthority {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl GetAllCloudCertificationAuthority {
             /// The operation for these keys, with its required parameters.
@@ -398,7 +575,33 @@ pub mod device_management {
                 Self {
                     cloud_certification_authority_id: cloud_certification_authority_id
                         .into(),
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for GetAllCloudCertificationAuthority {
@@ -411,14 +614,18 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/getAllCloudCertificationAuthority",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::None,
-                )
+                let mut request = {
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::None,
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -435,6 +642,8 @@ pub mod device_management {
         pub struct GetAllCloudCertificationAuthorityLeafCertificates {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl GetAllCloudCertificationAuthorityLeafCertificates {
             /// The operation for these keys, with its required parameters.
@@ -446,7 +655,33 @@ pub mod device_management {
                 Self {
                     cloud_certification_authority_id: cloud_certification_authority_id
                         .into(),
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation
@@ -462,14 +697,18 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/getAllCloudCertificationAuthorityLeafCertificates",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::None,
-                )
+                let mut request = {
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::None,
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -486,6 +725,8 @@ pub mod device_management {
         pub struct GetCloudCertificationAuthority {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl GetCloudCertificationAuthority {
             /// The operation for these keys, with its required parameters.
@@ -497,7 +738,33 @@ pub mod device_management {
                 Self {
                     cloud_certification_authority_id: cloud_certification_authority_id
                         .into(),
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for GetCloudCertificationAuthority {
@@ -510,14 +777,18 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/getCloudCertificationAuthority",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::None,
-                )
+                let mut request = {
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::None,
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -534,6 +805,8 @@ pub mod device_management {
         pub struct GetCloudCertificationAuthorityVersion {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl GetCloudCertificationAuthorityVersion {
             /// The operation for these keys, with its required parameters.
@@ -545,7 +818,33 @@ pub mod device_management {
                 Self {
                     cloud_certification_authority_id: cloud_certification_authority_id
                         .into(),
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for GetCloudCertificationAuthorityVersion {
@@ -558,14 +857,18 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/getCloudCertificationAuthorityVersion",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::None,
-                )
+                let mut request = {
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::None,
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -582,6 +885,8 @@ pub mod device_management {
         pub struct GetCloudCertificationAuthorityVersions {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl GetCloudCertificationAuthorityVersions {
             /// The operation for these keys, with its required parameters.
@@ -593,7 +898,33 @@ pub mod device_management {
                 Self {
                     cloud_certification_authority_id: cloud_certification_authority_id
                         .into(),
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for GetCloudCertificationAuthorityVersions {
@@ -608,14 +939,18 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/getCloudCertificationAuthorityVersions",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::None,
-                )
+                let mut request = {
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::None,
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -632,6 +967,8 @@ pub mod device_management {
         pub struct PatchCloudCertificationAuthority {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl PatchCloudCertificationAuthority {
             /// The operation for these keys, with its required parameters.
@@ -643,7 +980,33 @@ pub mod device_management {
                 Self {
                     cloud_certification_authority_id: cloud_certification_authority_id
                         .into(),
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for PatchCloudCertificationAuthority {
@@ -656,14 +1019,18 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/patchCloudCertificationAuthority",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::None,
-                )
+                let mut request = {
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::None,
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -680,6 +1047,8 @@ pub mod device_management {
         pub struct PostCloudCertificationAuthority {
             /// The key that follows `cloudCertificationAuthority` in the path.
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl PostCloudCertificationAuthority {
             /// The operation for these keys, with its required parameters.
@@ -691,7 +1060,33 @@ pub mod device_management {
                 Self {
                     cloud_certification_authority_id: cloud_certification_authority_id
                         .into(),
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for PostCloudCertificationAuthority {
@@ -704,14 +1099,18 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/postCloudCertificationAuthority",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::None,
-                )
+                let mut request = {
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::None,
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -730,6 +1129,8 @@ pub mod device_management {
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The parameters.
             pub body: RevokeCloudCertificationAuthorityCertificateBody,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         /// The parameters of the action `microsoft.graph.revokeCloudCertificationAuthorityCertificate`: the body of [`RevokeCloudCertificationAuthorityCertificate`].
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -754,7 +1155,33 @@ pub mod device_management {
                         certification_authority_version: certification_authority_version
                             .into(),
                     },
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for RevokeCloudCertificationAuthorityCertificate {
@@ -767,16 +1194,20 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/revokeCloudCertificationAuthorityCertificate",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                let body = ::serde_json::to_vec(&self.body)
-                    .expect("generated parameter bodies always serialize");
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::Some(body),
-                )
+                let mut request = {
+                    let body = ::serde_json::to_vec(&self.body)
+                        .expect("generated parameter bodies always serialize");
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::Some(body),
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -795,6 +1226,8 @@ pub mod device_management {
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The parameters.
             pub body: RevokeLeafCertificateBody,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         /// The parameters of the action `microsoft.graph.revokeLeafCertificate`: the body of [`RevokeLeafCertificate`].
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -820,7 +1253,33 @@ pub mod device_management {
                             leaf_certificate_id.into(),
                         ),
                     },
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for RevokeLeafCertificate {
@@ -833,16 +1292,20 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/revokeLeafCertificate",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                let body = ::serde_json::to_vec(&self.body)
-                    .expect("generated parameter bodies always serialize");
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::Some(body),
-                )
+                let mut request = {
+                    let body = ::serde_json::to_vec(&self.body)
+                        .expect("generated parameter bodies always serialize");
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::Some(body),
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -861,6 +1324,8 @@ pub mod device_management {
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The parameters.
             pub body: RevokeLeafCertificateBySerialNumberBody,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         /// The parameters of the action `microsoft.graph.revokeLeafCertificateBySerialNumber`: the body of [`RevokeLeafCertificateBySerialNumber`].
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -888,7 +1353,33 @@ pub mod device_management {
                             certificate_serial_number.into(),
                         ),
                     },
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for RevokeLeafCertificateBySerialNumber {
@@ -901,16 +1392,20 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/revokeLeafCertificateBySerialNumber",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                let body = ::serde_json::to_vec(&self.body)
-                    .expect("generated parameter bodies always serialize");
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::Some(body),
-                )
+                let mut request = {
+                    let body = ::serde_json::to_vec(&self.body)
+                        .expect("generated parameter bodies always serialize");
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::Some(body),
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -929,6 +1424,8 @@ pub mod device_management {
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The parameters.
             pub body: SearchCloudCertificationAuthorityLeafCertificateBySerialNumberBody,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         /// The parameters of the action `microsoft.graph.searchCloudCertificationAuthorityLeafCertificateBySerialNumber`: the body of [`SearchCloudCertificationAuthorityLeafCertificateBySerialNumber`].
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -956,7 +1453,33 @@ pub mod device_management {
                             certificate_serial_number.into(),
                         ),
                     },
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation
@@ -970,16 +1493,20 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/searchCloudCertificationAuthorityLeafCertificateBySerialNumber",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                let body = ::serde_json::to_vec(&self.body)
-                    .expect("generated parameter bodies always serialize");
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::Some(body),
-                )
+                let mut request = {
+                    let body = ::serde_json::to_vec(&self.body)
+                        .expect("generated parameter bodies always serialize");
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::Some(body),
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -998,6 +1525,8 @@ pub mod device_management {
             pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
             /// The parameters.
             pub body: UploadExternallySignedCertificationAuthorityCertificateBody,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         /// The parameters of the action `microsoft.graph.uploadExternallySignedCertificationAuthorityCertificate`: the body of [`UploadExternallySignedCertificationAuthorityCertificate`].
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1040,7 +1569,33 @@ pub mod device_management {
                         certification_authority_version: certification_authority_version
                             .into(),
                     },
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation
@@ -1054,16 +1609,20 @@ pub mod device_management {
                     "/deviceManagement/cloudCertificationAuthority/{}/uploadExternallySignedCertificationAuthorityCertificate",
                     self.cloud_certification_authority_id.to_path_segment()
                 );
-                let body = ::serde_json::to_vec(&self.body)
-                    .expect("generated parameter bodies always serialize");
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::Some(body),
-                )
+                let mut request = {
+                    let body = ::serde_json::to_vec(&self.body)
+                        .expect("generated parameter bodies always serialize");
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::Some(body),
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -1086,6 +1645,8 @@ pub mod device_management {
                 pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
                 /// Query options (`$select`, `$filter`, `$expand`, ...).
                 pub query: crate::odata::QueryOptions,
+                /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+                pub headers: crate::odata::RequestHeaders,
             }
             impl Get {
                 /// The operation for these keys.
@@ -1098,11 +1659,40 @@ pub mod device_management {
                         cloud_certification_authority_id: cloud_certification_authority_id
                             .into(),
                         query: crate::odata::QueryOptions::default(),
+                        headers: ::std::default::Default::default(),
                     }
                 }
                 /// Sets the query options.
                 pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                     self.query = query;
+                    self
+                }
+                /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+                /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+                /// `412 Precondition Failed` otherwise.
+                pub fn if_match(
+                    mut self,
+                    etag: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set("if-match", etag.as_ref());
+                    self
+                }
+                /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+                pub fn if_none_match(
+                    mut self,
+                    etag: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set("if-none-match", etag.as_ref());
+                    self
+                }
+                /// Adds any other request header, such as `Prefer: return=representation`. A name or
+                /// value that is not valid in HTTP is left out.
+                pub fn header(
+                    mut self,
+                    name: impl ::std::convert::AsRef<str>,
+                    value: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set(name.as_ref(), value.as_ref());
                     self
                 }
             }
@@ -1116,22 +1706,26 @@ pub mod device_management {
                         "/deviceManagement/cloudCertificationAuthority/{}/activeVersion",
                         self.cloud_certification_authority_id.to_path_segment()
                     );
-                    let mut request = crate::odata::request(
-                        root,
-                        crate::SERVICE_VERSION,
-                        ::http::Method::GET,
-                        &path,
-                        &self.query.to_query(),
-                        ::std::option::Option::None,
-                    );
-                    if self.query.needs_eventual_consistency() {
+                    let mut request = {
+                        let mut request = crate::odata::request(
+                            root,
+                            crate::SERVICE_VERSION,
+                            ::http::Method::GET,
+                            &path,
+                            &self.query.to_query(),
+                            ::std::option::Option::None,
+                        );
+                        if self.query.needs_eventual_consistency() {
+                            request
+                                .headers_mut()
+                                .insert(
+                                    "consistencylevel",
+                                    ::http::HeaderValue::from_static("eventual"),
+                                );
+                        }
                         request
-                            .headers_mut()
-                            .insert(
-                                "consistencylevel",
-                                ::http::HeaderValue::from_static("eventual"),
-                            );
-                    }
+                    };
+                    self.headers.apply(&mut request);
                     request
                 }
                 fn parse_response(
@@ -1156,6 +1750,8 @@ pub mod device_management {
                 pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
                 /// Query options (`$select`, `$filter`, `$expand`, ...).
                 pub query: crate::odata::QueryOptions,
+                /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+                pub headers: crate::odata::RequestHeaders,
             }
             impl List {
                 /// The operation for these keys.
@@ -1168,11 +1764,40 @@ pub mod device_management {
                         cloud_certification_authority_id: cloud_certification_authority_id
                             .into(),
                         query: crate::odata::QueryOptions::default(),
+                        headers: ::std::default::Default::default(),
                     }
                 }
                 /// Sets the query options.
                 pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                     self.query = query;
+                    self
+                }
+                /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+                /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+                /// `412 Precondition Failed` otherwise.
+                pub fn if_match(
+                    mut self,
+                    etag: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set("if-match", etag.as_ref());
+                    self
+                }
+                /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+                pub fn if_none_match(
+                    mut self,
+                    etag: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set("if-none-match", etag.as_ref());
+                    self
+                }
+                /// Adds any other request header, such as `Prefer: return=representation`. A name or
+                /// value that is not valid in HTTP is left out.
+                pub fn header(
+                    mut self,
+                    name: impl ::std::convert::AsRef<str>,
+                    value: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set(name.as_ref(), value.as_ref());
                     self
                 }
             }
@@ -1188,22 +1813,26 @@ pub mod device_management {
                         "/deviceManagement/cloudCertificationAuthority/{}/cloudCertificationAuthorityLeafCertificate",
                         self.cloud_certification_authority_id.to_path_segment()
                     );
-                    let mut request = crate::odata::request(
-                        root,
-                        crate::SERVICE_VERSION,
-                        ::http::Method::GET,
-                        &path,
-                        &self.query.to_query(),
-                        ::std::option::Option::None,
-                    );
-                    if self.query.needs_eventual_consistency() {
+                    let mut request = {
+                        let mut request = crate::odata::request(
+                            root,
+                            crate::SERVICE_VERSION,
+                            ::http::Method::GET,
+                            &path,
+                            &self.query.to_query(),
+                            ::std::option::Option::None,
+                        );
+                        if self.query.needs_eventual_consistency() {
+                            request
+                                .headers_mut()
+                                .insert(
+                                    "consistencylevel",
+                                    ::http::HeaderValue::from_static("eventual"),
+                                );
+                        }
                         request
-                            .headers_mut()
-                            .insert(
-                                "consistencylevel",
-                                ::http::HeaderValue::from_static("eventual"),
-                            );
-                    }
+                    };
+                    self.headers.apply(&mut request);
                     request
                 }
                 fn parse_response(
@@ -1227,6 +1856,8 @@ pub mod device_management {
                 pub cloud_certification_authority_leaf_certificate_id: crate::ids::CloudCertificationAuthorityLeafCertificateId,
                 /// Query options (`$select`, `$filter`, `$expand`, ...).
                 pub query: crate::odata::QueryOptions,
+                /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+                pub headers: crate::odata::RequestHeaders,
             }
             impl Get {
                 /// The operation for these keys.
@@ -1244,11 +1875,40 @@ pub mod device_management {
                         cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
                             .into(),
                         query: crate::odata::QueryOptions::default(),
+                        headers: ::std::default::Default::default(),
                     }
                 }
                 /// Sets the query options.
                 pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                     self.query = query;
+                    self
+                }
+                /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+                /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+                /// `412 Precondition Failed` otherwise.
+                pub fn if_match(
+                    mut self,
+                    etag: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set("if-match", etag.as_ref());
+                    self
+                }
+                /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+                pub fn if_none_match(
+                    mut self,
+                    etag: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set("if-none-match", etag.as_ref());
+                    self
+                }
+                /// Adds any other request header, such as `Prefer: return=representation`. A name or
+                /// value that is not valid in HTTP is left out.
+                pub fn header(
+                    mut self,
+                    name: impl ::std::convert::AsRef<str>,
+                    value: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set(name.as_ref(), value.as_ref());
                     self
                 }
             }
@@ -1264,22 +1924,26 @@ pub mod device_management {
                         .cloud_certification_authority_leaf_certificate_id
                         .to_path_segment()
                     );
-                    let mut request = crate::odata::request(
-                        root,
-                        crate::SERVICE_VERSION,
-                        ::http::Method::GET,
-                        &path,
-                        &self.query.to_query(),
-                        ::std::option::Option::None,
-                    );
-                    if self.query.needs_eventual_consistency() {
+                    let mut request = {
+                        let mut request = crate::odata::request(
+                            root,
+                            crate::SERVICE_VERSION,
+                            ::http::Method::GET,
+                            &path,
+                            &self.query.to_query(),
+                            ::std::option::Option::None,
+                        );
+                        if self.query.needs_eventual_consistency() {
+                            request
+                                .headers_mut()
+                                .insert(
+                                    "consistencylevel",
+                                    ::http::HeaderValue::from_static("eventual"),
+                                );
+                        }
                         request
-                            .headers_mut()
-                            .insert(
-                                "consistencylevel",
-                                ::http::HeaderValue::from_static("eventual"),
-                            );
-                    }
+                    };
+                    self.headers.apply(&mut request);
                     request
                 }
                 fn parse_response(
@@ -1304,6 +1968,8 @@ pub mod device_management {
                 pub cloud_certification_authority_id: crate::ids::CloudCertificationAuthorityId,
                 /// Query options (`$select`, `$filter`, `$expand`, ...).
                 pub query: crate::odata::QueryOptions,
+                /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+                pub headers: crate::odata::RequestHeaders,
             }
             impl List {
                 /// The operation for these keys.
@@ -1316,11 +1982,40 @@ pub mod device_management {
                         cloud_certification_authority_id: cloud_certification_authority_id
                             .into(),
                         query: crate::odata::QueryOptions::default(),
+                        headers: ::std::default::Default::default(),
                     }
                 }
                 /// Sets the query options.
                 pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                     self.query = query;
+                    self
+                }
+                /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+                /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+                /// `412 Precondition Failed` otherwise.
+                pub fn if_match(
+                    mut self,
+                    etag: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set("if-match", etag.as_ref());
+                    self
+                }
+                /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+                pub fn if_none_match(
+                    mut self,
+                    etag: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set("if-none-match", etag.as_ref());
+                    self
+                }
+                /// Adds any other request header, such as `Prefer: return=representation`. A name or
+                /// value that is not valid in HTTP is left out.
+                pub fn header(
+                    mut self,
+                    name: impl ::std::convert::AsRef<str>,
+                    value: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set(name.as_ref(), value.as_ref());
                     self
                 }
             }
@@ -1336,22 +2031,26 @@ pub mod device_management {
                         "/deviceManagement/cloudCertificationAuthority/{}/versions", self
                         .cloud_certification_authority_id.to_path_segment()
                     );
-                    let mut request = crate::odata::request(
-                        root,
-                        crate::SERVICE_VERSION,
-                        ::http::Method::GET,
-                        &path,
-                        &self.query.to_query(),
-                        ::std::option::Option::None,
-                    );
-                    if self.query.needs_eventual_consistency() {
+                    let mut request = {
+                        let mut request = crate::odata::request(
+                            root,
+                            crate::SERVICE_VERSION,
+                            ::http::Method::GET,
+                            &path,
+                            &self.query.to_query(),
+                            ::std::option::Option::None,
+                        );
+                        if self.query.needs_eventual_consistency() {
+                            request
+                                .headers_mut()
+                                .insert(
+                                    "consistencylevel",
+                                    ::http::HeaderValue::from_static("eventual"),
+                                );
+                        }
                         request
-                            .headers_mut()
-                            .insert(
-                                "consistencylevel",
-                                ::http::HeaderValue::from_static("eventual"),
-                            );
-                    }
+                    };
+                    self.headers.apply(&mut request);
                     request
                 }
                 fn parse_response(
@@ -1375,6 +2074,8 @@ pub mod device_management {
                 pub cloud_certification_authority_version_id: crate::ids::CloudCertificationAuthorityVersionId,
                 /// Query options (`$select`, `$filter`, `$expand`, ...).
                 pub query: crate::odata::QueryOptions,
+                /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+                pub headers: crate::odata::RequestHeaders,
             }
             impl Get {
                 /// The operation for these keys.
@@ -1392,11 +2093,40 @@ pub mod device_management {
                         cloud_certification_authority_version_id: cloud_certification_authority_version_id
                             .into(),
                         query: crate::odata::QueryOptions::default(),
+                        headers: ::std::default::Default::default(),
                     }
                 }
                 /// Sets the query options.
                 pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                     self.query = query;
+                    self
+                }
+                /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+                /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+                /// `412 Precondition Failed` otherwise.
+                pub fn if_match(
+                    mut self,
+                    etag: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set("if-match", etag.as_ref());
+                    self
+                }
+                /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+                pub fn if_none_match(
+                    mut self,
+                    etag: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set("if-none-match", etag.as_ref());
+                    self
+                }
+                /// Adds any other request header, such as `Prefer: return=representation`. A name or
+                /// value that is not valid in HTTP is left out.
+                pub fn header(
+                    mut self,
+                    name: impl ::std::convert::AsRef<str>,
+                    value: impl ::std::convert::AsRef<str>,
+                ) -> Self {
+                    self.headers.set(name.as_ref(), value.as_ref());
                     self
                 }
             }
@@ -1411,22 +2141,26 @@ pub mod device_management {
                         self.cloud_certification_authority_id.to_path_segment(), self
                         .cloud_certification_authority_version_id.to_path_segment()
                     );
-                    let mut request = crate::odata::request(
-                        root,
-                        crate::SERVICE_VERSION,
-                        ::http::Method::GET,
-                        &path,
-                        &self.query.to_query(),
-                        ::std::option::Option::None,
-                    );
-                    if self.query.needs_eventual_consistency() {
+                    let mut request = {
+                        let mut request = crate::odata::request(
+                            root,
+                            crate::SERVICE_VERSION,
+                            ::http::Method::GET,
+                            &path,
+                            &self.query.to_query(),
+                            ::std::option::Option::None,
+                        );
+                        if self.query.needs_eventual_consistency() {
+                            request
+                                .headers_mut()
+                                .insert(
+                                    "consistencylevel",
+                                    ::http::HeaderValue::from_static("eventual"),
+                                );
+                        }
                         request
-                            .headers_mut()
-                            .insert(
-                                "consistencylevel",
-                                ::http::HeaderValue::from_static("eventual"),
-                            );
-                    }
+                    };
+                    self.headers.apply(&mut request);
                     request
                 }
                 fn parse_response(
@@ -1450,17 +2184,45 @@ pub mod device_management {
         pub struct List {
             /// Query options (`$select`, `$filter`, `$expand`, ...).
             pub query: crate::odata::QueryOptions,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl List {
             /// The operation for these keys.
             pub fn new() -> Self {
                 Self {
                     query: crate::odata::QueryOptions::default(),
+                    headers: ::std::default::Default::default(),
                 }
             }
             /// Sets the query options.
             pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                 self.query = query;
+                self
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
                 self
             }
         }
@@ -1475,22 +2237,26 @@ pub mod device_management {
                 let path = ::std::string::String::from(
                     "/deviceManagement/cloudCertificationAuthorityLeafCertificate",
                 );
-                let mut request = crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::GET,
-                    &path,
-                    &self.query.to_query(),
-                    ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
+                let mut request = {
+                    let mut request = crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::GET,
+                        &path,
+                        &self.query.to_query(),
+                        ::std::option::Option::None,
+                    );
+                    if self.query.needs_eventual_consistency() {
+                        request
+                            .headers_mut()
+                            .insert(
+                                "consistencylevel",
+                                ::http::HeaderValue::from_static("eventual"),
+                            );
+                    }
                     request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
+                };
+                self.headers.apply(&mut request);
                 request
             }
             fn parse_response(
@@ -1512,6 +2278,8 @@ pub mod device_management {
             pub cloud_certification_authority_leaf_certificate_id: crate::ids::CloudCertificationAuthorityLeafCertificateId,
             /// Query options (`$select`, `$filter`, `$expand`, ...).
             pub query: crate::odata::QueryOptions,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl Get {
             /// The operation for these keys.
@@ -1524,11 +2292,37 @@ pub mod device_management {
                     cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
                         .into(),
                     query: crate::odata::QueryOptions::default(),
+                    headers: ::std::default::Default::default(),
                 }
             }
             /// Sets the query options.
             pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                 self.query = query;
+                self
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
                 self
             }
         }
@@ -1543,22 +2337,26 @@ pub mod device_management {
                     self.cloud_certification_authority_leaf_certificate_id
                     .to_path_segment()
                 );
-                let mut request = crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::GET,
-                    &path,
-                    &self.query.to_query(),
-                    ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
+                let mut request = {
+                    let mut request = crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::GET,
+                        &path,
+                        &self.query.to_query(),
+                        ::std::option::Option::None,
+                    );
+                    if self.query.needs_eventual_consistency() {
+                        request
+                            .headers_mut()
+                            .insert(
+                                "consistencylevel",
+                                ::http::HeaderValue::from_static("eventual"),
+                            );
+                    }
                     request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
+                };
+                self.headers.apply(&mut request);
                 request
             }
             fn parse_response(
@@ -1578,13 +2376,43 @@ pub mod device_management {
         pub struct Create {
             /// The entity to send; only the properties that are set are written.
             pub body: crate::models::CloudCertificationAuthorityLeafCertificate,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl Create {
             /// The operation for these keys.
             pub fn new(
                 body: crate::models::CloudCertificationAuthorityLeafCertificate,
             ) -> Self {
-                Self { body }
+                Self {
+                    body,
+                    headers: ::std::default::Default::default(),
+                }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for Create {
@@ -1596,16 +2424,20 @@ pub mod device_management {
                 let path = ::std::string::String::from(
                     "/deviceManagement/cloudCertificationAuthorityLeafCertificate",
                 );
-                let body = ::serde_json::to_vec(&self.body)
-                    .expect("generated models always serialize");
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::POST,
-                    &path,
-                    &[],
-                    ::std::option::Option::Some(body),
-                )
+                let mut request = {
+                    let body = ::serde_json::to_vec(&self.body)
+                        .expect("generated models always serialize");
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::Some(body),
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -1626,6 +2458,8 @@ pub mod device_management {
             pub cloud_certification_authority_leaf_certificate_id: crate::ids::CloudCertificationAuthorityLeafCertificateId,
             /// The entity to send; only the properties that are set are written.
             pub body: crate::models::CloudCertificationAuthorityLeafCertificate,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl Update {
             /// The operation for these keys.
@@ -1639,7 +2473,33 @@ pub mod device_management {
                     cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
                         .into(),
                     body,
+                    headers: ::std::default::Default::default(),
                 }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
             }
         }
         impl crate::odata::Operation for Update {
@@ -1655,16 +2515,20 @@ pub mod device_management {
                     self.cloud_certification_authority_leaf_certificate_id
                     .to_path_segment()
                 );
-                let body = ::serde_json::to_vec(&self.body)
-                    .expect("generated models always serialize");
-                crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::PATCH,
-                    &path,
-                    &[],
-                    ::std::option::Option::Some(body),
-                )
+                let mut request = {
+                    let body = ::serde_json::to_vec(&self.body)
+                        .expect("generated models always serialize");
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::PATCH,
+                        &path,
+                        &[],
+                        ::std::option::Option::Some(body),
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
             }
             fn parse_response(
                 &self,
@@ -1683,8 +2547,8 @@ pub mod device_management {
         pub struct Delete {
             /// The key that follows `cloudCertificationAuthorityLeafCertificate` in the path.
             pub cloud_certification_authority_leaf_certificate_id: crate::ids::CloudCertificationAuthorityLeafCertificateId,
-            /// An `If-Match` ETag: delete only if the entity has not changed since.
-            pub if_match: ::std::option::Option<::std::string::String>,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl Delete {
             /// The operation for these keys.
@@ -1696,15 +2560,32 @@ pub mod device_management {
                 Self {
                     cloud_certification_authority_leaf_certificate_id: cloud_certification_authority_leaf_certificate_id
                         .into(),
-                    if_match: ::std::option::Option::None,
+                    headers: ::std::default::Default::default(),
                 }
             }
-            /// Deletes only if the entity still has this ETag.
-            pub fn if_match(
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
                 mut self,
-                etag: impl ::std::convert::Into<::std::string::String>,
+                etag: impl ::std::convert::AsRef<str>,
             ) -> Self {
-                self.if_match = ::std::option::Option::Some(etag.into());
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
                 self
             }
         }
@@ -1719,21 +2600,17 @@ pub mod device_management {
                     self.cloud_certification_authority_leaf_certificate_id
                     .to_path_segment()
                 );
-                let mut request = crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::DELETE,
-                    &path,
-                    &[],
-                    ::std::option::Option::None,
-                );
-                if let ::std::option::Option::Some(tag) = &self.if_match {
-                    if let ::std::result::Result::Ok(value) = ::http::HeaderValue::from_str(
-                        tag,
-                    ) {
-                        request.headers_mut().insert(::http::header::IF_MATCH, value);
-                    }
-                }
+                let mut request = {
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::DELETE,
+                        &path,
+                        &[],
+                        ::std::option::Option::None,
+                    )
+                };
+                self.headers.apply(&mut request);
                 request
             }
             fn parse_response(

@@ -120,3 +120,62 @@ async fn a_bound_function_is_called_by_its_qualified_name() {
     // 5 in stock at 14.90.
     assert_eq!(serde_json::to_value(&value).unwrap().to_string().trim_matches('"').parse::<f64>().unwrap(), 74.5);
 }
+
+/// The status of a service error, however the client wrapped it.
+fn status(error: &ClientError) -> u16 {
+    match error {
+        ClientError::Service(e) => e.status().as_u16(),
+        ClientError::RetriesExhausted { last, .. } => status(last),
+        other => panic!("not a service error: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn updates_need_the_entitys_etag_and_a_null_clears_a_property() {
+    use cap_library_client::models::Books;
+    use cap_library_client::odata::Nullable;
+    let server = CapServer::shared();
+    let client = client(server);
+    let key = || BooksId::new("the quiet hour");
+    let book = client.send(&books::Get::new(key())).await.expect("the book");
+    let etag = book.odata_etag.clone().expect("the ETag of an entity with @odata.etag");
+    assert!(etag.starts_with("W/\""), "{etag}");
+
+    let patch = || Books::default().currency(Nullable::Null).stock(7);
+    let refused = client.send(&books::Update::new(key(), patch())).await.expect_err("no If-Match");
+    assert_eq!(status(&refused), 428, "{refused}");
+    let stale = client.send(&books::Update::new(key(), patch()).if_match("W/\"2000-01-01T00:00:00.000Z\"")).await;
+    assert_eq!(status(&stale.expect_err("a stale ETag")), 412);
+
+    client.send(&books::Update::new(key(), patch()).if_match(&etag)).await.expect("the update with the ETag");
+    let after = client.send(&books::Get::new(key())).await.expect("the book again");
+    assert!(after.currency.is_null(), "the null was sent: {:?}", after.currency);
+    assert_eq!(after.stock.as_option(), Some(&7));
+    assert_ne!(after.odata_etag.as_deref(), Some(etag.as_str()), "a new version");
+    assert_eq!(after.title, book.title, "what the patch did not name is unchanged");
+}
+
+#[tokio::test]
+async fn a_bound_action_and_a_delete_take_if_match() {
+    use cap_library_client::models::Books;
+    let server = CapServer::shared();
+    let client = client(server);
+    let created = client
+        .send(&books::Create::new(Books::default().id("etag/delete's test").title("To be deleted").stock(1)))
+        .await
+        .expect("created");
+    let key = || BooksId::new("etag/delete's test");
+    let etag = created.odata_etag.clone().expect("an ETag on the created entity");
+
+    let refused = client.send(&books::AddStock::new(key(), 2)).await.expect_err("no If-Match");
+    assert_eq!(status(&refused), 428, "{refused}");
+    client.send(&books::AddStock::new(key(), 2).if_match(&etag)).await.expect("the action with the ETag");
+    let book = client.send(&books::Get::new(key())).await.expect("the book");
+    assert_eq!(book.stock.as_option(), Some(&3));
+
+    let refused = client.send(&books::Delete::new(key())).await.expect_err("no If-Match");
+    assert_eq!(status(&refused), 428);
+    client.send(&books::Delete::new(key()).if_match(book.odata_etag.as_deref().unwrap())).await.expect("deleted");
+    let gone = client.send(&books::Get::new(key())).await.expect_err("gone");
+    assert_eq!(status(&gone), 404);
+}

@@ -12,6 +12,7 @@ use quote::{format_ident, quote};
 /// `T::default()`, so such a property gets a trailing underscore (`default_`).
 const RESERVED_FIELDS: &[&str] = &[
     "odata_type",
+    "odata_etag",
     "additional_properties",
     "borrow",
     "borrow_mut",
@@ -144,6 +145,21 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
         setters.push(setter(&field, wire, &value));
     }
     let odata_type_setter = setter(&format_ident!("odata_type"), "@odata.type", &quote!(::std::string::String));
+    // Entities carry their version: `@odata.etag`, or the `ETag` header of a single-entity
+    // response; pass it to `if_match` to update or delete only that version.
+    let (etag_field, etag_setter) = if matches!(ty.kind, TypeKind::Entity(_)) {
+        (
+            quote! {
+                /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
+                /// `if_match` on an update, a delete or a bound operation.
+                #[serde(rename = "@odata.etag", default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub odata_etag: ::std::option::Option<::std::string::String>,
+            },
+            setter(&format_ident!("odata_etag"), "@odata.etag", &quote!(::std::string::String)),
+        )
+    } else {
+        (quote!(), quote!())
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -153,6 +169,7 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
             /// `#microsoft.graph.user`.
             #[serde(rename = "@odata.type", default, skip_serializing_if = "::std::option::Option::is_none")]
             pub odata_type: ::std::option::Option<::std::string::String>,
+            #etag_field
             #(#fields)*
             /// Properties and annotations this crate does not know, kept so that they are
             /// written back unchanged.
@@ -162,6 +179,7 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
 
         impl #name {
             #odata_type_setter
+            #etag_setter
             #(#setters)*
         }
     }

@@ -378,7 +378,9 @@ fn operation_impl(
 
             fn to_request(&self, root: &crate::odata::ServiceRoot) -> ::http::Request<::std::vec::Vec<u8>> {
                 let path = #path;
-                #request
+                let mut request = { #request };
+                self.headers.apply(&mut request);
+                request
             }
 
             fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, crate::odata::Error> {
@@ -386,6 +388,42 @@ fn operation_impl(
             }
         }
     }
+}
+
+/// Names every operation type uses for its own members; a parameter setter of such a name gets
+/// a trailing underscore.
+const OPERATION_MEMBERS: &[&str] =
+    &["new", "body", "query", "with_query", "headers", "header", "if_match", "if_none_match"];
+
+/// The `headers` field every operation has, and its setters.
+fn header_members() -> (TokenStream, TokenStream) {
+    let field = quote! {
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
+    };
+    let methods = quote! {
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(mut self, name: impl ::std::convert::AsRef<str>, value: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
+        }
+    };
+    (field, methods)
 }
 
 /// `Default` for operations whose constructor takes nothing (clippy's `new_without_default`).
@@ -598,21 +636,12 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
             },
         ),
         CrudOperation::Delete => (
-            quote! {
-                /// An `If-Match` ETag: delete only if the entity has not changed since.
-                pub if_match: ::std::option::Option<::std::string::String>,
-            },
-            quote!(if_match: ::std::option::Option::None,),
+            quote!(),
+            quote!(),
             quote!(),
             quote!(()),
             quote! {
-                let mut request = crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::DELETE, &path, &[], ::std::option::Option::None);
-                if let ::std::option::Option::Some(tag) = &self.if_match {
-                    if let ::std::result::Result::Ok(value) = ::http::HeaderValue::from_str(tag) {
-                        request.headers_mut().insert(::http::header::IF_MATCH, value);
-                    }
-                }
-                request
+                crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::DELETE, &path, &[], ::std::option::Option::None)
             },
             quote!(crate::odata::parse_empty(response)),
         ),
@@ -625,15 +654,9 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
                 self
             }
         },
-        CrudOperation::Delete => quote! {
-            /// Deletes only if the entity still has this ETag.
-            pub fn if_match(mut self, etag: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.if_match = ::std::option::Option::Some(etag.into());
-                self
-            }
-        },
         _ => quote!(),
     };
+    let (headers_field, header_methods) = header_members();
     let separator = if keys.is_empty() || extra_args.is_empty() { quote!() } else { quote!(,) };
     let default = default_derive(keys.is_empty() && extra_args.is_empty());
     let operation_impl = operation_impl(&name, &output, &path_expr, &request, &parse);
@@ -644,15 +667,17 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
         pub struct #name {
             #( #key_docs pub #key_fields: crate::ids::#key_types, )*
             #extra_fields
+            #headers_field
         }
 
         impl #name {
             /// The operation for these keys.
             pub fn new(#(#key_fields: impl ::std::convert::Into<crate::ids::#key_types>),* #separator #extra_args) -> Self {
-                Self { #(#key_fields: #key_fields.into(),)* #extra_init }
+                Self { #(#key_fields: #key_fields.into(),)* #extra_init headers: ::std::default::Default::default() }
             }
 
             #builder
+            #header_methods
         }
 
         #operation_impl
@@ -670,7 +695,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
     let body_name = format_ident!("{}Body", rust_name.trim_start_matches("r#").trim_end_matches('_'));
     let is_action = op.kind == OperationKind::Action;
     let parameters = op.non_binding_parameters();
-    let names = unique(parameters.iter().map(|p| p.name.as_str()), snake, &[]);
+    let names = unique(parameters.iter().map(|p| p.name.as_str()), snake, OPERATION_MEMBERS);
     let key_names: Vec<String> = keys.iter().map(|k| k.field.to_string()).collect();
     let field_ident = |wire: &str| {
         let name = &names[wire];
@@ -835,6 +860,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
             },
         )
     };
+    let (headers_field, header_methods) = header_members();
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -842,6 +868,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
         pub struct #name {
             #( #key_docs pub #key_fields: crate::ids::#key_types, )*
             #body_field
+            #headers_field
         }
 
         #body_struct
@@ -855,10 +882,12 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
                 Self {
                     #(#key_fields: #key_fields.into(),)*
                     #body_init
+                    headers: ::std::default::Default::default(),
                 }
             }
 
             #(#setters)*
+            #header_methods
         }
 
         #operation_impl

@@ -24,6 +24,14 @@ pub struct Authors {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
+    /// `if_match` on an update, a delete or a bound operation.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `ID` property (Edm.Guid).
     #[serde(
         rename = "ID",
@@ -113,6 +121,14 @@ impl Authors {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `@odata.etag`.
+    pub fn odata_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_etag = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `ID`.
@@ -209,6 +225,14 @@ pub struct Books {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
+    /// `if_match` on an update, a delete or a bound operation.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `createdAt` property (Edm.DateTimeOffset).
     #[serde(
         rename = "createdAt",
@@ -361,6 +385,14 @@ impl Books {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `@odata.etag`.
+    pub fn odata_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_etag = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `createdAt` to a value, or to `Nullable::Null` to clear it.
@@ -532,6 +564,14 @@ pub struct Chapters {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
+    /// `if_match` on an update, a delete or a bound operation.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `book_ID` property (Edm.String).
     #[serde(
         rename = "book_ID",
@@ -589,6 +629,14 @@ impl Chapters {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `@odata.etag`.
+    pub fn odata_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_etag = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `book_ID`.
@@ -649,6 +697,14 @@ pub struct Loans {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
+    /// `if_match` on an update, a delete or a bound operation.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `ID` property (Edm.Int32).
     #[serde(
         rename = "ID",
@@ -741,6 +797,14 @@ impl Loans {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `@odata.etag`.
+    pub fn odata_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_etag = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `ID`.
@@ -845,6 +909,14 @@ pub struct Members {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+    /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
+    /// `if_match` on an update, a delete or a bound operation.
+    #[serde(
+        rename = "@odata.etag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `ID` property (Edm.Guid).
     #[serde(
         rename = "ID",
@@ -923,6 +995,14 @@ impl Members {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `@odata.etag`.
+    pub fn odata_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_etag = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `ID`.

@@ -371,7 +371,20 @@ pub fn parse_entity<T: DeserializeOwned>(response: http::Response<Vec<u8>>) -> R
         Value::Object(map) if single_value_member(&map).is_some_and(Value::is_object) => unwrap_value(map),
         other => other,
     };
+    let json = with_etag_header(json, &received.headers);
     received.decode(json)
+}
+
+/// The response's `ETag` header as the entity's `@odata.etag` when the body has none (OData
+/// JSON Format 4.01 §4.5.8: both name the same version of the entity).
+fn with_etag_header(json: Value, headers: &http::HeaderMap) -> Value {
+    match (json, headers.get(http::header::ETAG).and_then(|v| v.to_str().ok())) {
+        (Value::Object(mut map), Some(etag)) if !map.contains_key("@odata.etag") => {
+            map.insert("@odata.etag".to_owned(), Value::String(etag.to_owned()));
+            Value::Object(map)
+        }
+        (json, _) => json,
+    }
 }
 
 /// Like [`parse_entity`], but a `204 No Content`, an empty body or a JSON `null` (bare or as
@@ -388,7 +401,11 @@ pub fn parse_optional_entity<T: DeserializeOwned>(response: http::Response<Vec<u
         }
         other => other,
     };
-    if json.is_null() { Ok(None) } else { received.decode(json).map(Some) }
+    if json.is_null() {
+        return Ok(None);
+    }
+    let json = with_etag_header(json, &received.headers);
+    received.decode(json).map(Some)
 }
 
 /// Decodes a 2xx response that carries a collection, `{"value": [..]}` or a bare JSON array.
@@ -602,6 +619,35 @@ pub fn request(
         request.headers_mut().insert(http::header::CONTENT_TYPE, json);
     }
     request
+}
+
+/// Headers an operation adds to its request: `If-Match`, `If-None-Match`, or any other (such as
+/// `Prefer`), set with the operation's `if_match`, `if_none_match` and `header` methods.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestHeaders(Vec<(http::HeaderName, http::HeaderValue)>);
+
+impl RequestHeaders {
+    /// Sets `name` to `value`, replacing an earlier value of the same header. A name or value that
+    /// is not valid in HTTP is left out (never a panic); [`RequestHeaders::get`] tells.
+    pub fn set(&mut self, name: &str, value: &str) {
+        let (Ok(name), Ok(value)) = (http::HeaderName::try_from(name), http::HeaderValue::try_from(value)) else {
+            return;
+        };
+        self.0.retain(|(existing, _)| *existing != name);
+        self.0.push((name, value));
+    }
+
+    /// The value set for `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n.as_str().eq_ignore_ascii_case(name)).and_then(|(_, v)| v.to_str().ok())
+    }
+
+    /// Adds them to a request.
+    pub fn apply<B>(&self, request: &mut http::Request<B>) {
+        for (name, value) in &self.0 {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
 }
 
 /// Percent-encodes one path segment, such as an entity key, so that it stays exactly one segment.

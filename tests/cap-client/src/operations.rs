@@ -16,17 +16,42 @@ pub mod authors {
     pub struct List {
         /// Query options (`$select`, `$filter`, `$expand`, ...).
         pub query: crate::odata::QueryOptions,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl List {
         /// The operation for these keys.
         pub fn new() -> Self {
             Self {
                 query: crate::odata::QueryOptions::default(),
+                headers: ::std::default::Default::default(),
             }
         }
         /// Sets the query options.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -37,22 +62,26 @@ pub mod authors {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Authors");
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::GET,
-                &path,
-                &self.query.to_query(),
-                ::std::option::Option::None,
-            );
-            if self.query.needs_eventual_consistency() {
+            let mut request = {
+                let mut request = crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::GET,
+                    &path,
+                    &self.query.to_query(),
+                    ::std::option::Option::None,
+                );
+                if self.query.needs_eventual_consistency() {
+                    request
+                        .headers_mut()
+                        .insert(
+                            "consistencylevel",
+                            ::http::HeaderValue::from_static("eventual"),
+                        );
+                }
                 request
-                    .headers_mut()
-                    .insert(
-                        "consistencylevel",
-                        ::http::HeaderValue::from_static("eventual"),
-                    );
-            }
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -72,6 +101,8 @@ pub mod authors {
         pub authors_id: crate::ids::AuthorsId,
         /// Query options (`$select`, `$filter`, `$expand`, ...).
         pub query: crate::odata::QueryOptions,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Get {
         /// The operation for these keys.
@@ -81,11 +112,34 @@ pub mod authors {
             Self {
                 authors_id: authors_id.into(),
                 query: crate::odata::QueryOptions::default(),
+                headers: ::std::default::Default::default(),
             }
         }
         /// Sets the query options.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -96,22 +150,26 @@ pub mod authors {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Authors{}", self.authors_id.to_key_predicate());
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::GET,
-                &path,
-                &self.query.to_query(),
-                ::std::option::Option::None,
-            );
-            if self.query.needs_eventual_consistency() {
+            let mut request = {
+                let mut request = crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::GET,
+                    &path,
+                    &self.query.to_query(),
+                    ::std::option::Option::None,
+                );
+                if self.query.needs_eventual_consistency() {
+                    request
+                        .headers_mut()
+                        .insert(
+                            "consistencylevel",
+                            ::http::HeaderValue::from_static("eventual"),
+                        );
+                }
                 request
-                    .headers_mut()
-                    .insert(
-                        "consistencylevel",
-                        ::http::HeaderValue::from_static("eventual"),
-                    );
-            }
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -129,11 +187,38 @@ pub mod authors {
     pub struct Create {
         /// The entity to send; only the properties that are set are written.
         pub body: crate::models::Authors,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Create {
         /// The operation for these keys.
         pub fn new(body: crate::models::Authors) -> Self {
-            Self { body }
+            Self {
+                body,
+                headers: ::std::default::Default::default(),
+            }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for Create {
@@ -143,16 +228,20 @@ pub mod authors {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Authors");
-            let body = ::serde_json::to_vec(&self.body)
-                .expect("generated models always serialize");
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::POST,
-                &path,
-                &[],
-                ::std::option::Option::Some(body),
-            )
+            let mut request = {
+                let body = ::serde_json::to_vec(&self.body)
+                    .expect("generated models always serialize");
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::POST,
+                    &path,
+                    &[],
+                    ::std::option::Option::Some(body),
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -171,6 +260,8 @@ pub mod authors {
         pub authors_id: crate::ids::AuthorsId,
         /// The entity to send; only the properties that are set are written.
         pub body: crate::models::Authors,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Update {
         /// The operation for these keys.
@@ -181,7 +272,30 @@ pub mod authors {
             Self {
                 authors_id: authors_id.into(),
                 body,
+                headers: ::std::default::Default::default(),
             }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for Update {
@@ -191,16 +305,20 @@ pub mod authors {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Authors{}", self.authors_id.to_key_predicate());
-            let body = ::serde_json::to_vec(&self.body)
-                .expect("generated models always serialize");
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::PATCH,
-                &path,
-                &[],
-                ::std::option::Option::Some(body),
-            )
+            let mut request = {
+                let body = ::serde_json::to_vec(&self.body)
+                    .expect("generated models always serialize");
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::PATCH,
+                    &path,
+                    &[],
+                    ::std::option::Option::Some(body),
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -217,8 +335,8 @@ pub mod authors {
     pub struct Delete {
         /// The key that follows `Authors` in the path.
         pub authors_id: crate::ids::AuthorsId,
-        /// An `If-Match` ETag: delete only if the entity has not changed since.
-        pub if_match: ::std::option::Option<::std::string::String>,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Delete {
         /// The operation for these keys.
@@ -227,15 +345,29 @@ pub mod authors {
         ) -> Self {
             Self {
                 authors_id: authors_id.into(),
-                if_match: ::std::option::Option::None,
+                headers: ::std::default::Default::default(),
             }
         }
-        /// Deletes only if the entity still has this ETag.
-        pub fn if_match(
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
             mut self,
-            etag: impl ::std::convert::Into<::std::string::String>,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
         ) -> Self {
-            self.if_match = ::std::option::Option::Some(etag.into());
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -246,21 +378,17 @@ pub mod authors {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Authors{}", self.authors_id.to_key_predicate());
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::DELETE,
-                &path,
-                &[],
-                ::std::option::Option::None,
-            );
-            if let ::std::option::Option::Some(tag) = &self.if_match {
-                if let ::std::result::Result::Ok(value) = ::http::HeaderValue::from_str(
-                    tag,
-                ) {
-                    request.headers_mut().insert(::http::header::IF_MATCH, value);
-                }
-            }
+            let mut request = {
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::DELETE,
+                    &path,
+                    &[],
+                    ::std::option::Option::None,
+                )
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -281,17 +409,42 @@ pub mod books {
     pub struct List {
         /// Query options (`$select`, `$filter`, `$expand`, ...).
         pub query: crate::odata::QueryOptions,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl List {
         /// The operation for these keys.
         pub fn new() -> Self {
             Self {
                 query: crate::odata::QueryOptions::default(),
+                headers: ::std::default::Default::default(),
             }
         }
         /// Sets the query options.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -302,22 +455,26 @@ pub mod books {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Books");
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::GET,
-                &path,
-                &self.query.to_query(),
-                ::std::option::Option::None,
-            );
-            if self.query.needs_eventual_consistency() {
+            let mut request = {
+                let mut request = crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::GET,
+                    &path,
+                    &self.query.to_query(),
+                    ::std::option::Option::None,
+                );
+                if self.query.needs_eventual_consistency() {
+                    request
+                        .headers_mut()
+                        .insert(
+                            "consistencylevel",
+                            ::http::HeaderValue::from_static("eventual"),
+                        );
+                }
                 request
-                    .headers_mut()
-                    .insert(
-                        "consistencylevel",
-                        ::http::HeaderValue::from_static("eventual"),
-                    );
-            }
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -337,6 +494,8 @@ pub mod books {
         pub books_id: crate::ids::BooksId,
         /// Query options (`$select`, `$filter`, `$expand`, ...).
         pub query: crate::odata::QueryOptions,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Get {
         /// The operation for these keys.
@@ -344,11 +503,34 @@ pub mod books {
             Self {
                 books_id: books_id.into(),
                 query: crate::odata::QueryOptions::default(),
+                headers: ::std::default::Default::default(),
             }
         }
         /// Sets the query options.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -359,22 +541,26 @@ pub mod books {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Books{}", self.books_id.to_key_predicate());
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::GET,
-                &path,
-                &self.query.to_query(),
-                ::std::option::Option::None,
-            );
-            if self.query.needs_eventual_consistency() {
+            let mut request = {
+                let mut request = crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::GET,
+                    &path,
+                    &self.query.to_query(),
+                    ::std::option::Option::None,
+                );
+                if self.query.needs_eventual_consistency() {
+                    request
+                        .headers_mut()
+                        .insert(
+                            "consistencylevel",
+                            ::http::HeaderValue::from_static("eventual"),
+                        );
+                }
                 request
-                    .headers_mut()
-                    .insert(
-                        "consistencylevel",
-                        ::http::HeaderValue::from_static("eventual"),
-                    );
-            }
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -392,11 +578,38 @@ pub mod books {
     pub struct Create {
         /// The entity to send; only the properties that are set are written.
         pub body: crate::models::Books,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Create {
         /// The operation for these keys.
         pub fn new(body: crate::models::Books) -> Self {
-            Self { body }
+            Self {
+                body,
+                headers: ::std::default::Default::default(),
+            }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for Create {
@@ -406,16 +619,20 @@ pub mod books {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Books");
-            let body = ::serde_json::to_vec(&self.body)
-                .expect("generated models always serialize");
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::POST,
-                &path,
-                &[],
-                ::std::option::Option::Some(body),
-            )
+            let mut request = {
+                let body = ::serde_json::to_vec(&self.body)
+                    .expect("generated models always serialize");
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::POST,
+                    &path,
+                    &[],
+                    ::std::option::Option::Some(body),
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -434,6 +651,8 @@ pub mod books {
         pub books_id: crate::ids::BooksId,
         /// The entity to send; only the properties that are set are written.
         pub body: crate::models::Books,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Update {
         /// The operation for these keys.
@@ -444,7 +663,30 @@ pub mod books {
             Self {
                 books_id: books_id.into(),
                 body,
+                headers: ::std::default::Default::default(),
             }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for Update {
@@ -454,16 +696,20 @@ pub mod books {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Books{}", self.books_id.to_key_predicate());
-            let body = ::serde_json::to_vec(&self.body)
-                .expect("generated models always serialize");
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::PATCH,
-                &path,
-                &[],
-                ::std::option::Option::Some(body),
-            )
+            let mut request = {
+                let body = ::serde_json::to_vec(&self.body)
+                    .expect("generated models always serialize");
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::PATCH,
+                    &path,
+                    &[],
+                    ::std::option::Option::Some(body),
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -480,23 +726,37 @@ pub mod books {
     pub struct Delete {
         /// The key that follows `Books` in the path.
         pub books_id: crate::ids::BooksId,
-        /// An `If-Match` ETag: delete only if the entity has not changed since.
-        pub if_match: ::std::option::Option<::std::string::String>,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Delete {
         /// The operation for these keys.
         pub fn new(books_id: impl ::std::convert::Into<crate::ids::BooksId>) -> Self {
             Self {
                 books_id: books_id.into(),
-                if_match: ::std::option::Option::None,
+                headers: ::std::default::Default::default(),
             }
         }
-        /// Deletes only if the entity still has this ETag.
-        pub fn if_match(
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
             mut self,
-            etag: impl ::std::convert::Into<::std::string::String>,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
         ) -> Self {
-            self.if_match = ::std::option::Option::Some(etag.into());
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -507,21 +767,17 @@ pub mod books {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Books{}", self.books_id.to_key_predicate());
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::DELETE,
-                &path,
-                &[],
-                ::std::option::Option::None,
-            );
-            if let ::std::option::Option::Some(tag) = &self.if_match {
-                if let ::std::result::Result::Ok(value) = ::http::HeaderValue::from_str(
-                    tag,
-                ) {
-                    request.headers_mut().insert(::http::header::IF_MATCH, value);
-                }
-            }
+            let mut request = {
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::DELETE,
+                    &path,
+                    &[],
+                    ::std::option::Option::None,
+                )
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -541,6 +797,8 @@ pub mod books {
         pub books_id: crate::ids::BooksId,
         /// The parameters.
         pub body: AddStockBody,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     /// The parameters of the action `CatalogService.addStock`: the body of [`AddStock`].
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -561,7 +819,30 @@ pub mod books {
                 body: AddStockBody {
                     quantity: quantity.into(),
                 },
+                headers: ::std::default::Default::default(),
             }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for AddStock {
@@ -573,16 +854,20 @@ pub mod books {
             let path = format!(
                 "/Books{}/CatalogService.addStock", self.books_id.to_key_predicate()
             );
-            let body = ::serde_json::to_vec(&self.body)
-                .expect("generated parameter bodies always serialize");
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::POST,
-                &path,
-                &[],
-                ::std::option::Option::Some(body),
-            )
+            let mut request = {
+                let body = ::serde_json::to_vec(&self.body)
+                    .expect("generated parameter bodies always serialize");
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::POST,
+                    &path,
+                    &[],
+                    ::std::option::Option::Some(body),
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -599,11 +884,38 @@ pub mod books {
     pub struct OpenLoans {
         /// The key that follows `Books` in the path.
         pub books_id: crate::ids::BooksId,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl OpenLoans {
         /// The operation for these keys, with its required parameters.
         pub fn new(books_id: impl ::std::convert::Into<crate::ids::BooksId>) -> Self {
-            Self { books_id: books_id.into() }
+            Self {
+                books_id: books_id.into(),
+                headers: ::std::default::Default::default(),
+            }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for OpenLoans {
@@ -615,15 +927,19 @@ pub mod books {
             let path = format!(
                 "/Books{}/CatalogService.openLoans()", self.books_id.to_key_predicate()
             );
-            let query: &[(&str, ::std::string::String)] = &[];
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::GET,
-                &path,
-                query,
-                ::std::option::Option::None,
-            )
+            let mut request = {
+                let query: &[(&str, ::std::string::String)] = &[];
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::GET,
+                    &path,
+                    query,
+                    ::std::option::Option::None,
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -640,11 +956,38 @@ pub mod books {
     pub struct StockValue {
         /// The key that follows `Books` in the path.
         pub books_id: crate::ids::BooksId,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl StockValue {
         /// The operation for these keys, with its required parameters.
         pub fn new(books_id: impl ::std::convert::Into<crate::ids::BooksId>) -> Self {
-            Self { books_id: books_id.into() }
+            Self {
+                books_id: books_id.into(),
+                headers: ::std::default::Default::default(),
+            }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for StockValue {
@@ -656,15 +999,19 @@ pub mod books {
             let path = format!(
                 "/Books{}/CatalogService.stockValue()", self.books_id.to_key_predicate()
             );
-            let query: &[(&str, ::std::string::String)] = &[];
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::GET,
-                &path,
-                query,
-                ::std::option::Option::None,
-            )
+            let mut request = {
+                let query: &[(&str, ::std::string::String)] = &[];
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::GET,
+                    &path,
+                    query,
+                    ::std::option::Option::None,
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -685,6 +1032,8 @@ pub mod books {
             pub books_id: crate::ids::BooksId,
             /// Query options (`$select`, `$filter`, `$expand`, ...).
             pub query: crate::odata::QueryOptions,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl List {
             /// The operation for these keys.
@@ -694,11 +1043,37 @@ pub mod books {
                 Self {
                     books_id: books_id.into(),
                     query: crate::odata::QueryOptions::default(),
+                    headers: ::std::default::Default::default(),
                 }
             }
             /// Sets the query options.
             pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                 self.query = query;
+                self
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
                 self
             }
         }
@@ -711,22 +1086,26 @@ pub mod books {
                 let path = format!(
                     "/Books{}/chapters", self.books_id.to_key_predicate()
                 );
-                let mut request = crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::GET,
-                    &path,
-                    &self.query.to_query(),
-                    ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
+                let mut request = {
+                    let mut request = crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::GET,
+                        &path,
+                        &self.query.to_query(),
+                        ::std::option::Option::None,
+                    );
+                    if self.query.needs_eventual_consistency() {
+                        request
+                            .headers_mut()
+                            .insert(
+                                "consistencylevel",
+                                ::http::HeaderValue::from_static("eventual"),
+                            );
+                    }
                     request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
+                };
+                self.headers.apply(&mut request);
                 request
             }
             fn parse_response(
@@ -748,6 +1127,8 @@ pub mod books {
             pub chapters_key: crate::ids::ChaptersKey,
             /// Query options (`$select`, `$filter`, `$expand`, ...).
             pub query: crate::odata::QueryOptions,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
         }
         impl Get {
             /// The operation for these keys.
@@ -759,11 +1140,37 @@ pub mod books {
                     books_id: books_id.into(),
                     chapters_key: chapters_key.into(),
                     query: crate::odata::QueryOptions::default(),
+                    headers: ::std::default::Default::default(),
                 }
             }
             /// Sets the query options.
             pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                 self.query = query;
+                self
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
                 self
             }
         }
@@ -777,22 +1184,26 @@ pub mod books {
                     "/Books{}/chapters{}", self.books_id.to_key_predicate(), self
                     .chapters_key.to_key_predicate()
                 );
-                let mut request = crate::odata::request(
-                    root,
-                    crate::SERVICE_VERSION,
-                    ::http::Method::GET,
-                    &path,
-                    &self.query.to_query(),
-                    ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
+                let mut request = {
+                    let mut request = crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::GET,
+                        &path,
+                        &self.query.to_query(),
+                        ::std::option::Option::None,
+                    );
+                    if self.query.needs_eventual_consistency() {
+                        request
+                            .headers_mut()
+                            .insert(
+                                "consistencylevel",
+                                ::http::HeaderValue::from_static("eventual"),
+                            );
+                    }
                     request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
+                };
+                self.headers.apply(&mut request);
                 request
             }
             fn parse_response(
@@ -814,17 +1225,42 @@ pub mod chapters {
     pub struct List {
         /// Query options (`$select`, `$filter`, `$expand`, ...).
         pub query: crate::odata::QueryOptions,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl List {
         /// The operation for these keys.
         pub fn new() -> Self {
             Self {
                 query: crate::odata::QueryOptions::default(),
+                headers: ::std::default::Default::default(),
             }
         }
         /// Sets the query options.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -835,22 +1271,26 @@ pub mod chapters {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Chapters");
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::GET,
-                &path,
-                &self.query.to_query(),
-                ::std::option::Option::None,
-            );
-            if self.query.needs_eventual_consistency() {
+            let mut request = {
+                let mut request = crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::GET,
+                    &path,
+                    &self.query.to_query(),
+                    ::std::option::Option::None,
+                );
+                if self.query.needs_eventual_consistency() {
+                    request
+                        .headers_mut()
+                        .insert(
+                            "consistencylevel",
+                            ::http::HeaderValue::from_static("eventual"),
+                        );
+                }
                 request
-                    .headers_mut()
-                    .insert(
-                        "consistencylevel",
-                        ::http::HeaderValue::from_static("eventual"),
-                    );
-            }
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -870,6 +1310,8 @@ pub mod chapters {
         pub chapters_key: crate::ids::ChaptersKey,
         /// Query options (`$select`, `$filter`, `$expand`, ...).
         pub query: crate::odata::QueryOptions,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Get {
         /// The operation for these keys.
@@ -879,11 +1321,34 @@ pub mod chapters {
             Self {
                 chapters_key: chapters_key.into(),
                 query: crate::odata::QueryOptions::default(),
+                headers: ::std::default::Default::default(),
             }
         }
         /// Sets the query options.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -894,22 +1359,26 @@ pub mod chapters {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Chapters{}", self.chapters_key.to_key_predicate());
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::GET,
-                &path,
-                &self.query.to_query(),
-                ::std::option::Option::None,
-            );
-            if self.query.needs_eventual_consistency() {
+            let mut request = {
+                let mut request = crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::GET,
+                    &path,
+                    &self.query.to_query(),
+                    ::std::option::Option::None,
+                );
+                if self.query.needs_eventual_consistency() {
+                    request
+                        .headers_mut()
+                        .insert(
+                            "consistencylevel",
+                            ::http::HeaderValue::from_static("eventual"),
+                        );
+                }
                 request
-                    .headers_mut()
-                    .insert(
-                        "consistencylevel",
-                        ::http::HeaderValue::from_static("eventual"),
-                    );
-            }
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -927,11 +1396,38 @@ pub mod chapters {
     pub struct Create {
         /// The entity to send; only the properties that are set are written.
         pub body: crate::models::Chapters,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Create {
         /// The operation for these keys.
         pub fn new(body: crate::models::Chapters) -> Self {
-            Self { body }
+            Self {
+                body,
+                headers: ::std::default::Default::default(),
+            }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for Create {
@@ -941,16 +1437,20 @@ pub mod chapters {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Chapters");
-            let body = ::serde_json::to_vec(&self.body)
-                .expect("generated models always serialize");
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::POST,
-                &path,
-                &[],
-                ::std::option::Option::Some(body),
-            )
+            let mut request = {
+                let body = ::serde_json::to_vec(&self.body)
+                    .expect("generated models always serialize");
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::POST,
+                    &path,
+                    &[],
+                    ::std::option::Option::Some(body),
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -969,6 +1469,8 @@ pub mod chapters {
         pub chapters_key: crate::ids::ChaptersKey,
         /// The entity to send; only the properties that are set are written.
         pub body: crate::models::Chapters,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Update {
         /// The operation for these keys.
@@ -979,7 +1481,30 @@ pub mod chapters {
             Self {
                 chapters_key: chapters_key.into(),
                 body,
+                headers: ::std::default::Default::default(),
             }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for Update {
@@ -989,16 +1514,20 @@ pub mod chapters {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Chapters{}", self.chapters_key.to_key_predicate());
-            let body = ::serde_json::to_vec(&self.body)
-                .expect("generated models always serialize");
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::PATCH,
-                &path,
-                &[],
-                ::std::option::Option::Some(body),
-            )
+            let mut request = {
+                let body = ::serde_json::to_vec(&self.body)
+                    .expect("generated models always serialize");
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::PATCH,
+                    &path,
+                    &[],
+                    ::std::option::Option::Some(body),
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -1015,8 +1544,8 @@ pub mod chapters {
     pub struct Delete {
         /// The key that follows `Chapters` in the path.
         pub chapters_key: crate::ids::ChaptersKey,
-        /// An `If-Match` ETag: delete only if the entity has not changed since.
-        pub if_match: ::std::option::Option<::std::string::String>,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Delete {
         /// The operation for these keys.
@@ -1025,15 +1554,29 @@ pub mod chapters {
         ) -> Self {
             Self {
                 chapters_key: chapters_key.into(),
-                if_match: ::std::option::Option::None,
+                headers: ::std::default::Default::default(),
             }
         }
-        /// Deletes only if the entity still has this ETag.
-        pub fn if_match(
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
             mut self,
-            etag: impl ::std::convert::Into<::std::string::String>,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
         ) -> Self {
-            self.if_match = ::std::option::Option::Some(etag.into());
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -1044,21 +1587,17 @@ pub mod chapters {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Chapters{}", self.chapters_key.to_key_predicate());
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::DELETE,
-                &path,
-                &[],
-                ::std::option::Option::None,
-            );
-            if let ::std::option::Option::Some(tag) = &self.if_match {
-                if let ::std::result::Result::Ok(value) = ::http::HeaderValue::from_str(
-                    tag,
-                ) {
-                    request.headers_mut().insert(::http::header::IF_MATCH, value);
-                }
-            }
+            let mut request = {
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::DELETE,
+                    &path,
+                    &[],
+                    ::std::option::Option::None,
+                )
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -1079,17 +1618,42 @@ pub mod loans {
     pub struct List {
         /// Query options (`$select`, `$filter`, `$expand`, ...).
         pub query: crate::odata::QueryOptions,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl List {
         /// The operation for these keys.
         pub fn new() -> Self {
             Self {
                 query: crate::odata::QueryOptions::default(),
+                headers: ::std::default::Default::default(),
             }
         }
         /// Sets the query options.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -1100,22 +1664,26 @@ pub mod loans {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Loans");
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::GET,
-                &path,
-                &self.query.to_query(),
-                ::std::option::Option::None,
-            );
-            if self.query.needs_eventual_consistency() {
+            let mut request = {
+                let mut request = crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::GET,
+                    &path,
+                    &self.query.to_query(),
+                    ::std::option::Option::None,
+                );
+                if self.query.needs_eventual_consistency() {
+                    request
+                        .headers_mut()
+                        .insert(
+                            "consistencylevel",
+                            ::http::HeaderValue::from_static("eventual"),
+                        );
+                }
                 request
-                    .headers_mut()
-                    .insert(
-                        "consistencylevel",
-                        ::http::HeaderValue::from_static("eventual"),
-                    );
-            }
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -1135,6 +1703,8 @@ pub mod loans {
         pub loans_id: crate::ids::LoansId,
         /// Query options (`$select`, `$filter`, `$expand`, ...).
         pub query: crate::odata::QueryOptions,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Get {
         /// The operation for these keys.
@@ -1142,11 +1712,34 @@ pub mod loans {
             Self {
                 loans_id: loans_id.into(),
                 query: crate::odata::QueryOptions::default(),
+                headers: ::std::default::Default::default(),
             }
         }
         /// Sets the query options.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -1157,22 +1750,26 @@ pub mod loans {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Loans{}", self.loans_id.to_key_predicate());
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::GET,
-                &path,
-                &self.query.to_query(),
-                ::std::option::Option::None,
-            );
-            if self.query.needs_eventual_consistency() {
+            let mut request = {
+                let mut request = crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::GET,
+                    &path,
+                    &self.query.to_query(),
+                    ::std::option::Option::None,
+                );
+                if self.query.needs_eventual_consistency() {
+                    request
+                        .headers_mut()
+                        .insert(
+                            "consistencylevel",
+                            ::http::HeaderValue::from_static("eventual"),
+                        );
+                }
                 request
-                    .headers_mut()
-                    .insert(
-                        "consistencylevel",
-                        ::http::HeaderValue::from_static("eventual"),
-                    );
-            }
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -1190,11 +1787,38 @@ pub mod loans {
     pub struct Create {
         /// The entity to send; only the properties that are set are written.
         pub body: crate::models::Loans,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Create {
         /// The operation for these keys.
         pub fn new(body: crate::models::Loans) -> Self {
-            Self { body }
+            Self {
+                body,
+                headers: ::std::default::Default::default(),
+            }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for Create {
@@ -1204,16 +1828,20 @@ pub mod loans {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Loans");
-            let body = ::serde_json::to_vec(&self.body)
-                .expect("generated models always serialize");
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::POST,
-                &path,
-                &[],
-                ::std::option::Option::Some(body),
-            )
+            let mut request = {
+                let body = ::serde_json::to_vec(&self.body)
+                    .expect("generated models always serialize");
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::POST,
+                    &path,
+                    &[],
+                    ::std::option::Option::Some(body),
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -1232,6 +1860,8 @@ pub mod loans {
         pub loans_id: crate::ids::LoansId,
         /// The entity to send; only the properties that are set are written.
         pub body: crate::models::Loans,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Update {
         /// The operation for these keys.
@@ -1242,7 +1872,30 @@ pub mod loans {
             Self {
                 loans_id: loans_id.into(),
                 body,
+                headers: ::std::default::Default::default(),
             }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for Update {
@@ -1252,16 +1905,20 @@ pub mod loans {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Loans{}", self.loans_id.to_key_predicate());
-            let body = ::serde_json::to_vec(&self.body)
-                .expect("generated models always serialize");
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::PATCH,
-                &path,
-                &[],
-                ::std::option::Option::Some(body),
-            )
+            let mut request = {
+                let body = ::serde_json::to_vec(&self.body)
+                    .expect("generated models always serialize");
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::PATCH,
+                    &path,
+                    &[],
+                    ::std::option::Option::Some(body),
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -1278,23 +1935,37 @@ pub mod loans {
     pub struct Delete {
         /// The key that follows `Loans` in the path.
         pub loans_id: crate::ids::LoansId,
-        /// An `If-Match` ETag: delete only if the entity has not changed since.
-        pub if_match: ::std::option::Option<::std::string::String>,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Delete {
         /// The operation for these keys.
         pub fn new(loans_id: impl ::std::convert::Into<crate::ids::LoansId>) -> Self {
             Self {
                 loans_id: loans_id.into(),
-                if_match: ::std::option::Option::None,
+                headers: ::std::default::Default::default(),
             }
         }
-        /// Deletes only if the entity still has this ETag.
-        pub fn if_match(
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
             mut self,
-            etag: impl ::std::convert::Into<::std::string::String>,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
         ) -> Self {
-            self.if_match = ::std::option::Option::Some(etag.into());
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -1305,21 +1976,17 @@ pub mod loans {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Loans{}", self.loans_id.to_key_predicate());
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::DELETE,
-                &path,
-                &[],
-                ::std::option::Option::None,
-            );
-            if let ::std::option::Option::Some(tag) = &self.if_match {
-                if let ::std::result::Result::Ok(value) = ::http::HeaderValue::from_str(
-                    tag,
-                ) {
-                    request.headers_mut().insert(::http::header::IF_MATCH, value);
-                }
-            }
+            let mut request = {
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::DELETE,
+                    &path,
+                    &[],
+                    ::std::option::Option::None,
+                )
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -1339,6 +2006,8 @@ pub mod loans {
         pub loans_id: crate::ids::LoansId,
         /// The parameters.
         pub body: MarkReturnedBody,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     /// The parameters of the action `CatalogService.markReturned`: the body of [`MarkReturned`].
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1359,7 +2028,30 @@ pub mod loans {
                 body: MarkReturnedBody {
                     at: ::std::option::Option::Some(at.into()),
                 },
+                headers: ::std::default::Default::default(),
             }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for MarkReturned {
@@ -1371,16 +2063,20 @@ pub mod loans {
             let path = format!(
                 "/Loans{}/CatalogService.markReturned", self.loans_id.to_key_predicate()
             );
-            let body = ::serde_json::to_vec(&self.body)
-                .expect("generated parameter bodies always serialize");
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::POST,
-                &path,
-                &[],
-                ::std::option::Option::Some(body),
-            )
+            let mut request = {
+                let body = ::serde_json::to_vec(&self.body)
+                    .expect("generated parameter bodies always serialize");
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::POST,
+                    &path,
+                    &[],
+                    ::std::option::Option::Some(body),
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -1400,17 +2096,42 @@ pub mod members {
     pub struct List {
         /// Query options (`$select`, `$filter`, `$expand`, ...).
         pub query: crate::odata::QueryOptions,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl List {
         /// The operation for these keys.
         pub fn new() -> Self {
             Self {
                 query: crate::odata::QueryOptions::default(),
+                headers: ::std::default::Default::default(),
             }
         }
         /// Sets the query options.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -1421,22 +2142,26 @@ pub mod members {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Members");
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::GET,
-                &path,
-                &self.query.to_query(),
-                ::std::option::Option::None,
-            );
-            if self.query.needs_eventual_consistency() {
+            let mut request = {
+                let mut request = crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::GET,
+                    &path,
+                    &self.query.to_query(),
+                    ::std::option::Option::None,
+                );
+                if self.query.needs_eventual_consistency() {
+                    request
+                        .headers_mut()
+                        .insert(
+                            "consistencylevel",
+                            ::http::HeaderValue::from_static("eventual"),
+                        );
+                }
                 request
-                    .headers_mut()
-                    .insert(
-                        "consistencylevel",
-                        ::http::HeaderValue::from_static("eventual"),
-                    );
-            }
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -1456,6 +2181,8 @@ pub mod members {
         pub members_id: crate::ids::MembersId,
         /// Query options (`$select`, `$filter`, `$expand`, ...).
         pub query: crate::odata::QueryOptions,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Get {
         /// The operation for these keys.
@@ -1465,11 +2192,34 @@ pub mod members {
             Self {
                 members_id: members_id.into(),
                 query: crate::odata::QueryOptions::default(),
+                headers: ::std::default::Default::default(),
             }
         }
         /// Sets the query options.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -1480,22 +2230,26 @@ pub mod members {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Members{}", self.members_id.to_key_predicate());
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::GET,
-                &path,
-                &self.query.to_query(),
-                ::std::option::Option::None,
-            );
-            if self.query.needs_eventual_consistency() {
+            let mut request = {
+                let mut request = crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::GET,
+                    &path,
+                    &self.query.to_query(),
+                    ::std::option::Option::None,
+                );
+                if self.query.needs_eventual_consistency() {
+                    request
+                        .headers_mut()
+                        .insert(
+                            "consistencylevel",
+                            ::http::HeaderValue::from_static("eventual"),
+                        );
+                }
                 request
-                    .headers_mut()
-                    .insert(
-                        "consistencylevel",
-                        ::http::HeaderValue::from_static("eventual"),
-                    );
-            }
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
@@ -1513,11 +2267,38 @@ pub mod members {
     pub struct Create {
         /// The entity to send; only the properties that are set are written.
         pub body: crate::models::Members,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Create {
         /// The operation for these keys.
         pub fn new(body: crate::models::Members) -> Self {
-            Self { body }
+            Self {
+                body,
+                headers: ::std::default::Default::default(),
+            }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for Create {
@@ -1527,16 +2308,20 @@ pub mod members {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Members");
-            let body = ::serde_json::to_vec(&self.body)
-                .expect("generated models always serialize");
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::POST,
-                &path,
-                &[],
-                ::std::option::Option::Some(body),
-            )
+            let mut request = {
+                let body = ::serde_json::to_vec(&self.body)
+                    .expect("generated models always serialize");
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::POST,
+                    &path,
+                    &[],
+                    ::std::option::Option::Some(body),
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -1555,6 +2340,8 @@ pub mod members {
         pub members_id: crate::ids::MembersId,
         /// The entity to send; only the properties that are set are written.
         pub body: crate::models::Members,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Update {
         /// The operation for these keys.
@@ -1565,7 +2352,30 @@ pub mod members {
             Self {
                 members_id: members_id.into(),
                 body,
+                headers: ::std::default::Default::default(),
             }
+        }
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
+            mut self,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
+        ) -> Self {
+            self.headers.set(name.as_ref(), value.as_ref());
+            self
         }
     }
     impl crate::odata::Operation for Update {
@@ -1575,16 +2385,20 @@ pub mod members {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Members{}", self.members_id.to_key_predicate());
-            let body = ::serde_json::to_vec(&self.body)
-                .expect("generated models always serialize");
-            crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::PATCH,
-                &path,
-                &[],
-                ::std::option::Option::Some(body),
-            )
+            let mut request = {
+                let body = ::serde_json::to_vec(&self.body)
+                    .expect("generated models always serialize");
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::PATCH,
+                    &path,
+                    &[],
+                    ::std::option::Option::Some(body),
+                )
+            };
+            self.headers.apply(&mut request);
+            request
         }
         fn parse_response(
             &self,
@@ -1601,8 +2415,8 @@ pub mod members {
     pub struct Delete {
         /// The key that follows `Members` in the path.
         pub members_id: crate::ids::MembersId,
-        /// An `If-Match` ETag: delete only if the entity has not changed since.
-        pub if_match: ::std::option::Option<::std::string::String>,
+        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+        pub headers: crate::odata::RequestHeaders,
     }
     impl Delete {
         /// The operation for these keys.
@@ -1611,15 +2425,29 @@ pub mod members {
         ) -> Self {
             Self {
                 members_id: members_id.into(),
-                if_match: ::std::option::Option::None,
+                headers: ::std::default::Default::default(),
             }
         }
-        /// Deletes only if the entity still has this ETag.
-        pub fn if_match(
+        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+        /// `412 Precondition Failed` otherwise.
+        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-match", etag.as_ref());
+            self
+        }
+        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+            self.headers.set("if-none-match", etag.as_ref());
+            self
+        }
+        /// Adds any other request header, such as `Prefer: return=representation`. A name or
+        /// value that is not valid in HTTP is left out.
+        pub fn header(
             mut self,
-            etag: impl ::std::convert::Into<::std::string::String>,
+            name: impl ::std::convert::AsRef<str>,
+            value: impl ::std::convert::AsRef<str>,
         ) -> Self {
-            self.if_match = ::std::option::Option::Some(etag.into());
+            self.headers.set(name.as_ref(), value.as_ref());
             self
         }
     }
@@ -1630,21 +2458,17 @@ pub mod members {
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Members{}", self.members_id.to_key_predicate());
-            let mut request = crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::DELETE,
-                &path,
-                &[],
-                ::std::option::Option::None,
-            );
-            if let ::std::option::Option::Some(tag) = &self.if_match {
-                if let ::std::result::Result::Ok(value) = ::http::HeaderValue::from_str(
-                    tag,
-                ) {
-                    request.headers_mut().insert(::http::header::IF_MATCH, value);
-                }
-            }
+            let mut request = {
+                crate::odata::request(
+                    root,
+                    crate::SERVICE_VERSION,
+                    ::http::Method::DELETE,
+                    &path,
+                    &[],
+                    ::std::option::Option::None,
+                )
+            };
+            self.headers.apply(&mut request);
             request
         }
         fn parse_response(
