@@ -104,6 +104,23 @@ pub struct Select {
     /// Resource paths to generate operations for.
     #[serde(default)]
     pub paths: Vec<PathConfig>,
+    /// Action and function imports of the entity container to generate: `true` for all, or
+    /// their names (`["lend", "booksByGenre"]`).
+    #[serde(default)]
+    pub imports: Imports,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Imports {
+    All(bool),
+    Named(Vec<String>),
+}
+
+impl Default for Imports {
+    fn default() -> Imports {
+        Imports::All(false)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -298,6 +298,12 @@ fn shown(text: &str) -> String {
 fn lenient_selection(model: &Model, config: &Config) -> Selection {
     let mut config = config.clone();
     config.select.types.retain(|name| model.find_type(name).is_some_and(|id| model.structured(id).is_some()));
+    if let crate::config::Imports::Named(names) = &mut config.select.imports {
+        let container = model.container.as_ref();
+        let imports = container.into_iter().flat_map(|c| c.action_imports.iter().chain(&c.function_imports));
+        let present: Vec<&str> = imports.map(|i| i.name.as_str()).collect();
+        names.retain(|name| present.contains(&name.as_str()));
+    }
     let paths = std::mem::take(&mut config.select.paths);
     for path in paths {
         let mut trial = config.clone();
@@ -311,6 +317,7 @@ fn lenient_selection(model: &Model, config: &Config) -> Selection {
         roots: Vec::new(),
         operations: Vec::new(),
         paths: Vec::new(),
+        imports: Vec::new(),
         spans: Vec::new(),
         not_generated: Vec::new(),
     })

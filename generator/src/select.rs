@@ -22,12 +22,23 @@ pub struct Selection {
     pub operations: Vec<BoundOperation>,
     /// Configured resource paths, in configuration order.
     pub paths: Vec<ResourcePath>,
+    /// Action and function imports to generate, each unbound overload once, in import-name then
+    /// signature order.
+    pub imports: Vec<ImportedOperation>,
     /// Start tags of every selected element: diagnostics located inside them concern the
     /// selection.
     pub spans: Vec<Span>,
     /// Navigation properties of selected types that are not generated because their target
     /// type is not selected: `(owner/name, target)`, each declared property once, sorted.
     pub not_generated: Vec<(String, String)>,
+}
+
+/// An unbound operation, addressed by the name of the import that exposes it.
+#[derive(Debug, Clone)]
+pub struct ImportedOperation {
+    /// The import's name: the URL segment at the service root.
+    pub name: String,
+    pub operation: OperationId,
 }
 
 #[derive(Debug, Clone)]
@@ -182,6 +193,7 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
             operations.extend(overloads.into_iter().map(|(_, op)| op));
         }
     }
+    let imports = select_imports(model, config, &mut closure).map_err(|e| vec![e])?;
     let Closure { types, spans, .. } = closure;
     let mut types: Vec<TypeId> = types.into_iter().collect();
     types.sort_by(|a, b| model.ty(*a).qualified_name.cmp(&model.ty(*b).qualified_name));
@@ -196,7 +208,65 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
         }
     }
     not_generated.sort();
-    Ok(Selection { types, roots, operations, paths, spans, not_generated })
+    Ok(Selection { types, roots, operations, paths, imports, spans, not_generated })
+}
+
+/// The configured action and function imports, with the types they take and return.
+fn select_imports(
+    model: &Model,
+    config: &Config,
+    closure: &mut Closure<'_>,
+) -> Result<Vec<ImportedOperation>, SelectError> {
+    let Some(container) = &model.container else { return Ok(Vec::new()) };
+    let all: Vec<&crate::edm::OperationImport> =
+        container.action_imports.iter().chain(&container.function_imports).collect();
+    let wanted: Vec<&crate::edm::OperationImport> = match &config.select.imports {
+        crate::config::Imports::All(false) => return Ok(Vec::new()),
+        crate::config::Imports::All(true) => all.clone(),
+        crate::config::Imports::Named(names) => {
+            let mut wanted = Vec::new();
+            for name in names {
+                let Some(import) = all.iter().find(|i| &i.name == name) else {
+                    let hint = crate::config::did_you_mean(name, all.iter().map(|i| i.name.as_str()));
+                    return Err(SelectError {
+                        message: format!(
+                            "`{name}` in select.imports is not an action or function import of the container{}",
+                            hint.map(|h| format!("; {h}")).unwrap_or_default()
+                        ),
+                    });
+                };
+                wanted.push(*import);
+            }
+            wanted
+        }
+    };
+    let mut imports = Vec::new();
+    for import in wanted {
+        let mut overloads: Vec<(String, OperationId)> = Vec::new();
+        for id in model.operation_index.get(&import.operation).into_iter().flatten() {
+            let op = model.operation(*id);
+            if op.binding_parameter().is_some() {
+                continue;
+            }
+            for p in &op.parameters {
+                closure.add_ref(&p.ty);
+            }
+            if let Some(r) = &op.return_type {
+                closure.add_ref(&r.ty);
+                closure.spans.push(r.span);
+            }
+            closure.spans.push(op.span);
+            closure.spans.push(import.span);
+            let signature: Vec<String> = op.parameters.iter().map(|p| model.type_ref_name(&p.ty)).collect();
+            overloads.push((signature.join(","), *id));
+        }
+        overloads.sort();
+        imports.extend(
+            overloads.into_iter().map(|(_, operation)| ImportedOperation { name: import.name.clone(), operation }),
+        );
+    }
+    imports.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(imports)
 }
 
 struct Closure<'m> {

@@ -179,3 +179,52 @@ async fn a_bound_action_and_a_delete_take_if_match() {
     let gone = client.send(&books::Get::new(key())).await.expect_err("gone");
     assert_eq!(status(&gone), 404);
 }
+
+#[tokio::test]
+async fn function_imports_take_their_parameters_in_the_url() {
+    use cap_library_client::odata::Decimal;
+    use cap_library_client::operations::{BooksByGenre, LibraryStats, TotalFees};
+    let server = CapServer::shared();
+    let client = client(server);
+    let root = ServiceRoot::new(server.base_url());
+
+    let op = BooksByGenre::new("Mystery");
+    let request = op.to_request(&root);
+    assert!(request.uri().path().ends_with("/booksByGenre(genre=@genre,maxPrice=@maxPrice)"), "{}", request.uri());
+    assert!(request.uri().query().unwrap_or_default().starts_with("@genre=%27Mystery%27&"), "{}", request.uri());
+    let mysteries = client.pages(&op).collect_all().await.expect("a collection");
+    assert!(
+        !mysteries.is_empty() && mysteries.iter().all(|b| b.genre.as_option().map(String::as_str) == Some("Mystery"))
+    );
+    let cheap =
+        client.pages(&BooksByGenre::new("Mystery").max_price(Decimal("10".into()))).collect_all().await.unwrap();
+    assert!(cheap.len() < mysteries.len(), "the optional parameter filters: {} of {}", cheap.len(), mysteries.len());
+
+    let from = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    let to = chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap();
+    let fees = client.send(&TotalFees::new(from, to)).await.expect("a primitive");
+    assert!(fees.0.parse::<f64>().expect("a decimal") > 0.0, "{fees:?}");
+
+    let stats = client.send(&LibraryStats::new()).await.expect("a complex value");
+    let stats = serde_json::to_value(&stats).unwrap();
+    assert!(stats.as_object().is_some_and(|o| !o.is_empty()), "{stats}");
+}
+
+#[tokio::test]
+async fn action_imports_create_and_count() {
+    use cap_library_client::operations::{Lend, PurgeReturned, members};
+    // Its own server: lending adds a loan, which the paging test counts on the shared one.
+    let server = CapServer::start();
+    let client = client(&server);
+    let member = client.pages(&members::List::new()).collect_all().await.unwrap()[0].id.expect("a member id");
+    let loan = client.send(&Lend::new("harbor-lights", member, 14)).await.expect("an entity");
+    assert_eq!(
+        (loan.book_id.as_option().map(String::as_str), loan.member_id.as_option()),
+        (Some("harbor-lights"), Some(&member))
+    );
+    let loans = client.pages(&loans::List::new()).collect_all().await.unwrap();
+    assert_eq!(loans.len(), 131, "one more loan");
+
+    let purged = client.send(&PurgeReturned::new(chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap())).await;
+    assert_eq!(purged.expect("a primitive"), 0, "nothing was returned before 1900");
+}

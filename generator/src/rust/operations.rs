@@ -516,6 +516,35 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
             root.at(&module_path).items.push(item);
         }
     }
+    // Action and function imports live at the root, as they are addressed at the service root;
+    // overloads of one function import are told apart by their parameters.
+    let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, imported) in context.selection.imports.iter().enumerate() {
+        by_name.entry(imported.name.clone()).or_default().push(index);
+    }
+    let mut wanted: BTreeMap<String, String> = BTreeMap::new();
+    for (name, indices) in &by_name {
+        for index in indices {
+            let op = context.model.operation(context.selection.imports[*index].operation);
+            let mut rust = camel(name).trim_start_matches("r#").trim_end_matches('_').to_owned();
+            let own: Vec<String> = op
+                .parameters
+                .iter()
+                .map(|p| camel(&p.name).trim_start_matches("r#").trim_end_matches('_').to_owned())
+                .collect();
+            if indices.len() > 1 && !own.is_empty() {
+                rust.push_str("With");
+                rust.push_str(&own.join(""));
+            }
+            wanted.insert(format!("{name}#{index}"), rust);
+        }
+    }
+    // `Literal` is the module's own helper type.
+    let names = unique(wanted.keys().map(String::as_str), |key| escape(wanted[key].clone()), &["Literal"]);
+    for (key, rust_name) in &names {
+        let index: usize = key.rsplit('#').next().and_then(|i| i.parse().ok()).unwrap_or_default();
+        root.items.push(imported_operation(context, index, rust_name)?);
+    }
     let body = root.tokens();
     Ok(quote! {
         //! Operations: one type per operation, in modules that mirror the URL path.
@@ -691,6 +720,31 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
     let path = &context.selection.paths[bound.path];
     let binding = op.binding_parameter().ok_or_else(|| format!("`{}` is not bound", op.qualified_name))?;
     let (template, shown, keys) = path_template(context, path, !binding.ty.collection && path.last().collection);
+    // OData 4.0 addresses a bound operation by its namespace-qualified name; Graph also takes
+    // the bare name, which its documentation uses.
+    let segment = if context.config.service.is_graph() { &op.name } else { &op.qualified_name };
+    operation_type(context, op, rust_name, (template, shown, keys), segment)
+}
+
+/// An action or function import: an unbound operation addressed at the service root by the
+/// import's name.
+fn imported_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Result<TokenStream, String> {
+    let imported = &context.selection.imports[index];
+    let op = context.model.operation(imported.operation);
+    operation_type(context, op, rust_name, (String::new(), String::new(), Vec::new()), &imported.name)
+}
+
+/// The type of one bound or imported operation, invoked at `path` (a format string, the path as
+/// documentation shows it, and its keys) by the URL segment `segment`.
+fn operation_type(
+    context: &Context<'_>,
+    op: &crate::edm::Operation,
+    rust_name: &str,
+    path: (String, String, Vec<Key>),
+    segment: &str,
+) -> Result<TokenStream, String> {
+    let model = context.model;
+    let (template, shown, keys) = path;
     let name = ident(rust_name);
     let body_name = format_ident!("{}Body", rust_name.trim_start_matches("r#").trim_end_matches('_'));
     let is_action = op.kind == OperationKind::Action;
@@ -707,11 +761,8 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
         }
     };
     let method = if is_action { "POST" } else { "GET" };
-    // OData 4.0 addresses a bound operation by its namespace-qualified name; Graph also takes
-    // the bare name, which its documentation uses.
-    let segment = if context.config.service.is_graph() { &op.name } else { &op.qualified_name };
     let call = if is_action {
-        segment.clone()
+        segment.to_owned()
     } else {
         let aliases: Vec<String> = parameters.iter().map(|p| format!("{0}=@{0}", p.name)).collect();
         format!("{segment}({})", aliases.join(","))
@@ -799,7 +850,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
                 (
                     #param_wires,
                     crate::operations::url_literal(
-                        &::serde_json::to_value(&self.body.#param_fields).unwrap_or(::serde_json::Value::Null),
+                        &crate::odata::to_json(&self.body.#param_fields),
                         #param_styles,
                     ),
                 ),

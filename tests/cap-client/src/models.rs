@@ -1075,3 +1075,125 @@ impl Members {
         self
     }
 }
+/// The complex type `CatalogService.Stats`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Stats {
+    /// The `@odata.type` annotation: the concrete type of the instance, such as
+    /// `#microsoft.graph.user`.
+    #[serde(
+        rename = "@odata.type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    /// The `books` property (Edm.Int32).
+    #[serde(
+        rename = "books",
+        default,
+        skip_serializing_if = "crate::odata::Nullable::is_absent"
+    )]
+    pub books: crate::odata::Nullable<i32>,
+    /// The `authors` property (Edm.Int32).
+    #[serde(
+        rename = "authors",
+        default,
+        skip_serializing_if = "crate::odata::Nullable::is_absent"
+    )]
+    pub authors: crate::odata::Nullable<i32>,
+    /// The `loans` property (Edm.Int32).
+    #[serde(
+        rename = "loans",
+        default,
+        skip_serializing_if = "crate::odata::Nullable::is_absent"
+    )]
+    pub loans: crate::odata::Nullable<i32>,
+    /// The `openLoans` property (Edm.Int32).
+    #[serde(
+        rename = "openLoans",
+        default,
+        skip_serializing_if = "crate::odata::Nullable::is_absent"
+    )]
+    pub open_loans: crate::odata::Nullable<i32>,
+    /// The `totalFees` property (Edm.Decimal).
+    #[serde(
+        rename = "totalFees",
+        default,
+        skip_serializing_if = "crate::odata::Nullable::is_absent"
+    )]
+    pub total_fees: crate::odata::Nullable<crate::odata::Decimal>,
+    /// The `lastLoanAt` property (Edm.DateTimeOffset).
+    #[serde(
+        rename = "lastLoanAt",
+        default,
+        skip_serializing_if = "crate::odata::Nullable::is_absent"
+    )]
+    pub last_loan_at: crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+    /// Properties and annotations this crate does not know, kept so that they are
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub additional_properties: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+}
+impl Stats {
+    /// Sets `@odata.type`.
+    pub fn odata_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `books` to a value, or to `Nullable::Null` to clear it.
+    pub fn books(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<i32>>,
+    ) -> Self {
+        self.books = value.into();
+        self
+    }
+    /// Sets `authors` to a value, or to `Nullable::Null` to clear it.
+    pub fn authors(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<i32>>,
+    ) -> Self {
+        self.authors = value.into();
+        self
+    }
+    /// Sets `loans` to a value, or to `Nullable::Null` to clear it.
+    pub fn loans(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<i32>>,
+    ) -> Self {
+        self.loans = value.into();
+        self
+    }
+    /// Sets `openLoans` to a value, or to `Nullable::Null` to clear it.
+    pub fn open_loans(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<i32>>,
+    ) -> Self {
+        self.open_loans = value.into();
+        self
+    }
+    /// Sets `totalFees` to a value, or to `Nullable::Null` to clear it.
+    pub fn total_fees(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Nullable<crate::odata::Decimal>>,
+    ) -> Self {
+        self.total_fees = value.into();
+        self
+    }
+    /// Sets `lastLoanAt` to a value, or to `Nullable::Null` to clear it.
+    pub fn last_loan_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
+        >,
+    ) -> Self {
+        self.last_loan_at = value.into();
+        self
+    }
+}

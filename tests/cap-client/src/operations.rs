@@ -6,6 +6,458 @@
 //! Build an operation, turn it into an `http::Request` with
 //! [`crate::odata::Operation::to_request`], send it with any HTTP client, and decode the
 //! response with [`crate::odata::Operation::parse_response`].
+/// The function `CatalogService.booksByGenre`.
+///
+/// `GET /booksByGenre(genre=@genre,maxPrice=@maxPrice)`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct BooksByGenre {
+    /// The parameters.
+    pub body: BooksByGenreBody,
+    /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+    pub headers: crate::odata::RequestHeaders,
+}
+/// The parameters of the function `CatalogService.booksByGenre`: the body of [`BooksByGenre`].
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct BooksByGenreBody {
+    /// The `genre` parameter (Edm.String).
+    #[serde(rename = "genre")]
+    pub genre: ::std::string::String,
+    /// The `maxPrice` parameter (Edm.Decimal).
+    #[serde(rename = "maxPrice", skip_serializing_if = "::std::option::Option::is_none")]
+    pub max_price: ::std::option::Option<crate::odata::Decimal>,
+}
+impl BooksByGenre {
+    /// The operation for these keys, with its required parameters.
+    pub fn new(genre: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            body: BooksByGenreBody {
+                genre: genre.into(),
+                max_price: ::std::option::Option::None,
+            },
+            headers: ::std::default::Default::default(),
+        }
+    }
+    /// Sets the optional `maxPrice` parameter.
+    pub fn max_price(
+        mut self,
+        value: impl ::std::convert::Into<crate::odata::Decimal>,
+    ) -> Self {
+        self.body.max_price = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+    /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+    /// `412 Precondition Failed` otherwise.
+    pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+        self.headers.set("if-match", etag.as_ref());
+        self
+    }
+    /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+    pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+        self.headers.set("if-none-match", etag.as_ref());
+        self
+    }
+    /// Adds any other request header, such as `Prefer: return=representation`. A name or
+    /// value that is not valid in HTTP is left out.
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::AsRef<str>,
+        value: impl ::std::convert::AsRef<str>,
+    ) -> Self {
+        self.headers.set(name.as_ref(), value.as_ref());
+        self
+    }
+}
+impl crate::odata::Operation for BooksByGenre {
+    type Output = crate::odata::Page<crate::models::Books>;
+    fn to_request(
+        &self,
+        root: &crate::odata::ServiceRoot,
+    ) -> ::http::Request<::std::vec::Vec<u8>> {
+        let path = ::std::string::String::from(
+            "/booksByGenre(genre=@genre,maxPrice=@maxPrice)",
+        );
+        let mut request = {
+            let query: &[(&str, ::std::string::String)] = &[
+                (
+                    "@genre",
+                    crate::operations::url_literal(
+                        &crate::odata::to_json(&self.body.genre),
+                        crate::operations::Literal::Quoted,
+                    ),
+                ),
+                (
+                    "@maxPrice",
+                    crate::operations::url_literal(
+                        &crate::odata::to_json(&self.body.max_price),
+                        crate::operations::Literal::Bare,
+                    ),
+                ),
+            ];
+            crate::odata::request(
+                root,
+                crate::SERVICE_VERSION,
+                ::http::Method::GET,
+                &path,
+                query,
+                ::std::option::Option::None,
+            )
+        };
+        self.headers.apply(&mut request);
+        request
+    }
+    fn parse_response(
+        &self,
+        response: ::http::Response<::std::vec::Vec<u8>>,
+    ) -> ::std::result::Result<Self::Output, crate::odata::Error> {
+        crate::odata::parse_page(response)
+    }
+}
+/// The action `CatalogService.lend`.
+///
+/// `POST /lend`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Lend {
+    /// The parameters.
+    pub body: LendBody,
+    /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+    pub headers: crate::odata::RequestHeaders,
+}
+/// The parameters of the action `CatalogService.lend`: the body of [`Lend`].
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LendBody {
+    /// The `book` parameter (Edm.String).
+    #[serde(rename = "book")]
+    pub book: ::std::string::String,
+    /// The `member` parameter (Edm.Guid).
+    #[serde(rename = "member")]
+    pub member: ::uuid::Uuid,
+    /// The `days` parameter (Edm.Int32).
+    #[serde(rename = "days")]
+    pub days: ::std::option::Option<i32>,
+}
+impl Lend {
+    /// The operation for these keys, with its required parameters.
+    pub fn new(
+        book: impl ::std::convert::Into<::std::string::String>,
+        member: impl ::std::convert::Into<::uuid::Uuid>,
+        days: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        Self {
+            body: LendBody {
+                book: book.into(),
+                member: member.into(),
+                days: ::std::option::Option::Some(days.into()),
+            },
+            headers: ::std::default::Default::default(),
+        }
+    }
+    /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+    /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+    /// `412 Precondition Failed` otherwise.
+    pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+        self.headers.set("if-match", etag.as_ref());
+        self
+    }
+    /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+    pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+        self.headers.set("if-none-match", etag.as_ref());
+        self
+    }
+    /// Adds any other request header, such as `Prefer: return=representation`. A name or
+    /// value that is not valid in HTTP is left out.
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::AsRef<str>,
+        value: impl ::std::convert::AsRef<str>,
+    ) -> Self {
+        self.headers.set(name.as_ref(), value.as_ref());
+        self
+    }
+}
+impl crate::odata::Operation for Lend {
+    type Output = crate::models::Loans;
+    fn to_request(
+        &self,
+        root: &crate::odata::ServiceRoot,
+    ) -> ::http::Request<::std::vec::Vec<u8>> {
+        let path = ::std::string::String::from("/lend");
+        let mut request = {
+            let body = ::serde_json::to_vec(&self.body)
+                .expect("generated parameter bodies always serialize");
+            crate::odata::request(
+                root,
+                crate::SERVICE_VERSION,
+                ::http::Method::POST,
+                &path,
+                &[],
+                ::std::option::Option::Some(body),
+            )
+        };
+        self.headers.apply(&mut request);
+        request
+    }
+    fn parse_response(
+        &self,
+        response: ::http::Response<::std::vec::Vec<u8>>,
+    ) -> ::std::result::Result<Self::Output, crate::odata::Error> {
+        crate::odata::parse_entity(response)
+    }
+}
+/// The function `CatalogService.libraryStats`.
+///
+/// `GET /libraryStats()`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct LibraryStats {
+    /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+    pub headers: crate::odata::RequestHeaders,
+}
+impl LibraryStats {
+    /// The operation for these keys, with its required parameters.
+    pub fn new() -> Self {
+        Self {
+            headers: ::std::default::Default::default(),
+        }
+    }
+    /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+    /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+    /// `412 Precondition Failed` otherwise.
+    pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+        self.headers.set("if-match", etag.as_ref());
+        self
+    }
+    /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+    pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+        self.headers.set("if-none-match", etag.as_ref());
+        self
+    }
+    /// Adds any other request header, such as `Prefer: return=representation`. A name or
+    /// value that is not valid in HTTP is left out.
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::AsRef<str>,
+        value: impl ::std::convert::AsRef<str>,
+    ) -> Self {
+        self.headers.set(name.as_ref(), value.as_ref());
+        self
+    }
+}
+impl crate::odata::Operation for LibraryStats {
+    type Output = crate::models::Stats;
+    fn to_request(
+        &self,
+        root: &crate::odata::ServiceRoot,
+    ) -> ::http::Request<::std::vec::Vec<u8>> {
+        let path = ::std::string::String::from("/libraryStats()");
+        let mut request = {
+            let query: &[(&str, ::std::string::String)] = &[];
+            crate::odata::request(
+                root,
+                crate::SERVICE_VERSION,
+                ::http::Method::GET,
+                &path,
+                query,
+                ::std::option::Option::None,
+            )
+        };
+        self.headers.apply(&mut request);
+        request
+    }
+    fn parse_response(
+        &self,
+        response: ::http::Response<::std::vec::Vec<u8>>,
+    ) -> ::std::result::Result<Self::Output, crate::odata::Error> {
+        crate::odata::parse_entity(response)
+    }
+}
+/// The action `CatalogService.purgeReturned`.
+///
+/// `POST /purgeReturned`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PurgeReturned {
+    /// The parameters.
+    pub body: PurgeReturnedBody,
+    /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+    pub headers: crate::odata::RequestHeaders,
+}
+/// The parameters of the action `CatalogService.purgeReturned`: the body of [`PurgeReturned`].
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct PurgeReturnedBody {
+    /// The `before` parameter (Edm.Date).
+    #[serde(rename = "before")]
+    pub before: ::chrono::NaiveDate,
+}
+impl PurgeReturned {
+    /// The operation for these keys, with its required parameters.
+    pub fn new(before: impl ::std::convert::Into<::chrono::NaiveDate>) -> Self {
+        Self {
+            body: PurgeReturnedBody {
+                before: before.into(),
+            },
+            headers: ::std::default::Default::default(),
+        }
+    }
+    /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+    /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+    /// `412 Precondition Failed` otherwise.
+    pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+        self.headers.set("if-match", etag.as_ref());
+        self
+    }
+    /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+    pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+        self.headers.set("if-none-match", etag.as_ref());
+        self
+    }
+    /// Adds any other request header, such as `Prefer: return=representation`. A name or
+    /// value that is not valid in HTTP is left out.
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::AsRef<str>,
+        value: impl ::std::convert::AsRef<str>,
+    ) -> Self {
+        self.headers.set(name.as_ref(), value.as_ref());
+        self
+    }
+}
+impl crate::odata::Operation for PurgeReturned {
+    type Output = i32;
+    fn to_request(
+        &self,
+        root: &crate::odata::ServiceRoot,
+    ) -> ::http::Request<::std::vec::Vec<u8>> {
+        let path = ::std::string::String::from("/purgeReturned");
+        let mut request = {
+            let body = ::serde_json::to_vec(&self.body)
+                .expect("generated parameter bodies always serialize");
+            crate::odata::request(
+                root,
+                crate::SERVICE_VERSION,
+                ::http::Method::POST,
+                &path,
+                &[],
+                ::std::option::Option::Some(body),
+            )
+        };
+        self.headers.apply(&mut request);
+        request
+    }
+    fn parse_response(
+        &self,
+        response: ::http::Response<::std::vec::Vec<u8>>,
+    ) -> ::std::result::Result<Self::Output, crate::odata::Error> {
+        crate::odata::parse_value(response)
+    }
+}
+/// The function `CatalogService.totalFees`.
+///
+/// `GET /totalFees(from=@from,to=@to)`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TotalFees {
+    /// The parameters.
+    pub body: TotalFeesBody,
+    /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+    pub headers: crate::odata::RequestHeaders,
+}
+/// The parameters of the function `CatalogService.totalFees`: the body of [`TotalFees`].
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TotalFeesBody {
+    /// The `from` parameter (Edm.Date).
+    #[serde(rename = "from")]
+    pub from: ::chrono::NaiveDate,
+    /// The `to` parameter (Edm.Date).
+    #[serde(rename = "to")]
+    pub to: ::chrono::NaiveDate,
+}
+impl TotalFees {
+    /// The operation for these keys, with its required parameters.
+    pub fn new(
+        from: impl ::std::convert::Into<::chrono::NaiveDate>,
+        to: impl ::std::convert::Into<::chrono::NaiveDate>,
+    ) -> Self {
+        Self {
+            body: TotalFeesBody {
+                from: from.into(),
+                to: to.into(),
+            },
+            headers: ::std::default::Default::default(),
+        }
+    }
+    /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+    /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+    /// `412 Precondition Failed` otherwise.
+    pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+        self.headers.set("if-match", etag.as_ref());
+        self
+    }
+    /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+    pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+        self.headers.set("if-none-match", etag.as_ref());
+        self
+    }
+    /// Adds any other request header, such as `Prefer: return=representation`. A name or
+    /// value that is not valid in HTTP is left out.
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::AsRef<str>,
+        value: impl ::std::convert::AsRef<str>,
+    ) -> Self {
+        self.headers.set(name.as_ref(), value.as_ref());
+        self
+    }
+}
+impl crate::odata::Operation for TotalFees {
+    type Output = crate::odata::Decimal;
+    fn to_request(
+        &self,
+        root: &crate::odata::ServiceRoot,
+    ) -> ::http::Request<::std::vec::Vec<u8>> {
+        let path = ::std::string::String::from("/totalFees(from=@from,to=@to)");
+        let mut request = {
+            let query: &[(&str, ::std::string::String)] = &[
+                (
+                    "@from",
+                    crate::operations::url_literal(
+                        &crate::odata::to_json(&self.body.from),
+                        crate::operations::Literal::Bare,
+                    ),
+                ),
+                (
+                    "@to",
+                    crate::operations::url_literal(
+                        &crate::odata::to_json(&self.body.to),
+                        crate::operations::Literal::Bare,
+                    ),
+                ),
+            ];
+            crate::odata::request(
+                root,
+                crate::SERVICE_VERSION,
+                ::http::Method::GET,
+                &path,
+                query,
+                ::std::option::Option::None,
+            )
+        };
+        self.headers.apply(&mut request);
+        request
+    }
+    fn parse_response(
+        &self,
+        response: ::http::Response<::std::vec::Vec<u8>>,
+    ) -> ::std::result::Result<Self::Output, crate::odata::Error> {
+        crate::odata::parse_value(response)
+    }
+}
 /// Operations on `/Authors`.
 pub mod authors {
     /// Lists the `CatalogService.Authors` entities of `Authors`, one page at a time.
