@@ -97,10 +97,20 @@ pub enum KeySyntax {
 pub struct Select {
     /// Qualified names of the entity and complex types to generate; everything they need
     /// (base types, property types, enums) comes with them.
+    #[serde(default)]
     pub types: Vec<String>,
+    /// Resource paths to generate, as patterns in the style of Kiota's include paths: `/**`
+    /// (everything), `/Books/**` (a subtree), `/Books/*` (one level), `/lend` (an import). Key
+    /// segments (`{id}`) may be written and are ignored. Their entity types are selected, and
+    /// their operations follow from the kind of resource and its Capabilities annotations.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Patterns of paths to leave out of `include`.
+    #[serde(default)]
+    pub exclude: Vec<String>,
     /// Also generate every action and function bound to a selected type or a collection of it.
     #[serde(default)]
-    pub bound_operations: bool,
+    pub bound_operations: Option<bool>,
     /// Resource paths to generate operations for.
     #[serde(default)]
     pub paths: Vec<PathConfig>,
@@ -108,6 +118,38 @@ pub struct Select {
     /// their names (`["lend", "booksByGenre"]`).
     #[serde(default)]
     pub imports: Imports,
+}
+
+impl Select {
+    /// Whether to generate the bound operations: as configured, and by default when `include`
+    /// patterns select the paths.
+    pub fn bound_operations(&self) -> bool {
+        self.bound_operations.unwrap_or(!self.include.is_empty())
+    }
+
+    /// Whether a resource path (`Books/chapters`, or an import's name) matches an `include`
+    /// pattern and no `exclude` pattern.
+    pub fn included(&self, path: &str) -> bool {
+        let matches = |pattern: &String| path_matches(pattern, path);
+        self.include.iter().any(matches) && !self.exclude.iter().any(matches)
+    }
+}
+
+/// Whether `path` (`Books/chapters`) matches a pattern such as `/Books/**`: `**` stands for any
+/// number of segments, `*` for one; key segments (`{id}`) in the pattern are ignored.
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    fn matches(pattern: &[&str], path: &[&str]) -> bool {
+        match pattern.split_first() {
+            None => path.is_empty(),
+            Some((&"**", rest)) => (0..=path.len()).any(|skip| matches(rest, &path[skip..])),
+            Some((&"*", rest)) => !path.is_empty() && matches(rest, &path[1..]),
+            Some((first, rest)) => path.first() == Some(first) && matches(rest, &path[1..]),
+        }
+    }
+    let pattern: Vec<&str> =
+        pattern.split('/').filter(|s| !s.is_empty() && !(s.starts_with('{') && s.ends_with('}'))).collect();
+    let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    matches(&pattern, &path)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -209,8 +251,10 @@ impl Config {
             });
             ConfigError { path: path.to_owned(), location, message: with_suggestion(e.message().trim()) }
         })?;
-        if raw.select.types.is_empty() {
-            return Err(error("`select.types` is empty: name at least one entity or complex type".into()));
+        if raw.select.types.is_empty() && raw.select.include.is_empty() {
+            return Err(error(
+                "`[select]` selects nothing: give `include` path patterns (`include = [\"/**\"]`) or `types`".into(),
+            ));
         }
         let base = path.parent().unwrap_or(Path::new("."));
         Ok(Config {
@@ -301,7 +345,7 @@ operations = ["list", "get"]
         assert_eq!(config.input, Path::new("meta/doc.xml"));
         assert_eq!(config.output, Path::new("meta/../out"));
         assert_eq!(config.select.paths[0].operations, vec![CrudOperation::List, CrudOperation::Get]);
-        assert!(!config.select.bound_operations);
+        assert!(!config.select.bound_operations());
     }
 
     #[test]
@@ -318,6 +362,27 @@ operations = ["list", "get"]
         let variant = MINIMAL.replace(r#""get"]"#, r#""gett"]"#);
         let shown = Config::parse(Path::new("x.toml"), &variant).unwrap_err().to_string();
         assert!(shown.contains("(did you mean `get`?)"), "{shown}");
+    }
+
+    #[test]
+    fn path_patterns_match_like_kiotas() {
+        for (pattern, path, expected) in [
+            ("/**", "Books", true),
+            ("/**", "Books/chapters/book", true),
+            ("/Books/**", "Books", true),
+            ("/Books/**", "Books/chapters", true),
+            ("/Books/**", "Authors/books", false),
+            ("/Books/*", "Books/chapters", true),
+            ("/Books/*", "Books", false),
+            ("/Books/*", "Books/chapters/book", false),
+            ("/Books/{id}/chapters", "Books/chapters", true),
+            ("/**/chapters", "Authors/books/chapters", true),
+            ("/**/chapters", "Books/loans", false),
+            ("/lend", "lend", true),
+            ("/Books", "Books/chapters", false),
+        ] {
+            assert_eq!(path_matches(pattern, path), expected, "{pattern} ~ {path}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use crate::config::{Config, CrudOperation};
 use crate::diagnostics::Span;
-use crate::edm::{Model, OperationId, TypeId, TypeKind, TypeRef, TypeTarget};
+use crate::edm::{AnnotationsExt, Model, OperationId, TypeId, TypeKind, TypeRef, TypeTarget};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -149,6 +149,27 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
             Err(message) => errors.push(SelectError { message }),
         }
     }
+    if !config.select.include.is_empty() {
+        for (text, segments) in discover_paths(model) {
+            if !config.select.included(&text) || paths.iter().any(|p: &ResourcePath| p.text == text) {
+                continue;
+            }
+            let last = segments.last().expect("non-empty");
+            if !roots.contains(&last.entity_type) {
+                roots.push(last.entity_type);
+            }
+            let operations = crud_operations(model, &segments);
+            paths.push(ResourcePath { text, segments, operations });
+        }
+        if roots.is_empty() {
+            errors.push(SelectError {
+                message: format!(
+                    "no resource path of the container matches select.include {:?}",
+                    config.select.include
+                ),
+            });
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -158,7 +179,7 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
         closure.add(*root);
     }
     let mut operations = Vec::new();
-    if config.select.bound_operations {
+    if config.select.bound_operations() {
         for ids in model.operation_index.values() {
             let mut overloads: Vec<(String, BoundOperation)> = Vec::new();
             for id in ids {
@@ -168,12 +189,18 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
                 if !roots.contains(&bound_to) {
                     continue;
                 }
-                // Invoke it on the first configured path that yields the binding type.
+                // Invoke it on a configured path that yields the binding type.
                 // (A collection-bound operation needs a collection; an entity-bound one takes a
                 // single-valued path or a collection path plus a key.)
+                // The shortest such path, the first of equal ones: `Books` before `Authors/books`.
                 let Some(path) = paths
                     .iter()
-                    .position(|p| p.last().entity_type == bound_to && (p.last().collection || !binding.ty.collection))
+                    .enumerate()
+                    .filter(|(_, p)| {
+                        p.last().entity_type == bound_to && (p.last().collection || !binding.ty.collection)
+                    })
+                    .min_by_key(|(_, p)| p.segments.len())
+                    .map(|(index, _)| index)
                 else {
                     continue;
                 };
@@ -211,6 +238,111 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
     Ok(Selection { types, roots, operations, paths, imports, spans, not_generated })
 }
 
+/// Every resource path of the container: each entity set and singleton, then its navigation
+/// properties, deeper until a type on the path comes again (or 6 levels), in container order.
+fn discover_paths(model: &Model) -> Vec<(String, Vec<Segment>)> {
+    let Some(container) = &model.container else { return Vec::new() };
+    let mut found = Vec::new();
+    let mut stack: Vec<Vec<Segment>> = Vec::new();
+    let roots = container
+        .entity_sets
+        .iter()
+        .map(|s| (&s.name, &s.entity_type, SegmentKind::EntitySet, true))
+        .chain(container.singletons.iter().map(|s| (&s.name, &s.ty, SegmentKind::Singleton, false)));
+    for (name, ty, kind, collection) in roots {
+        if let TypeTarget::Named(entity_type) = ty.target {
+            stack.push(vec![Segment { name: name.clone(), kind, entity_type, collection }]);
+        }
+    }
+    stack.reverse();
+    while let Some(segments) = stack.pop() {
+        let last = segments.last().expect("non-empty");
+        let mut children = Vec::new();
+        if segments.len() < 6 {
+            for (_, navigation) in model.all_navigation_properties(last.entity_type) {
+                let TypeTarget::Named(target) = navigation.ty.target else { continue };
+                if segments.iter().any(|s| s.entity_type == target) {
+                    continue;
+                }
+                let mut deeper = segments.clone();
+                deeper.push(Segment {
+                    name: navigation.name.clone(),
+                    kind: SegmentKind::Navigation,
+                    entity_type: target,
+                    collection: navigation.ty.collection,
+                });
+                children.push(deeper);
+            }
+        }
+        let text = segments.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("/");
+        found.push((text, segments));
+        stack.extend(children.into_iter().rev());
+    }
+    found
+}
+
+/// What a resource path supports: an entity set lists, reads, creates, updates and deletes, a
+/// singleton reads and updates, a navigation property lists and reads (and writes when it
+/// contains its targets), minus what the entity set's or singleton's
+/// `Org.OData.Capabilities.V1` Read/Insert/Update/DeleteRestrictions rule out.
+fn crud_operations(model: &Model, segments: &[Segment]) -> Vec<CrudOperation> {
+    let last = segments.last().expect("non-empty");
+    let contained = last.kind == SegmentKind::Navigation
+        && segments.len() >= 2
+        && model
+            .all_navigation_properties(segments[segments.len() - 2].entity_type)
+            .into_iter()
+            .any(|(_, n)| n.name == last.name && n.contains_target);
+    let mut operations = match (last.kind, last.collection) {
+        (SegmentKind::EntitySet, _) => {
+            vec![
+                CrudOperation::List,
+                CrudOperation::Get,
+                CrudOperation::Create,
+                CrudOperation::Update,
+                CrudOperation::Delete,
+            ]
+        }
+        (SegmentKind::Singleton, _) => vec![CrudOperation::Get, CrudOperation::Update],
+        (SegmentKind::Navigation, true) if contained => {
+            vec![
+                CrudOperation::List,
+                CrudOperation::Get,
+                CrudOperation::Create,
+                CrudOperation::Update,
+                CrudOperation::Delete,
+            ]
+        }
+        (SegmentKind::Navigation, true) => vec![CrudOperation::List, CrudOperation::Get],
+        (SegmentKind::Navigation, false) if contained => vec![CrudOperation::Get, CrudOperation::Update],
+        (SegmentKind::Navigation, false) => vec![CrudOperation::Get],
+    };
+    if segments.len() == 1 {
+        let container = model.container.as_ref().expect("paths come from the container");
+        let annotations = container
+            .entity_sets
+            .iter()
+            .find(|s| s.name == last.name)
+            .map(|s| &s.annotations)
+            .or_else(|| container.singletons.iter().find(|s| s.name == last.name).map(|s| &s.annotations));
+        let allowed = |term: &str, property: &str| {
+            let value = annotations.and_then(|a| a.find_term(&format!("Org.OData.Capabilities.V1.{term}")));
+            let flag =
+                value.and_then(|a| a.value.as_ref()).and_then(|v| v.field(property)).and_then(|v| v.as_constant());
+            flag != Some("false")
+        };
+        let (read, insert) = (allowed("ReadRestrictions", "Readable"), allowed("InsertRestrictions", "Insertable"));
+        let (update, delete) = (allowed("UpdateRestrictions", "Updatable"), allowed("DeleteRestrictions", "Deletable"));
+        operations.retain(|op| match op {
+            CrudOperation::List | CrudOperation::Get => read,
+            CrudOperation::Create => insert,
+            CrudOperation::Update => update,
+            CrudOperation::Delete => delete,
+        });
+    }
+    operations
+}
+
 /// The configured action and function imports, with the types they take and return.
 fn select_imports(
     model: &Model,
@@ -220,8 +352,11 @@ fn select_imports(
     let Some(container) = &model.container else { return Ok(Vec::new()) };
     let all: Vec<&crate::edm::OperationImport> =
         container.action_imports.iter().chain(&container.function_imports).collect();
+    let by_pattern = |import: &&&crate::edm::OperationImport| {
+        !config.select.include.is_empty() && config.select.included(&import.name)
+    };
     let wanted: Vec<&crate::edm::OperationImport> = match &config.select.imports {
-        crate::config::Imports::All(false) => return Ok(Vec::new()),
+        crate::config::Imports::All(false) => all.iter().filter(by_pattern).copied().collect(),
         crate::config::Imports::All(true) => all.clone(),
         crate::config::Imports::Named(names) => {
             let mut wanted = Vec::new();
