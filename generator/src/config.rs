@@ -147,7 +147,7 @@ pub fn path_matches(pattern: &str, path: &str) -> bool {
         }
     }
     let pattern: Vec<&str> =
-        pattern.split('/').filter(|s| !s.is_empty() && !(s.starts_with('{') && s.ends_with('}'))).collect();
+        pattern.split('/').filter(|s| !(s.is_empty() || s.starts_with('{') && s.ends_with('}'))).collect();
     let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     matches(&pattern, &path)
 }
