@@ -64,9 +64,10 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 // Tokens
 // ---------------------------------------------------------------------------------------------
 
-/// Where the bearer token of every request comes from.
+/// How every request authenticates: a bearer token (static or from a callback), HTTP basic
+/// authentication, a header of the service's own (an API key), or nothing.
 ///
-/// `Debug` prints `<redacted>` instead of a token.
+/// `Debug` prints `<redacted>` instead of a token, password or header value.
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum TokenSource {
@@ -75,12 +76,43 @@ pub enum TokenSource {
     /// An async callback, called before every request (retries included), so it can refresh
     /// tokens; build it with [`TokenSource::callback`].
     Callback(TokenCallback),
+    /// `Authorization: Basic base64(user:password)`; build it with [`TokenSource::basic`].
+    Basic {
+        /// The user name.
+        user: String,
+        /// The password.
+        password: String,
+    },
+    /// A header of the service's own, such as `x-api-key`; build it with [`TokenSource::header`].
+    Header {
+        /// The header's name.
+        name: String,
+        /// Its value.
+        value: String,
+    },
+    /// No authentication: nothing is added to the requests.
+    None,
 }
 
 impl TokenSource {
     /// A static bearer token (the token itself, without the `Bearer ` prefix).
     pub fn fixed(token: impl Into<String>) -> Self {
         TokenSource::Fixed(token.into())
+    }
+
+    /// HTTP basic authentication.
+    pub fn basic(user: impl Into<String>, password: impl Into<String>) -> Self {
+        TokenSource::Basic { user: user.into(), password: password.into() }
+    }
+
+    /// A header sent with every request, such as `x-api-key: <key>`.
+    pub fn header(name: impl Into<String>, value: impl Into<String>) -> Self {
+        TokenSource::Header { name: name.into(), value: value.into() }
+    }
+
+    /// No authentication.
+    pub fn none() -> Self {
+        TokenSource::None
     }
 
     /// An async callback that returns a bearer token, called before every request, such as one
@@ -107,13 +139,47 @@ impl TokenSource {
         TokenSource::Callback(TokenCallback(Arc::new(move || -> TokenFuture { Box::pin(f()) })))
     }
 
-    /// The token to send now.
-    async fn token(&self) -> Result<String, ClientError> {
-        match self {
-            TokenSource::Fixed(token) => Ok(token.clone()),
-            TokenSource::Callback(callback) => (callback.0)().await.map_err(|e| ClientError::Token(e.to_string())),
+    /// The header to send now, marked sensitive, if any.
+    async fn header_now(&self) -> Result<Option<(http::HeaderName, http::HeaderValue)>, ClientError> {
+        let invalid = |what: &str| ClientError::Token(format!("the {what} is not a valid HTTP header value"));
+        let (name, text) = match self {
+            TokenSource::Fixed(token) => (http::header::AUTHORIZATION, format!("Bearer {token}")),
+            TokenSource::Callback(callback) => {
+                let token = (callback.0)().await.map_err(|e| ClientError::Token(e.to_string()))?;
+                (http::header::AUTHORIZATION, format!("Bearer {token}"))
+            }
+            TokenSource::Basic { user, password } => {
+                (http::header::AUTHORIZATION, format!("Basic {}", base64(format!("{user}:{password}").as_bytes())))
+            }
+            TokenSource::Header { name, value } => {
+                let name = http::HeaderName::try_from(name.as_str())
+                    .map_err(|_| ClientError::Token(format!("`{name}` is not a valid HTTP header name")))?;
+                (name, value.clone())
+            }
+            TokenSource::None => return Ok(None),
+        };
+        let what = if matches!(self, TokenSource::Header { .. }) { "header" } else { "token" };
+        let mut value = http::HeaderValue::try_from(text).map_err(|_| invalid(what))?;
+        value.set_sensitive(true);
+        Ok(Some((name, value)))
+    }
+}
+
+/// Standard base64 with padding (RFC 4648 §4), for basic authentication.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
         }
     }
+    out
 }
 
 impl fmt::Debug for TokenSource {
@@ -121,6 +187,9 @@ impl fmt::Debug for TokenSource {
         match self {
             TokenSource::Fixed(_) => f.write_str("Fixed(<redacted>)"),
             TokenSource::Callback(callback) => f.debug_tuple("Callback").field(callback).finish(),
+            TokenSource::Basic { user, .. } => write!(f, "Basic {{ user: {user:?}, password: <redacted> }}"),
+            TokenSource::Header { name, .. } => write!(f, "Header {{ name: {name:?}, value: <redacted> }}"),
+            TokenSource::None => f.write_str("None"),
         }
     }
 }
@@ -353,15 +422,14 @@ impl Client {
         request: &Prepared,
         parse: &impl Fn(http::Response<Vec<u8>>) -> Result<R, crate::odata::Error>,
     ) -> Result<R, ClientError> {
-        let token = self.inner.config.token.token().await?;
-        let mut authorization = http::HeaderValue::try_from(format!("Bearer {token}"))
-            .map_err(|_| ClientError::Token("the token is not a valid HTTP header value".to_owned()))?;
-        authorization.set_sensitive(true);
+        let authentication = self.inner.config.token.header_now().await?;
 
         let mut outgoing = reqwest::Request::new(request.method.clone(), request.url.clone());
         let headers = outgoing.headers_mut();
         headers.clone_from(&request.headers);
-        headers.insert(http::header::AUTHORIZATION, authorization);
+        if let Some((name, value)) = authentication {
+            headers.insert(name, value);
+        }
         // Methods that carry a body get one even when it is empty, so `Content-Length: 0` is sent.
         if !request.body.is_empty()
             || matches!(request.method, http::Method::POST | http::Method::PUT | http::Method::PATCH)
