@@ -228,3 +228,48 @@ async fn action_imports_create_and_count() {
     let purged = client.send(&PurgeReturned::new(chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap())).await;
     assert_eq!(purged.expect("a primitive"), 0, "nothing was returned before 1900");
 }
+
+#[tokio::test]
+async fn query_options_filter_order_select_expand_and_count() {
+    use cap_library_client::odata::QueryOptions;
+    let server = CapServer::shared();
+    let client = client(server);
+    let query = QueryOptions::default()
+        .filter("genre eq 'Mystery'")
+        .orderby(["price desc"])
+        .select(["ID", "title", "price"])
+        .expand(["author"])
+        .count(true);
+    let page =
+        client.pages(&books::List::new().with_query(query)).next_page().await.expect("a page").expect("no error");
+    assert!(page.count.is_some_and(|n| n as usize == page.value.len() && n > 1), "{:?}", page.count);
+    let prices: Vec<f64> =
+        page.value.iter().map(|b| b.price.as_option().expect("selected").0.parse::<f64>().unwrap()).collect();
+    assert!(prices.windows(2).all(|w| w[0] >= w[1]), "ordered by price, highest first: {prices:?}");
+    for book in &page.value {
+        assert!(book.title.is_some() && book.author.as_ref().and_then(|a| a.name.clone()).is_some(), "{book:?}");
+        assert!(book.stock.is_absent(), "not selected: {book:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_write_is_a_typed_400_with_its_code_and_target() {
+    use cap_library_client::models::Books;
+    let server = CapServer::shared();
+    let client = client(server);
+    let body = |error: ClientError| match error {
+        ClientError::Service(cap_library_client::odata::Error::Service(service)) => {
+            assert_eq!(service.status.as_u16(), 400, "{service}");
+            service.error
+        }
+        other => panic!("an OData error body: {other}"),
+    };
+    let enum_error = body(
+        client.send(&books::Create::new(Books::default().id("bad genre").title("x").genre("Jazz"))).await.unwrap_err(),
+    );
+    assert_eq!(
+        (enum_error.code.as_str(), enum_error.target.as_deref()),
+        ("ASSERT_ENUM", Some("genre")),
+        "{enum_error:?}"
+    );
+}

@@ -629,12 +629,19 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
             quote!(query: crate::odata::QueryOptions::default(),),
             quote!(),
             if crud == CrudOperation::List { quote!(crate::odata::Page<#model_type>) } else { quote!(#model_type) },
-            quote! {
-                let mut request = crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &self.query.to_query(), ::std::option::Option::None);
-                if self.query.needs_eventual_consistency() {
-                    request.headers_mut().insert("consistencylevel", ::http::HeaderValue::from_static("eventual"));
+            if context.config.service.is_graph() {
+                // Graph needs `ConsistencyLevel: eventual` for `$count` and `$search`.
+                quote! {
+                    let mut request = crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &self.query.to_query(), ::std::option::Option::None);
+                    if self.query.needs_eventual_consistency() {
+                        request.headers_mut().insert("consistencylevel", ::http::HeaderValue::from_static("eventual"));
+                    }
+                    request
                 }
-                request
+            } else {
+                quote! {
+                    crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &self.query.to_query(), ::std::option::Option::None)
+                }
             },
             if crud == CrudOperation::List {
                 quote!(crate::odata::parse_page(response))

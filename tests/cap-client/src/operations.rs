@@ -515,23 +515,14 @@ pub mod authors {
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Authors");
             let mut request = {
-                let mut request = crate::odata::request(
+                crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
                     &self.query.to_query(),
                     ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
-                    request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
-                request
+                )
             };
             self.headers.apply(&mut request);
             request
@@ -603,23 +594,14 @@ pub mod authors {
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Authors{}", self.authors_id.to_key_predicate());
             let mut request = {
-                let mut request = crate::odata::request(
+                crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
                     &self.query.to_query(),
                     ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
-                    request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
-                request
+                )
             };
             self.headers.apply(&mut request);
             request
@@ -908,23 +890,14 @@ pub mod books {
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Books");
             let mut request = {
-                let mut request = crate::odata::request(
+                crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
                     &self.query.to_query(),
                     ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
-                    request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
-                request
+                )
             };
             self.headers.apply(&mut request);
             request
@@ -994,23 +967,14 @@ pub mod books {
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Books{}", self.books_id.to_key_predicate());
             let mut request = {
-                let mut request = crate::odata::request(
+                crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
                     &self.query.to_query(),
                     ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
-                    request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
-                request
+                )
             };
             self.headers.apply(&mut request);
             request
@@ -1539,23 +1503,14 @@ pub mod books {
                     "/Books{}/chapters", self.books_id.to_key_predicate()
                 );
                 let mut request = {
-                    let mut request = crate::odata::request(
+                    crate::odata::request(
                         root,
                         crate::SERVICE_VERSION,
                         ::http::Method::GET,
                         &path,
                         &self.query.to_query(),
                         ::std::option::Option::None,
-                    );
-                    if self.query.needs_eventual_consistency() {
-                        request
-                            .headers_mut()
-                            .insert(
-                                "consistencylevel",
-                                ::http::HeaderValue::from_static("eventual"),
-                            );
-                    }
-                    request
+                    )
                 };
                 self.headers.apply(&mut request);
                 request
@@ -1637,23 +1592,14 @@ pub mod books {
                     .chapters_key.to_key_predicate()
                 );
                 let mut request = {
-                    let mut request = crate::odata::request(
+                    crate::odata::request(
                         root,
                         crate::SERVICE_VERSION,
                         ::http::Method::GET,
                         &path,
                         &self.query.to_query(),
                         ::std::option::Option::None,
-                    );
-                    if self.query.needs_eventual_consistency() {
-                        request
-                            .headers_mut()
-                            .insert(
-                                "consistencylevel",
-                                ::http::HeaderValue::from_static("eventual"),
-                            );
-                    }
-                    request
+                    )
                 };
                 self.headers.apply(&mut request);
                 request
@@ -1724,23 +1670,14 @@ pub mod chapters {
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Chapters");
             let mut request = {
-                let mut request = crate::odata::request(
+                crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
                     &self.query.to_query(),
                     ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
-                    request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
-                request
+                )
             };
             self.headers.apply(&mut request);
             request
@@ -1812,23 +1749,14 @@ pub mod chapters {
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Chapters{}", self.chapters_key.to_key_predicate());
             let mut request = {
-                let mut request = crate::odata::request(
+                crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
                     &self.query.to_query(),
                     ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
-                    request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
-                request
+                )
             };
             self.headers.apply(&mut request);
             request
@@ -2117,23 +2045,14 @@ pub mod loans {
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Loans");
             let mut request = {
-                let mut request = crate::odata::request(
+                crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
                     &self.query.to_query(),
                     ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
-                    request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
-                request
+                )
             };
             self.headers.apply(&mut request);
             request
@@ -2203,23 +2122,14 @@ pub mod loans {
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Loans{}", self.loans_id.to_key_predicate());
             let mut request = {
-                let mut request = crate::odata::request(
+                crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
                     &self.query.to_query(),
                     ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
-                    request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
-                request
+                )
             };
             self.headers.apply(&mut request);
             request
@@ -2595,23 +2505,14 @@ pub mod members {
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = ::std::string::String::from("/Members");
             let mut request = {
-                let mut request = crate::odata::request(
+                crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
                     &self.query.to_query(),
                     ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
-                    request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
-                request
+                )
             };
             self.headers.apply(&mut request);
             request
@@ -2683,23 +2584,14 @@ pub mod members {
         ) -> ::http::Request<::std::vec::Vec<u8>> {
             let path = format!("/Members{}", self.members_id.to_key_predicate());
             let mut request = {
-                let mut request = crate::odata::request(
+                crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
                     &self.query.to_query(),
                     ::std::option::Option::None,
-                );
-                if self.query.needs_eventual_consistency() {
-                    request
-                        .headers_mut()
-                        .insert(
-                            "consistencylevel",
-                            ::http::HeaderValue::from_static("eventual"),
-                        );
-                }
-                request
+                )
             };
             self.headers.apply(&mut request);
             request
