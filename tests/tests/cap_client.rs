@@ -273,3 +273,16 @@ async fn a_refused_write_is_a_typed_400_with_its_code_and_target() {
         "{enum_error:?}"
     );
 }
+
+#[tokio::test]
+async fn int64_and_decimal_decode_from_ieee754_compatible_strings() {
+    // A server that writes Int64 and Decimal values as JSON strings (IEEE754Compatible).
+    let server = CapServer::start_with_env(&[("CDS_FEATURES_IEEE754COMPATIBLE", "true")]);
+    let raw = integration_tests::cap::http::get(&server.url("Loans(1)?$select=ID,ledgerSeq,fee")).expect("a response");
+    assert!(raw.text().contains("\"ledgerSeq\":\""), "the server sends Int64 as a string: {}", raw.text());
+    let client = client(&server);
+    let loan = client.send(&loans::Get::new(LoansId::new(1))).await.expect("decodes");
+    let seq = *loan.ledger_seq.as_option().expect("a ledger sequence number");
+    assert_eq!(seq.to_string(), raw.json()["ledgerSeq"].as_str().unwrap(), "every digit kept");
+    assert!(loan.fee.as_option().is_some(), "the Decimal too");
+}

@@ -105,10 +105,26 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
             item = quote!(::std::boxed::Box<#item>);
         }
         let value = if p.ty.collection { quote!(::std::vec::Vec<#item>) } else { item };
+        // Int64 decodes from numbers and from IEEE754Compatible strings.
+        let int64 = match &p.ty.target {
+            TypeTarget::Primitive(Primitive::Int64) => true,
+            TypeTarget::Named(target) => matches!(&model.ty(*target).kind,
+                TypeKind::Definition(d) if d.underlying_type == Primitive::Int64),
+            _ => false,
+        };
+        let with = |helper: &str| {
+            if int64 {
+                let path = format!("crate::odata::int64::{helper}");
+                quote!(, deserialize_with = #path)
+            } else {
+                quote!()
+            }
+        };
         if p.nullable && !p.ty.collection {
+            let with = with("nullable");
             fields.push(quote! {
                 #doc
-                #[serde(rename = #wire, default, skip_serializing_if = "crate::odata::Nullable::is_absent")]
+                #[serde(rename = #wire, default, skip_serializing_if = "crate::odata::Nullable::is_absent" #with)]
                 pub #field: crate::odata::Nullable<#value>,
             });
             let doc = doc_lines(&[format!("Sets `{wire}` to a value, or to `Nullable::Null` to clear it.")]);
@@ -120,9 +136,10 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
                 }
             });
         } else {
+            let with = with(if p.ty.collection { "option_vec" } else { "option" });
             fields.push(quote! {
                 #doc
-                #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
+                #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none" #with)]
                 pub #field: ::std::option::Option<#value>,
             });
             setters.push(setter(&field, wire, &value));

@@ -765,7 +765,8 @@ pub struct Loans {
     #[serde(
         rename = "ledgerSeq",
         default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
+        skip_serializing_if = "crate::odata::Nullable::is_absent",
+        deserialize_with = "crate::odata::int64::nullable"
     )]
     pub ledger_seq: crate::odata::Nullable<i64>,
     /// The `book` navigation property (CatalogService.Books), present when expanded.

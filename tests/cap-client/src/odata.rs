@@ -923,6 +923,41 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
+/// `Edm.Int64` properties as services write them: JSON numbers, or strings from a service that
+/// answers with `IEEE754Compatible=true` (OData JSON Format 4.01 §3.2), so no digit is lost to
+/// a reader with 53-bit numbers. Generated models decode every Int64 property through these.
+pub mod int64 {
+    use super::{Deserialize, Deserializer, Nullable, Value, de};
+
+    /// One Int64, from a number or a string.
+    struct Either(i64);
+
+    impl<'de> Deserialize<'de> for Either {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            match Value::deserialize(deserializer)? {
+                Value::Number(number) => number.as_i64().map(Either).ok_or_else(|| de::Error::custom("not an Int64")),
+                Value::String(text) => text.trim().parse().map(Either).map_err(de::Error::custom),
+                _ => Err(de::Error::custom("expected an Int64 as a number or a string")),
+            }
+        }
+    }
+
+    /// An optional Int64.
+    pub fn option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+        Ok(Option::<Either>::deserialize(deserializer)?.map(|value| value.0))
+    }
+
+    /// A nullable Int64 (present: a value or `null`).
+    pub fn nullable<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Nullable<i64>, D::Error> {
+        option(deserializer).map(Nullable::from)
+    }
+
+    /// An optional collection of Int64.
+    pub fn option_vec<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<i64>>, D::Error> {
+        Ok(Option::<Vec<Either>>::deserialize(deserializer)?.map(|values| values.into_iter().map(|v| v.0).collect()))
+    }
+}
+
 /// A set of members of a flags enumeration, written by the service as `"a,b,c"`.
 ///
 /// `T` is a generated enum, which implements `FromStr<Err = Infallible>` (unknown names become its
