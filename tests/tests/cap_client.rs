@@ -286,3 +286,22 @@ async fn int64_and_decimal_decode_from_ieee754_compatible_strings() {
     assert_eq!(seq.to_string(), raw.json()["ledgerSeq"].as_str().unwrap(), "every digit kept");
     assert!(loan.fee.as_option().is_some(), "the Decimal too");
 }
+
+#[tokio::test]
+async fn the_other_bound_operations_answer_on_their_paths() {
+    // Its own server: returning a loan changes what the shared one's tests count.
+    let server = CapServer::start();
+    let client = client(&server);
+    let open = client.pages(&books::OpenLoans::new(BooksId::new("harbor-lights"))).collect_all().await;
+    let open = open.expect("a bound function returning a collection");
+    assert!(!open.is_empty(), "harbor-lights has open loans");
+    let loan = open[0].id.expect("a loan id");
+    assert!(open.iter().all(|l| l.book_id.as_option().map(String::as_str) == Some("harbor-lights")));
+
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-30T12:00:00Z").unwrap();
+    let returned = client.send(&loans::MarkReturned::new(LoansId::new(loan), at)).await.expect("a bound action");
+    assert_eq!(returned.id, Some(loan));
+    assert!(returned.returned_at.as_option().is_some(), "{returned:?}");
+    let still_open = client.pages(&books::OpenLoans::new(BooksId::new("harbor-lights"))).collect_all().await.unwrap();
+    assert_eq!(still_open.len(), open.len() - 1, "one fewer open loan");
+}
