@@ -352,9 +352,7 @@ fn select_imports(
     let Some(container) = &model.container else { return Ok(Vec::new()) };
     let all: Vec<&crate::edm::OperationImport> =
         container.action_imports.iter().chain(&container.function_imports).collect();
-    let by_pattern = |import: &&&crate::edm::OperationImport| {
-        !config.select.include.is_empty() && config.select.included(&import.name)
-    };
+    let by_pattern = |import: &&&crate::edm::OperationImport| config.select.included(&import.name);
     let wanted: Vec<&crate::edm::OperationImport> = match &config.select.imports {
         crate::config::Imports::All(false) => all.iter().filter(by_pattern).copied().collect(),
         crate::config::Imports::All(true) => all.clone(),
