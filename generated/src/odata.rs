@@ -136,11 +136,12 @@ impl Error {
         }
     }
 
-    /// The service's `request-id` for this call, worth quoting in a support request.
+    /// The service's id for this call (the first of [`crate::REQUEST_ID_HEADERS`] the response
+    /// has), worth quoting in a support request.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Service(e) => e.request_id.as_deref(),
-            Error::Decode(e) => header_str(&e.headers, "request-id"),
+            Error::Decode(e) => request_id_header(&e.headers),
         }
     }
 }
@@ -179,7 +180,8 @@ pub struct ServiceError {
     pub status: http::StatusCode,
     /// The decoded `error` object of the body.
     pub error: ODataError,
-    /// The `request-id` response header, or else `innerError.request-id` of the body.
+    /// The service's id for the call: the first of [`crate::REQUEST_ID_HEADERS`] the response
+    /// has, or else `innerError.request-id` of the body.
     pub request_id: Option<String>,
     /// The `client-request-id` response header, or else `innerError.client-request-id`.
     pub client_request_id: Option<String>,
@@ -342,6 +344,11 @@ impl fmt::Debug for RedactedHeaders<'_> {
 
 fn header_str<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The first of the service's request-id headers the response has.
+fn request_id_header(headers: &http::HeaderMap) -> Option<&str> {
+    crate::REQUEST_ID_HEADERS.iter().find_map(|name| header_str(headers, name))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,7 +564,7 @@ impl Received {
             }
         };
         let inner = envelope.error.inner_error.as_ref();
-        let request_id = header_str(&self.headers, "request-id")
+        let request_id = request_id_header(&self.headers)
             .map(str::to_owned)
             .or_else(|| inner.and_then(|i| i.request_id.clone()));
         let client_request_id = header_str(&self.headers, "client-request-id")

@@ -55,11 +55,22 @@ pub struct Service {
     /// or `segment` (`Books/a`). By default `segment` for Graph, `parentheses` otherwise.
     #[serde(default)]
     pub keys: Option<KeySyntax>,
+    /// Response headers that carry the service's id for a call, first match wins (kept in
+    /// errors). By default `request-id` for Graph; `request-id`, `x-request-id` and
+    /// `x-correlation-id` otherwise.
+    #[serde(default)]
+    pub request_id_headers: Option<Vec<String>>,
 }
 
 impl Default for Service {
     fn default() -> Service {
-        Service { profile: Profile::OData, version: String::new(), namespace: None, keys: None }
+        Service {
+            profile: Profile::OData,
+            version: String::new(),
+            namespace: None,
+            keys: None,
+            request_id_headers: None,
+        }
     }
 }
 
@@ -73,6 +84,15 @@ impl Service {
 
     pub fn is_graph(&self) -> bool {
         self.profile == Profile::Graph
+    }
+
+    /// The request-id headers, lower case, as configured or by the profile's default.
+    pub fn request_id_headers(&self) -> Vec<String> {
+        match &self.request_id_headers {
+            Some(names) => names.iter().map(|n| n.to_ascii_lowercase()).collect(),
+            None if self.is_graph() => vec!["request-id".to_owned()],
+            None => ["request-id", "x-request-id", "x-correlation-id"].map(str::to_owned).to_vec(),
+        }
     }
 }
 

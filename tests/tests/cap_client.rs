@@ -108,6 +108,8 @@ async fn a_missing_entity_is_a_typed_404() {
     let error = client.send(&books::Get::new(BooksId::new("no such book"))).await.expect_err("404");
     let ClientError::Service(error) = error else { panic!("{error}") };
     assert_eq!(error.status().as_u16(), 404, "{error}");
+    // CAP answers with `x-correlation-id`, one of this crate's request-id headers.
+    assert!(error.request_id().is_some_and(|id| !id.is_empty()), "{error:?}");
 }
 
 #[tokio::test]

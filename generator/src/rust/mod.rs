@@ -340,6 +340,7 @@ pub(crate) fn doc_lines(lines: &[String]) -> TokenStream {
 fn lib_file(context: &Context<'_>) -> TokenStream {
     let description = format!(" {}", context.config.krate.description);
     let version = &context.config.service.version;
+    let request_ids = context.config.service.request_id_headers();
     let runtime_doc = if context.config.service.is_graph() {
         " - [`odata`]: the runtime: [`odata::Cloud`], errors, pages and value types."
     } else {
@@ -377,6 +378,9 @@ fn lib_file(context: &Context<'_>) -> TokenStream {
 
         /// The service version: the URL path segment after the host.
         pub const SERVICE_VERSION: &str = #version;
+
+        /// The response headers that carry the service's id for a call, first match wins.
+        pub const REQUEST_ID_HEADERS: &[&str] = &[#(#request_ids),*];
     }
 }
 
