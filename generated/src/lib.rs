@@ -24,4 +24,5 @@ pub mod operations;
 /// The service version: the URL path segment after the host.
 pub const SERVICE_VERSION: &str = "beta";
 /// The response headers that carry the service's id for a call, first match wins.
+#[rustfmt::skip]
 pub const REQUEST_ID_HEADERS: &[&str] = &["request-id"];

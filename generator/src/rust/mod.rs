@@ -380,6 +380,7 @@ fn lib_file(context: &Context<'_>) -> TokenStream {
         pub const SERVICE_VERSION: &str = #version;
 
         /// The response headers that carry the service's id for a call, first match wins.
+        #[rustfmt::skip]
         pub const REQUEST_ID_HEADERS: &[&str] = &[#(#request_ids),*];
     }
 }
