@@ -21,6 +21,9 @@ pub mod models;
 pub mod odata;
 #[rustfmt::skip]
 pub mod operations;
+pub use chrono;
+pub use http;
+pub use serde_json;
 /// The service version: the URL path segment after the host.
 pub const SERVICE_VERSION: &str = "beta";
 /// The response headers that carry the service's id for a call, first match wins.

@@ -341,6 +341,13 @@ fn lib_file(context: &Context<'_>) -> TokenStream {
     let description = format!(" {}", context.config.krate.description);
     let version = &context.config.service.version;
     let request_ids = context.config.service.request_id_headers();
+    let uuid_reexport = if context.uses_guid() {
+        quote!(
+            pub use uuid;
+        )
+    } else {
+        quote!()
+    };
     let runtime_doc = if context.config.service.is_graph() {
         " - [`odata`]: the runtime: [`odata::Cloud`], errors, pages and value types."
     } else {
@@ -375,6 +382,12 @@ fn lib_file(context: &Context<'_>) -> TokenStream {
         pub mod odata;
         #[rustfmt::skip]
         pub mod operations;
+
+        // The crates whose types appear in this crate's API, so that users name the same versions.
+        pub use chrono;
+        pub use http;
+        pub use serde_json;
+        #uuid_reexport
 
         /// The service version: the URL path segment after the host.
         pub const SERVICE_VERSION: &str = #version;
