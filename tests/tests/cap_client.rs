@@ -255,7 +255,7 @@ async fn query_options_filter_order_select_expand_and_count() {
 }
 
 #[tokio::test]
-async fn a_refused_write_is_a_typed_400_with_its_code_and_target() {
+async fn a_refused_write_is_a_typed_400_with_its_target_and_details() {
     use cap_library_client::models::Books;
     let server = CapServer::shared();
     let client = client(server);
@@ -274,6 +274,15 @@ async fn a_refused_write_is_a_typed_400_with_its_code_and_target() {
         ("ASSERT_ENUM", Some("genre")),
         "{enum_error:?}"
     );
+    // Two problems at once (no title, which is @mandatory, and no such genre): one error with a
+    // detail each, each detail with its code, message and target.
+    let several =
+        body(client.send(&books::Create::new(Books::default().id("two problems").genre("Jazz"))).await.unwrap_err());
+    assert_eq!(several.code, "MULTIPLE_ERRORS", "{several:?}");
+    let details: Vec<(&str, Option<&str>)> =
+        several.details.iter().map(|d| (d.code.as_str(), d.target.as_deref())).collect();
+    assert_eq!(details, [("ASSERT_MANDATORY", Some("title")), ("ASSERT_ENUM", Some("genre"))]);
+    assert!(several.details.iter().all(|d| !d.message.is_empty()));
 }
 
 #[tokio::test]

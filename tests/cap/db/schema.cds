@@ -62,6 +62,7 @@ entity Books : managed {
 annotate Books with {
   modifiedAt @odata.etag;
   genre      @assert.range; // reject values outside the enum with 400
+  title      @mandatory;    // a missing title is a 400 with its target, not a database error
 }
 
 /** Composite key (book_ID, number), contained in its book by the composition above. */
