@@ -24,6 +24,7 @@
 //! The client needs a [Tokio](tokio) runtime with the time driver enabled (as `#[tokio::main]`
 //! starts it), because reqwest runs on Tokio and retry delays use its timer.
 //!
+// @profile graph
 //! ```rust,ignore
 //! use my_crate::client::{Client, TokenSource};
 //! use my_crate::odata::Cloud;
@@ -32,6 +33,17 @@
 //! let leaf = client.send(&ca::RevokeLeafCertificateBySerialNumber::new(ca_id, serial)).await?;
 //! let all_cas = client.pages(&ca::List::new()).collect_all().await?;
 //! ```
+// @end
+// @profile odata
+//! ```rust,ignore
+//! use my_crate::client::{Client, TokenSource};
+//! use my_crate::odata::ServiceRoot;
+//!
+//! let client = Client::new(ServiceRoot::new("https://host/odata/v4/catalog/"), TokenSource::none())?;
+//! let book = client.send(&books::Get::new(BooksId::new("north/south"))).await?;
+//! let every_book = client.pages(&books::List::new()).collect_all().await?;
+//! ```
+// @end
 
 use std::collections::HashSet;
 use std::fmt;

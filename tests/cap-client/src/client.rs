@@ -29,11 +29,11 @@
 //!
 //! ```rust,ignore
 //! use my_crate::client::{Client, TokenSource};
-//! use my_crate::odata::Cloud;
+//! use my_crate::odata::ServiceRoot;
 //!
-//! let client = Client::new(Cloud::Global, TokenSource::fixed(std::env::var("GRAPH_TOKEN")?))?;
-//! let leaf = client.send(&ca::RevokeLeafCertificateBySerialNumber::new(ca_id, serial)).await?;
-//! let all_cas = client.pages(&ca::List::new()).collect_all().await?;
+//! let client = Client::new(ServiceRoot::new("https://host/odata/v4/catalog/"), TokenSource::none())?;
+//! let book = client.send(&books::Get::new(BooksId::new("north/south"))).await?;
+//! let every_book = client.pages(&books::List::new()).collect_all().await?;
 //! ```
 
 use std::collections::HashSet;

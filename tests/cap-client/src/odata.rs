@@ -64,7 +64,7 @@ impl ServiceRoot {
 ///
 /// ```rust,ignore
 /// let op = operations::RevokeLeafCertificateBySerialNumber::new(ca_id, "serial");
-/// let mut request = op.to_request(&Cloud::Global);
+/// let mut request = op.to_request(&root); // a `ServiceRoot`
 /// request.headers_mut().insert(http::header::AUTHORIZATION, format!("Bearer {token}").parse()?);
 /// let response: http::Response<Vec<u8>> = my_client.send(request)?;
 /// let leaf = op.parse_response(response)?;
