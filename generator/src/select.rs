@@ -204,15 +204,7 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
                 else {
                     continue;
                 };
-                for p in &op.parameters {
-                    closure.add_ref(&p.ty);
-                }
-                if let Some(r) = &op.return_type {
-                    closure.add_ref(&r.ty);
-                    closure.spans.push(r.span);
-                }
-                closure.spans.push(op.span);
-                closure.spans.extend(op.parameters.iter().map(|p| p.span));
+                closure.add_operation(op);
                 let signature: Vec<String> = op.parameters.iter().map(|p| model.type_ref_name(&p.ty)).collect();
                 overloads.push((signature.join(","), BoundOperation { operation: *id, path }));
             }
@@ -381,14 +373,7 @@ fn select_imports(
             if op.binding_parameter().is_some() {
                 continue;
             }
-            for p in &op.parameters {
-                closure.add_ref(&p.ty);
-            }
-            if let Some(r) = &op.return_type {
-                closure.add_ref(&r.ty);
-                closure.spans.push(r.span);
-            }
-            closure.spans.push(op.span);
+            closure.add_operation(op);
             closure.spans.push(import.span);
             let signature: Vec<String> = op.parameters.iter().map(|p| model.type_ref_name(&p.ty)).collect();
             overloads.push((signature.join(","), *id));
@@ -409,6 +394,19 @@ struct Closure<'m> {
 }
 
 impl Closure<'_> {
+    /// The types an operation takes and returns, and its elements' spans.
+    fn add_operation(&mut self, op: &crate::edm::Operation) {
+        for p in &op.parameters {
+            self.add_ref(&p.ty);
+        }
+        if let Some(r) = &op.return_type {
+            self.add_ref(&r.ty);
+            self.spans.push(r.span);
+        }
+        self.spans.push(op.span);
+        self.spans.extend(op.parameters.iter().map(|p| p.span));
+    }
+
     fn add_ref(&mut self, ty: &TypeRef) {
         if let TypeTarget::Named(id) = ty.target {
             self.add(id);

@@ -35,6 +35,25 @@ pub fn cap_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cap")
 }
 
+/// Every book key in the seed data: `/`, `'`, spaces, `%`, `+`, `&`, `?`, `#`, `(`, `,`, `;` and
+/// non-ASCII letters.
+pub const BOOK_IDS: [&str; 14] = [
+    "harbor-lights",
+    "north/south",
+    "o'hara-notes",
+    "ferryman's/log",
+    "the quiet hour",
+    "100% rye",
+    "café-münchen",
+    "東京の夜",
+    "c++&more",
+    "why?not#2",
+    "shelf (a,b);c",
+    "starfall",
+    "salt-and-iron",
+    "deep-field",
+];
+
 /// A running CAP server, killed on drop.
 pub struct CapServer {
     child: Child,

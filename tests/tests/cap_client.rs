@@ -32,20 +32,7 @@ fn the_committed_metadata_is_what_the_server_serves() {
 async fn every_book_is_read_back_by_its_key_however_hostile() {
     let server = CapServer::shared();
     let client = client(server);
-    let keys = [
-        "harbor-lights",
-        "north/south",
-        "o'hara-notes",
-        "ferryman's/log",
-        "the quiet hour",
-        "100% rye",
-        "café-münchen",
-        "東京の夜",
-        "c++&more",
-        "why?not#2",
-        "shelf (a,b);c",
-    ];
-    for key in keys {
+    for key in integration_tests::cap::BOOK_IDS {
         let op = books::Get::new(BooksId::new(key));
         let book = client.send(&op).await.unwrap_or_else(|e| panic!("{key}: {e}"));
         assert_eq!(book.id.as_deref(), Some(key), "the server saw exactly the key {key:?}");

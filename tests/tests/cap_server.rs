@@ -9,25 +9,6 @@ use std::collections::BTreeSet;
 use integration_tests::cap::{CapServer, http};
 use serde_json::Value;
 
-/// Every book key in the seed data: `/`, `'`, spaces, `%`, `+`, `&`, `?`, `#`, `(`, `,`, `;` and
-/// non-ASCII letters.
-const BOOK_IDS: [&str; 14] = [
-    "harbor-lights",
-    "north/south",
-    "o'hara-notes",
-    "ferryman's/log",
-    "the quiet hour",
-    "100% rye",
-    "café-münchen",
-    "東京の夜",
-    "c++&more",
-    "why?not#2",
-    "shelf (a,b);c",
-    "starfall",
-    "salt-and-iron",
-    "deep-field",
-];
-
 const LOANS: usize = 130;
 const OPEN_LOANS: usize = 20;
 
@@ -238,7 +219,7 @@ fn loans_are_paged_by_the_server_and_add_up() {
     // Unbound function without parameters returning a complex type.
     let stats = get_json(&server, "libraryStats()");
     assert_eq!(stats["@odata.context"], "$metadata#CatalogService.Stats");
-    assert_eq!(stats["books"], BOOK_IDS.len());
+    assert_eq!(stats["books"], integration_tests::cap::BOOK_IDS.len());
     assert_eq!(stats["authors"], 8);
     assert_eq!(stats["loans"], LOANS);
     assert_eq!(stats["openLoans"], OPEN_LOANS);
@@ -265,7 +246,7 @@ fn loans_are_paged_by_the_server_and_add_up() {
 fn every_key_kind_reads_back() {
     let server = CapServer::shared();
     // String keys: `''` doubling, the rest percent-encoded (`/` as %2F).
-    for id in BOOK_IDS {
+    for id in integration_tests::cap::BOOK_IDS {
         let book = get_json(server, &format!("Books({})", lit(id)));
         assert_eq!(book["ID"], id, "Books({})", lit(id));
     }
