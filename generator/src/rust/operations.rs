@@ -354,6 +354,9 @@ fn path_template(context: &Context<'_>, path: &ResourcePath, key_last: bool) -> 
 fn path_expression(context: &Context<'_>, template: &str, keys: &[Key]) -> TokenStream {
     if keys.is_empty() {
         let literal = template.replace("{{", "{").replace("}}", "}");
+        if literal.is_empty() {
+            return quote!(::std::string::String::new());
+        }
         return quote!(::std::string::String::from(#literal));
     }
     let fields = keys.iter().map(|k| &k.field);
@@ -571,6 +574,32 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
             Json,
         }
 
+        /// Appends the call of the function `name` to `path`, its parameters passed as aliases
+        /// (`name(a=@a,b=@b)`, then `?@a=<literal>&@b=<literal>`), and returns the aliases'
+        /// values. A parameter without a value (an optional one not set) is left out of both.
+        #[allow(dead_code)]
+        pub(crate) fn function_call(
+            path: &mut ::std::string::String,
+            name: &str,
+            parameters: impl ::std::iter::IntoIterator<Item = (&'static str, ::std::option::Option<::std::string::String>)>,
+        ) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+            let aliases: ::std::vec::Vec<(&'static str, ::std::string::String)> =
+                parameters.into_iter().filter_map(|(alias, value)| value.map(|value| (alias, value))).collect();
+            path.push('/');
+            path.push_str(name);
+            path.push('(');
+            for (i, (alias, _)) in aliases.iter().enumerate() {
+                if i > 0 {
+                    path.push(',');
+                }
+                path.push_str(&alias[1..]);
+                path.push('=');
+                path.push_str(alias);
+            }
+            path.push(')');
+            aliases
+        }
+
         /// Writes a parameter's JSON value as an OData URL literal for a parameter alias.
         #[allow(dead_code)]
         pub(crate) fn url_literal(value: &::serde_json::Value, style: Literal) -> ::std::string::String {
@@ -768,6 +797,8 @@ fn operation_type(
         }
     };
     let method = if is_action { "POST" } else { "GET" };
+    // A function's call `segment(a=@a,...)` is written when the request is built: an optional
+    // parameter that is not set is left out of it.
     let call = if is_action {
         segment.to_owned()
     } else {
@@ -829,11 +860,25 @@ fn operation_type(
         op.qualified_name,
         rust_name = rust_name.trim_start_matches("r#")
     )]);
-    let call_template = format!("/{}", call.replace('{', "{{").replace('}', "}}"));
-    let path_expr = path_expression(context, &(template + &call_template), &keys);
-    let param_fields: Vec<syn::Ident> = parameters.iter().map(|p| field_ident(&p.name)).collect();
-    let param_wires: Vec<String> = parameters.iter().map(|p| format!("@{}", p.name)).collect();
-    let param_styles: Vec<TokenStream> = parameters.iter().map(|p| literal_style(context, &p.ty)).collect();
+    let path_expr = if is_action {
+        let call_template = format!("/{}", call.replace('{', "{{").replace('}', "}}"));
+        path_expression(context, &(template + &call_template), &keys)
+    } else {
+        path_expression(context, &template, &keys)
+    };
+    let param_aliases: Vec<String> = parameters.iter().map(|p| format!("@{}", p.name)).collect();
+    let param_literals: Vec<TokenStream> = parameters
+        .iter()
+        .map(|p| {
+            let field = field_ident(&p.name);
+            let style = literal_style(context, &p.ty);
+            if p.annotations.optional_parameter().is_some() {
+                quote!(self.body.#field.as_ref().map(|value| crate::operations::url_literal(&crate::odata::to_json(value), #style)))
+            } else {
+                quote!(::std::option::Option::Some(crate::operations::url_literal(&crate::odata::to_json(&self.body.#field), #style)))
+            }
+        })
+        .collect();
     let request = if is_action {
         if parameters.is_empty() {
             quote!(crate::odata::request(
@@ -852,17 +897,9 @@ fn operation_type(
         }
     } else {
         quote! {
-            // Parameters travel as aliases: `name(p=@p)?@p=<literal>`.
-            let query: &[(&str, ::std::string::String)] = &[#(
-                (
-                    #param_wires,
-                    crate::operations::url_literal(
-                        &crate::odata::to_json(&self.body.#param_fields),
-                        #param_styles,
-                    ),
-                ),
-            )*];
-            crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::GET, &path, query, ::std::option::Option::None)
+            let mut path = path;
+            let query = crate::operations::function_call(&mut path, #segment, [#((#param_aliases, #param_literals),)*]);
+            crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::GET, &path, &query, ::std::option::Option::None)
         }
     };
     let (output, parse) = match &op.return_type {

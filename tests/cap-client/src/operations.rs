@@ -76,32 +76,41 @@ impl crate::odata::Operation for BooksByGenre {
         &self,
         root: &crate::odata::ServiceRoot,
     ) -> ::http::Request<::std::vec::Vec<u8>> {
-        let path = ::std::string::String::from(
-            "/booksByGenre(genre=@genre,maxPrice=@maxPrice)",
-        );
+        let path = ::std::string::String::new();
         let mut request = {
-            let query: &[(&str, ::std::string::String)] = &[
-                (
-                    "@genre",
-                    crate::operations::url_literal(
-                        &crate::odata::to_json(&self.body.genre),
-                        crate::operations::Literal::Quoted,
+            let mut path = path;
+            let query = crate::operations::function_call(
+                &mut path,
+                "booksByGenre",
+                [
+                    (
+                        "@genre",
+                        ::std::option::Option::Some(
+                            crate::operations::url_literal(
+                                &crate::odata::to_json(&self.body.genre),
+                                crate::operations::Literal::Quoted,
+                            ),
+                        ),
                     ),
-                ),
-                (
-                    "@maxPrice",
-                    crate::operations::url_literal(
-                        &crate::odata::to_json(&self.body.max_price),
-                        crate::operations::Literal::Bare,
+                    (
+                        "@maxPrice",
+                        self
+                            .body
+                            .max_price
+                            .as_ref()
+                            .map(|value| crate::operations::url_literal(
+                                &crate::odata::to_json(value),
+                                crate::operations::Literal::Bare,
+                            )),
                     ),
-                ),
-            ];
+                ],
+            );
             crate::odata::request(
                 root,
                 crate::SERVICE_VERSION,
                 ::http::Method::GET,
                 &path,
-                query,
+                &query,
                 ::std::option::Option::None,
             )
         };
@@ -253,15 +262,16 @@ impl crate::odata::Operation for LibraryStats {
         &self,
         root: &crate::odata::ServiceRoot,
     ) -> ::http::Request<::std::vec::Vec<u8>> {
-        let path = ::std::string::String::from("/libraryStats()");
+        let path = ::std::string::String::new();
         let mut request = {
-            let query: &[(&str, ::std::string::String)] = &[];
+            let mut path = path;
+            let query = crate::operations::function_call(&mut path, "libraryStats", []);
             crate::odata::request(
                 root,
                 crate::SERVICE_VERSION,
                 ::http::Method::GET,
                 &path,
-                query,
+                &query,
                 ::std::option::Option::None,
             )
         };
@@ -421,30 +431,39 @@ impl crate::odata::Operation for TotalFees {
         &self,
         root: &crate::odata::ServiceRoot,
     ) -> ::http::Request<::std::vec::Vec<u8>> {
-        let path = ::std::string::String::from("/totalFees(from=@from,to=@to)");
+        let path = ::std::string::String::new();
         let mut request = {
-            let query: &[(&str, ::std::string::String)] = &[
-                (
-                    "@from",
-                    crate::operations::url_literal(
-                        &crate::odata::to_json(&self.body.from),
-                        crate::operations::Literal::Bare,
+            let mut path = path;
+            let query = crate::operations::function_call(
+                &mut path,
+                "totalFees",
+                [
+                    (
+                        "@from",
+                        ::std::option::Option::Some(
+                            crate::operations::url_literal(
+                                &crate::odata::to_json(&self.body.from),
+                                crate::operations::Literal::Bare,
+                            ),
+                        ),
                     ),
-                ),
-                (
-                    "@to",
-                    crate::operations::url_literal(
-                        &crate::odata::to_json(&self.body.to),
-                        crate::operations::Literal::Bare,
+                    (
+                        "@to",
+                        ::std::option::Option::Some(
+                            crate::operations::url_literal(
+                                &crate::odata::to_json(&self.body.to),
+                                crate::operations::Literal::Bare,
+                            ),
+                        ),
                     ),
-                ),
-            ];
+                ],
+            );
             crate::odata::request(
                 root,
                 crate::SERVICE_VERSION,
                 ::http::Method::GET,
                 &path,
-                query,
+                &query,
                 ::std::option::Option::None,
             )
         };
@@ -1340,17 +1359,20 @@ pub mod books {
             &self,
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
-            let path = format!(
-                "/Books{}/CatalogService.openLoans()", self.books_id.to_key_predicate()
-            );
+            let path = format!("/Books{}", self.books_id.to_key_predicate());
             let mut request = {
-                let query: &[(&str, ::std::string::String)] = &[];
+                let mut path = path;
+                let query = crate::operations::function_call(
+                    &mut path,
+                    "CatalogService.openLoans",
+                    [],
+                );
                 crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
-                    query,
+                    &query,
                     ::std::option::Option::None,
                 )
             };
@@ -1412,17 +1434,20 @@ pub mod books {
             &self,
             root: &crate::odata::ServiceRoot,
         ) -> ::http::Request<::std::vec::Vec<u8>> {
-            let path = format!(
-                "/Books{}/CatalogService.stockValue()", self.books_id.to_key_predicate()
-            );
+            let path = format!("/Books{}", self.books_id.to_key_predicate());
             let mut request = {
-                let query: &[(&str, ::std::string::String)] = &[];
+                let mut path = path;
+                let query = crate::operations::function_call(
+                    &mut path,
+                    "CatalogService.stockValue",
+                    [],
+                );
                 crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
                     ::http::Method::GET,
                     &path,
-                    query,
+                    &query,
                     ::std::option::Option::None,
                 )
             };
@@ -2838,6 +2863,35 @@ pub(crate) enum Literal {
     Enum(&'static str),
     /// JSON: collections and structured values.
     Json,
+}
+/// Appends the call of the function `name` to `path`, its parameters passed as aliases
+/// (`name(a=@a,b=@b)`, then `?@a=<literal>&@b=<literal>`), and returns the aliases'
+/// values. A parameter without a value (an optional one not set) is left out of both.
+#[allow(dead_code)]
+pub(crate) fn function_call(
+    path: &mut ::std::string::String,
+    name: &str,
+    parameters: impl ::std::iter::IntoIterator<
+        Item = (&'static str, ::std::option::Option<::std::string::String>),
+    >,
+) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+    let aliases: ::std::vec::Vec<(&'static str, ::std::string::String)> = parameters
+        .into_iter()
+        .filter_map(|(alias, value)| value.map(|value| (alias, value)))
+        .collect();
+    path.push('/');
+    path.push_str(name);
+    path.push('(');
+    for (i, (alias, _)) in aliases.iter().enumerate() {
+        if i > 0 {
+            path.push(',');
+        }
+        path.push_str(&alias[1..]);
+        path.push('=');
+        path.push_str(alias);
+    }
+    path.push(')');
+    aliases
 }
 /// Writes a parameter's JSON value as an OData URL literal for a parameter alias.
 #[allow(dead_code)]
