@@ -29,3 +29,7 @@ pub const SERVICE_VERSION: &str = "beta";
 /// The response headers that carry the service's id for a call, first match wins.
 #[rustfmt::skip]
 pub const REQUEST_ID_HEADERS: &[&str] = &["request-id"];
+/// Whether `Edm.Int64` and `Edm.Decimal` values are sent as JSON strings, with
+/// `IEEE754Compatible=true` in `Accept` and `Content-Type` (the configuration's
+/// `[service] ieee754_compatible`). Responses decode from numbers and strings either way.
+pub const IEEE754_COMPATIBLE: bool = false;

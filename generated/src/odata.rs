@@ -637,7 +637,11 @@ pub fn request(
     let mut request = http::Request::new(body.unwrap_or_default());
     *request.method_mut() = method;
     *request.uri_mut() = uri;
-    let json = http::HeaderValue::from_static("application/json");
+    let json = http::HeaderValue::from_static(if crate::IEEE754_COMPATIBLE {
+        "application/json;IEEE754Compatible=true"
+    } else {
+        "application/json"
+    });
     request.headers_mut().insert(http::header::ACCEPT, json.clone());
     if has_body {
         request.headers_mut().insert(http::header::CONTENT_TYPE, json);
@@ -949,9 +953,63 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
 
 /// `Edm.Int64` properties as services write them: JSON numbers, or strings from a service that
 /// answers with `IEEE754Compatible=true` (OData JSON Format 4.01 §3.2), so no digit is lost to
-/// a reader with 53-bit numbers. Generated models decode every Int64 property through these.
+/// a reader with 53-bit numbers. Generated models decode every Int64 property through these, and
+/// write it through [`int64::serialize`]: a number, or a string when the crate is generated with
+/// [`crate::IEEE754_COMPATIBLE`].
 pub mod int64 {
-    use super::{Deserialize, Deserializer, Nullable, Value, de};
+    use super::{Deserialize, Deserializer, Nullable, Serialize, Serializer, Value, de};
+
+    /// Writes an Int64 field (`i64`, `Option`, `Nullable` or `Vec` of them): numbers, or strings
+    /// when [`crate::IEEE754_COMPATIBLE`].
+    pub fn serialize<T: Int64Values, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        value.write(serializer)
+    }
+
+    /// The shapes of Int64 fields [`serialize`] writes.
+    pub trait Int64Values {
+        /// Writes the value(s).
+        fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+    }
+
+    impl Int64Values for i64 {
+        fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            if crate::IEEE754_COMPATIBLE {
+                serializer.serialize_str(&self.to_string())
+            } else {
+                serializer.serialize_i64(*self)
+            }
+        }
+    }
+
+    impl<T: Int64Values> Int64Values for Option<T> {
+        fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Some(value) => value.write(serializer),
+                None => serializer.serialize_none(),
+            }
+        }
+    }
+
+    impl<T: Int64Values> Int64Values for Nullable<T> {
+        fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Nullable::Value(value) => value.write(serializer),
+                Nullable::Null | Nullable::Absent => serializer.serialize_none(),
+            }
+        }
+    }
+
+    impl<T: Int64Values> Int64Values for Vec<T> {
+        fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            struct Item<'a, T>(&'a T);
+            impl<T: Int64Values> Serialize for Item<'_, T> {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    self.0.write(serializer)
+                }
+            }
+            serializer.collect_seq(self.iter().map(Item))
+        }
+    }
 
     /// One Int64, from a number or a string.
     struct Either(i64);
@@ -1345,7 +1403,8 @@ impl<'de> Deserialize<'de> for Duration {
 /// Serializing writes a JSON number when the text is a valid JSON number that survives the trip
 /// through serde_json unchanged in value (an integer that fits 64 bits, or at most 15 significant
 /// digits, or any number with `arbitrary_precision`), and a JSON string otherwise, which OData
-/// services accept for decimals (`IEEE754Compatible`) and which loses nothing.
+/// services accept for decimals (`IEEE754Compatible`) and which loses nothing. A crate generated
+/// with [`crate::IEEE754_COMPATIBLE`] always writes a string.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Decimal(pub String);
 
@@ -1358,7 +1417,7 @@ impl fmt::Display for Decimal {
 impl Serialize for Decimal {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let text = self.0.as_str();
-        if is_json_number(text) {
+        if !crate::IEEE754_COMPATIBLE && is_json_number(text) {
             if let Ok(number) = serde_json::Number::from_str(text) {
                 // With `arbitrary_precision` the number keeps the exact text; without it, an
                 // integer that fits 64 bits or a short mantissa keeps its value through f64.
@@ -2310,6 +2369,27 @@ mod tests {
         ] {
             assert_eq!(serde_json::to_string(&Decimal(text.into())).unwrap(), json_text, "{text}");
         }
+    }
+
+    #[test]
+    fn int64_fields_written_as_numbers_read_from_both() {
+        // This crate is not generated with `ieee754_compatible`: Int64 values are JSON numbers.
+        const { assert!(!crate::IEEE754_COMPATIBLE) };
+        #[derive(Serialize, Deserialize, Debug, PartialEq)]
+        struct Fields {
+            #[serde(default, deserialize_with = "int64::option", serialize_with = "int64::serialize")]
+            one: Option<i64>,
+            #[serde(default, deserialize_with = "int64::nullable", serialize_with = "int64::serialize")]
+            nullable: Nullable<i64>,
+            #[serde(default, deserialize_with = "int64::option_vec", serialize_with = "int64::serialize")]
+            many: Option<Vec<i64>>,
+        }
+        let fields = Fields { one: Some(i64::MAX), nullable: Nullable::Null, many: Some(vec![-1, i64::MIN]) };
+        let written = serde_json::to_string(&fields).unwrap();
+        assert_eq!(written, r#"{"one":9223372036854775807,"nullable":null,"many":[-1,-9223372036854775808]}"#);
+        assert_eq!(serde_json::from_str::<Fields>(&written).unwrap(), fields);
+        let strings = r#"{"one":"9223372036854775807","nullable":null,"many":["-1","-9223372036854775808"]}"#;
+        assert_eq!(serde_json::from_str::<Fields>(strings).unwrap(), fields);
     }
 
     #[test]

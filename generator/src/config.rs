@@ -60,6 +60,13 @@ pub struct Service {
     /// `x-correlation-id` otherwise.
     #[serde(default)]
     pub request_id_headers: Option<Vec<String>>,
+    /// Send `Edm.Int64` and `Edm.Decimal` values as JSON strings and ask for them so
+    /// (`IEEE754Compatible=true` in `Accept` and `Content-Type`, OData JSON Format §3.2), for
+    /// services whose JSON numbers are 64-bit floats. Off by default: numbers are sent as numbers
+    /// (a Decimal with more digits than a float keeps is always sent as a string). Either way,
+    /// responses decode from both.
+    #[serde(default)]
+    pub ieee754_compatible: bool,
 }
 
 impl Default for Service {
@@ -70,6 +77,7 @@ impl Default for Service {
             namespace: None,
             keys: None,
             request_id_headers: None,
+            ieee754_compatible: false,
         }
     }
 }

@@ -290,6 +290,33 @@ async fn int64_and_decimal_decode_from_ieee754_compatible_strings() {
 }
 
 #[tokio::test]
+async fn int64_and_decimal_are_sent_as_ieee754_compatible_strings() {
+    use cap_library_client::odata::Decimal;
+    // The crate is generated with `[service] ieee754_compatible = true` (metadata/cap-library.toml).
+    const { assert!(cap_library_client::IEEE754_COMPATIBLE) };
+    let server = CapServer::start_with_env(&[("CDS_FEATURES_IEEE754COMPATIBLE", "true")]);
+    let client = client(&server);
+    // 2^53 - 1: the largest Int64 a JavaScript number holds exactly.
+    let patch =
+        cap_library_client::models::Loans::default().ledger_seq(9_007_199_254_740_991_i64).fee(Decimal("12.34".into()));
+    let op = loans::Update::new(LoansId::new(2), patch);
+    let request = op.to_request(&ServiceRoot::new(server.base_url()));
+    for header in ["accept", "content-type"] {
+        assert_eq!(request.headers()[header], "application/json;IEEE754Compatible=true", "{header}");
+    }
+    let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+    assert_eq!(body, serde_json::json!({"ledgerSeq": "9007199254740991", "fee": "12.34"}));
+    client.send(&op).await.expect("the server reads the strings");
+
+    let raw = integration_tests::cap::http::get(&server.url("Loans(2)?$select=ID,ledgerSeq,fee")).expect("a response");
+    assert_eq!(raw.json()["ledgerSeq"], "9007199254740991", "{}", raw.text());
+    assert_eq!(raw.json()["fee"], "12.34", "{}", raw.text());
+    let loan = client.send(&loans::Get::new(LoansId::new(2))).await.expect("decodes");
+    assert_eq!(loan.ledger_seq.as_option(), Some(&9_007_199_254_740_991));
+    assert_eq!(loan.fee.as_option(), Some(&Decimal("12.34".into())));
+}
+
+#[tokio::test]
 async fn the_other_bound_operations_answer_on_their_paths() {
     // Its own server: returning a loan changes what the shared one's tests count.
     let server = CapServer::start();

@@ -206,6 +206,17 @@ impl<'m> Context<'m> {
             })
     }
 
+    /// Whether values of this type are `Edm.Int64` (directly or through a type definition):
+    /// they are read from numbers or strings, and written by `crate::odata::int64::serialize`.
+    pub fn is_int64(&self, ty: &TypeRef) -> bool {
+        match &ty.target {
+            TypeTarget::Primitive(Primitive::Int64) => true,
+            TypeTarget::Named(target) => matches!(&self.model.ty(*target).kind,
+                TypeKind::Definition(d) if d.underlying_type == Primitive::Int64),
+            _ => false,
+        }
+    }
+
     /// The Rust type for an EDM type, items only (the caller adds `Option`, `Vec`, `Box`).
     pub fn item_type(&self, ty: &TypeRef) -> TokenStream {
         match &ty.target {
@@ -341,6 +352,7 @@ fn lib_file(context: &Context<'_>) -> TokenStream {
     let description = format!(" {}", context.config.krate.description);
     let version = &context.config.service.version;
     let request_ids = context.config.service.request_id_headers();
+    let ieee754 = context.config.service.ieee754_compatible;
     let uuid_reexport = if context.uses_guid() {
         quote!(
             pub use uuid;
@@ -395,6 +407,11 @@ fn lib_file(context: &Context<'_>) -> TokenStream {
         /// The response headers that carry the service's id for a call, first match wins.
         #[rustfmt::skip]
         pub const REQUEST_ID_HEADERS: &[&str] = &[#(#request_ids),*];
+
+        /// Whether `Edm.Int64` and `Edm.Decimal` values are sent as JSON strings, with
+        /// `IEEE754Compatible=true` in `Accept` and `Content-Type` (the configuration's
+        /// `[service] ieee754_compatible`). Responses decode from numbers and strings either way.
+        pub const IEEE754_COMPATIBLE: bool = #ieee754;
     }
 }
 

@@ -105,17 +105,13 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
             item = quote!(::std::boxed::Box<#item>);
         }
         let value = if p.ty.collection { quote!(::std::vec::Vec<#item>) } else { item };
-        // Int64 decodes from numbers and from IEEE754Compatible strings.
-        let int64 = match &p.ty.target {
-            TypeTarget::Primitive(Primitive::Int64) => true,
-            TypeTarget::Named(target) => matches!(&model.ty(*target).kind,
-                TypeKind::Definition(d) if d.underlying_type == Primitive::Int64),
-            _ => false,
-        };
+        // Int64 decodes from numbers and from IEEE754Compatible strings, and is written as the
+        // crate's IEEE754_COMPATIBLE says.
+        let int64 = context.is_int64(&p.ty);
         let with = |helper: &str| {
             if int64 {
                 let path = format!("crate::odata::int64::{helper}");
-                quote!(, deserialize_with = #path)
+                quote!(, deserialize_with = #path, serialize_with = "crate::odata::int64::serialize")
             } else {
                 quote!()
             }

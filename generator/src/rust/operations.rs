@@ -828,12 +828,17 @@ fn operation_type(
         let optional = p.annotations.optional_parameter().is_some();
         let doc = docs(&p.annotations, &format!("The `{wire}` parameter ({}).", model.type_ref_name(&p.ty)));
         let skip = if optional { quote!(, skip_serializing_if = "::std::option::Option::is_none") } else { quote!() };
+        let int64 = if context.is_int64(&p.ty) {
+            quote!(, serialize_with = "crate::odata::int64::serialize")
+        } else {
+            quote!()
+        };
         // A required, non-nullable parameter is always sent: no `Option`.
         let plain = !optional && !p.nullable;
         let field_type = if plain { value.clone() } else { quote!(::std::option::Option<#value>) };
         body_fields.push(quote! {
             #doc
-            #[serde(rename = #wire #skip)]
+            #[serde(rename = #wire #skip #int64)]
             pub #field: #field_type,
         });
         if optional {

@@ -34,3 +34,7 @@ pub const REQUEST_ID_HEADERS: &[&str] = &[
     "x-request-id",
     "x-correlation-id",
 ];
+/// Whether `Edm.Int64` and `Edm.Decimal` values are sent as JSON strings, with
+/// `IEEE754Compatible=true` in `Accept` and `Content-Type` (the configuration's
+/// `[service] ieee754_compatible`). Responses decode from numbers and strings either way.
+pub const IEEE754_COMPATIBLE: bool = true;

@@ -766,7 +766,8 @@ pub struct Loans {
         rename = "ledgerSeq",
         default,
         skip_serializing_if = "crate::odata::Nullable::is_absent",
-        deserialize_with = "crate::odata::int64::nullable"
+        deserialize_with = "crate::odata::int64::nullable",
+        serialize_with = "crate::odata::int64::serialize"
     )]
     pub ledger_seq: crate::odata::Nullable<i64>,
     /// The `book` navigation property (CatalogService.Books), present when expanded.

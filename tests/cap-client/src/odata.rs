@@ -620,7 +620,11 @@ pub fn request(
     let mut request = http::Request::new(body.unwrap_or_default());
     *request.method_mut() = method;
     *request.uri_mut() = uri;
-    let json = http::HeaderValue::from_static("application/json");
+    let json = http::HeaderValue::from_static(if crate::IEEE754_COMPATIBLE {
+        "application/json;IEEE754Compatible=true"
+    } else {
+        "application/json"
+    });
     request.headers_mut().insert(http::header::ACCEPT, json.clone());
     if has_body {
         request.headers_mut().insert(http::header::CONTENT_TYPE, json);
@@ -932,9 +936,63 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
 
 /// `Edm.Int64` properties as services write them: JSON numbers, or strings from a service that
 /// answers with `IEEE754Compatible=true` (OData JSON Format 4.01 §3.2), so no digit is lost to
-/// a reader with 53-bit numbers. Generated models decode every Int64 property through these.
+/// a reader with 53-bit numbers. Generated models decode every Int64 property through these, and
+/// write it through [`int64::serialize`]: a number, or a string when the crate is generated with
+/// [`crate::IEEE754_COMPATIBLE`].
 pub mod int64 {
-    use super::{Deserialize, Deserializer, Nullable, Value, de};
+    use super::{Deserialize, Deserializer, Nullable, Serialize, Serializer, Value, de};
+
+    /// Writes an Int64 field (`i64`, `Option`, `Nullable` or `Vec` of them): numbers, or strings
+    /// when [`crate::IEEE754_COMPATIBLE`].
+    pub fn serialize<T: Int64Values, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        value.write(serializer)
+    }
+
+    /// The shapes of Int64 fields [`serialize`] writes.
+    pub trait Int64Values {
+        /// Writes the value(s).
+        fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+    }
+
+    impl Int64Values for i64 {
+        fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            if crate::IEEE754_COMPATIBLE {
+                serializer.serialize_str(&self.to_string())
+            } else {
+                serializer.serialize_i64(*self)
+            }
+        }
+    }
+
+    impl<T: Int64Values> Int64Values for Option<T> {
+        fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Some(value) => value.write(serializer),
+                None => serializer.serialize_none(),
+            }
+        }
+    }
+
+    impl<T: Int64Values> Int64Values for Nullable<T> {
+        fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Nullable::Value(value) => value.write(serializer),
+                Nullable::Null | Nullable::Absent => serializer.serialize_none(),
+            }
+        }
+    }
+
+    impl<T: Int64Values> Int64Values for Vec<T> {
+        fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            struct Item<'a, T>(&'a T);
+            impl<T: Int64Values> Serialize for Item<'_, T> {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    self.0.write(serializer)
+                }
+            }
+            serializer.collect_seq(self.iter().map(Item))
+        }
+    }
 
     /// One Int64, from a number or a string.
     struct Either(i64);
@@ -1328,7 +1386,8 @@ impl<'de> Deserialize<'de> for Duration {
 /// Serializing writes a JSON number when the text is a valid JSON number that survives the trip
 /// through serde_json unchanged in value (an integer that fits 64 bits, or at most 15 significant
 /// digits, or any number with `arbitrary_precision`), and a JSON string otherwise, which OData
-/// services accept for decimals (`IEEE754Compatible`) and which loses nothing.
+/// services accept for decimals (`IEEE754Compatible`) and which loses nothing. A crate generated
+/// with [`crate::IEEE754_COMPATIBLE`] always writes a string.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Decimal(pub String);
 
@@ -1341,7 +1400,7 @@ impl fmt::Display for Decimal {
 impl Serialize for Decimal {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let text = self.0.as_str();
-        if is_json_number(text) {
+        if !crate::IEEE754_COMPATIBLE && is_json_number(text) {
             if let Ok(number) = serde_json::Number::from_str(text) {
                 // With `arbitrary_precision` the number keeps the exact text; without it, an
                 // integer that fits 64 bits or a short mantissa keeps its value through f64.
