@@ -78,6 +78,9 @@ pub enum SegmentKind {
     EntitySet,
     Singleton,
     Navigation,
+    /// A type cast (`directoryObjects/microsoft.graph.user`): the previous segment's entities of
+    /// a derived type. Its name is the derived type's qualified name.
+    Cast,
 }
 
 /// Why a configuration does not fit the document.
@@ -193,16 +196,33 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
                 // (A collection-bound operation needs a collection; an entity-bound one takes a
                 // single-valued path or a collection path plus a key.)
                 // The shortest such path, the first of equal ones: `Books` before `Authors/books`.
-                let Some(path) = paths
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| {
-                        p.last().entity_type == bound_to && (p.last().collection || !binding.ty.collection)
-                    })
-                    .min_by_key(|(_, p)| p.segments.len())
-                    .map(|(index, _)| index)
-                else {
-                    continue;
+                // Without one, a path that yields a base type, cast to the binding type:
+                // `directoryObjects/{id}/microsoft.graph.user/...`.
+                let fits = |p: &ResourcePath, ty: TypeId| {
+                    p.last().entity_type == ty && (p.last().collection || !binding.ty.collection)
+                };
+                let shortest = |paths: &[ResourcePath], ty: TypeId| {
+                    paths
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| fits(p, ty))
+                        .min_by_key(|(_, p)| p.segments.len())
+                        .map(|(index, _)| index)
+                };
+                let path = match shortest(&paths, bound_to) {
+                    Some(path) => path,
+                    None => {
+                        let base = model.ancestors(bound_to).into_iter().skip(1).find_map(|b| shortest(&paths, b));
+                        let Some(base) = base else { continue };
+                        let cast = cast_path(model, &paths[base], bound_to);
+                        match paths.iter().position(|p| p.text == cast.text) {
+                            Some(existing) => existing,
+                            None => {
+                                paths.push(cast);
+                                paths.len() - 1
+                            }
+                        }
+                    }
                 };
                 closure.add_operation(op);
                 let signature: Vec<String> = op.parameters.iter().map(|p| model.type_ref_name(&p.ty)).collect();
@@ -228,6 +248,16 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
     }
     not_generated.sort();
     Ok(Selection { types, roots, operations, paths, imports, spans, not_generated })
+}
+
+/// `path` cast to `derived`, one of the types derived from its target, with no operations of its
+/// own: the path of bound operations of the derived type.
+fn cast_path(model: &Model, path: &ResourcePath, derived: TypeId) -> ResourcePath {
+    let name = model.ty(derived).qualified_name.clone();
+    let mut segments = path.segments.clone();
+    let collection = path.last().collection;
+    segments.push(Segment { name: name.clone(), kind: SegmentKind::Cast, entity_type: derived, collection });
+    ResourcePath { text: format!("{}/{name}", path.text), segments, operations: Vec::new() }
 }
 
 /// Every resource path of the container: each entity set and singleton, then its navigation
@@ -308,6 +338,9 @@ fn crud_operations(model: &Model, segments: &[Segment]) -> Vec<CrudOperation> {
         (SegmentKind::Navigation, true) => vec![CrudOperation::List, CrudOperation::Get],
         (SegmentKind::Navigation, false) if contained => vec![CrudOperation::Get, CrudOperation::Update],
         (SegmentKind::Navigation, false) => vec![CrudOperation::Get],
+        // Discovery writes no casts; a configured cast path lists its operations.
+        (SegmentKind::Cast, true) => vec![CrudOperation::List, CrudOperation::Get],
+        (SegmentKind::Cast, false) => vec![CrudOperation::Get],
     };
     if segments.len() == 1 {
         let container = model.container.as_ref().expect("paths come from the container");
@@ -476,6 +509,29 @@ fn resolve_path(model: &Model, text: &str) -> Result<Vec<Segment>, String> {
                     return Err(format!("path `{text}`: the type of `{name}` does not resolve"));
                 };
                 Segment { name: name.to_owned(), kind, entity_type, collection }
+            }
+            // A qualified name (navigation property names hold no dot) is a cast to a type
+            // derived from the previous segment's.
+            Some(previous) if name.contains('.') => {
+                let Some(derived) = model.find_type(name) else {
+                    return Err(format!(
+                        "path `{text}` in select.paths: `{name}` is not a type declared in the document"
+                    ));
+                };
+                if !matches!(model.ty(derived).kind, TypeKind::Entity(_))
+                    || !model.ancestors(derived).contains(&previous.entity_type)
+                {
+                    return Err(format!(
+                        "path `{text}` in select.paths: `{name}` is not an entity type derived from `{}`, so it cannot cast it",
+                        model.ty(previous.entity_type).qualified_name
+                    ));
+                }
+                Segment {
+                    name: model.ty(derived).qualified_name.clone(),
+                    kind: SegmentKind::Cast,
+                    entity_type: derived,
+                    collection: previous.collection,
+                }
             }
             Some(previous) => {
                 let navigation =

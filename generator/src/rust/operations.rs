@@ -9,7 +9,7 @@ use super::naming::{camel, escape, snake, unique};
 use super::{Context, doc_lines, docs, ident};
 use crate::config::{CrudOperation, KeySyntax};
 use crate::edm::{AnnotationsExt, OperationKind, Primitive, TypeId, TypeTarget};
-use crate::select::ResourcePath;
+use crate::select::{ResourcePath, Segment, SegmentKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -19,7 +19,8 @@ fn keyed_types(context: &Context<'_>) -> Vec<TypeId> {
     let mut keyed: Vec<TypeId> = Vec::new();
     for path in &context.selection.paths {
         for segment in &path.segments {
-            if segment.collection && !keyed.contains(&segment.entity_type) {
+            // A cast takes the key of the segment it casts.
+            if segment.collection && segment.kind != SegmentKind::Cast && !keyed.contains(&segment.entity_type) {
                 keyed.push(segment.entity_type);
             }
         }
@@ -326,7 +327,11 @@ fn path_template(context: &Context<'_>, path: &ResourcePath, key_last: bool) -> 
         format.push_str(&segment.name.replace('{', "{{").replace('}', "}}"));
         shown.push('/');
         shown.push_str(&segment.name);
-        if segment.collection && (i < last || key_last) {
+        // A collection is keyed when the path goes on past it, or ends at one entity; before a
+        // cast, the key addresses the entity that is cast (`directoryObjects('x')/ns.user`).
+        let casts = path.segments[i + 1..].iter().take_while(|s| s.kind == SegmentKind::Cast).count();
+        let end = i + casts;
+        if segment.collection && segment.kind != SegmentKind::Cast && (end < last || key_last) {
             let ty = id_ident(context, segment.entity_type);
             let suffix = if ty.to_string().ends_with("Key") { "key" } else { "id" };
             let base =
@@ -434,10 +439,22 @@ fn default_derive(takes_nothing: bool) -> TokenStream {
     if takes_nothing { quote!(Default,) } else { quote!() }
 }
 
+/// The module of a path's operations: a module per segment, `as_<type>` for a cast
+/// (`directory_objects::as_user`).
+fn module_path(context: &Context<'_>, path: &ResourcePath) -> Vec<String> {
+    let module = |segment: &Segment| match segment.kind {
+        SegmentKind::Cast => {
+            format!("as_{}", snake(&context.type_names[&segment.entity_type]).trim_start_matches("r#"))
+        }
+        _ => snake(&segment.name),
+    };
+    path.segments.iter().map(module).collect()
+}
+
 pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
     let mut root = Module::default();
     for path in &context.selection.paths {
-        let module_path: Vec<String> = path.segments.iter().map(|s| snake(&s.name)).collect();
+        let module_path = module_path(context, path);
         for depth in 0..module_path.len() {
             let module = root.at(&module_path[..=depth]);
             if module.doc.is_empty() {
@@ -455,8 +472,7 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
     // Bound operations live in the module of the path they are invoked on.
     let mut by_module: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
     for (index, bound) in context.selection.operations.iter().enumerate() {
-        let path = &context.selection.paths[bound.path];
-        let module_path: Vec<String> = path.segments.iter().map(|s| snake(&s.name)).collect();
+        let module_path = module_path(context, &context.selection.paths[bound.path]);
         by_module.entry(module_path).or_default().push(index);
     }
     for (module_path, indices) in by_module {
@@ -634,7 +650,13 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
     let qualified = &context.model.ty(target).qualified_name;
     let what = match crud {
         CrudOperation::List => {
-            format!("{verb} the `{qualified}` entities of `{}`, one page at a time.", path.last().name)
+            // A cast names the path it casts: "of `directoryObjects/microsoft.graph.device`".
+            let of = if path.last().kind == SegmentKind::Cast {
+                path.segments.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("/")
+            } else {
+                path.last().name.clone()
+            };
+            format!("{verb} the `{qualified}` entities of `{of}`, one page at a time.")
         }
         _ => format!("{verb} a `{qualified}`."),
     };
