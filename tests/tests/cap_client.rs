@@ -69,6 +69,25 @@ async fn uuid_integer_and_composite_keys_address_their_entities() {
 }
 
 #[tokio::test]
+async fn an_entity_with_a_composite_key_is_created_through_its_parents_navigation() {
+    use cap_library_client::models::Chapters;
+    // Its own server: a new chapter changes what the shared one's tests count.
+    let server = CapServer::start();
+    let client = client(&server);
+    let book = BooksId::new("harbor-lights");
+    let op = books::chapters::Create::new(book.clone(), Chapters::default().number(78).title("Extra"));
+    let request = op.to_request(&ServiceRoot::new(server.base_url()));
+    assert_eq!(request.method(), "POST");
+    assert!(request.uri().path().ends_with("/Books('harbor-lights')/chapters"), "{}", request.uri());
+    let created = client.send(&op).await.expect("created");
+    assert_eq!(created.book_id.as_deref(), Some("harbor-lights"), "the server links it to the book of the path");
+    let read = client.send(&chapters::Get::new(ChaptersKey::new("harbor-lights", 78))).await.expect("read back");
+    assert_eq!(read.title.as_option().map(String::as_str), Some("Extra"));
+    let listed = client.pages(&books::chapters::List::new(book)).collect_all().await.expect("the book's chapters");
+    assert!(listed.iter().any(|c| c.number == Some(78)), "{listed:?}");
+}
+
+#[tokio::test]
 async fn every_page_is_followed_through_relative_next_links() {
     let server = CapServer::shared();
     let client = client(server);

@@ -1636,6 +1636,88 @@ pub mod books {
                 crate::odata::parse_entity(response)
             }
         }
+        /// Creates a `CatalogService.Chapters`.
+        ///
+        /// `POST /Books({books_id})/chapters`
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct Create {
+            /// The key that follows `Books` in the path.
+            pub books_id: crate::ids::BooksId,
+            /// The entity to send; only the properties that are set are written.
+            pub body: crate::models::Chapters,
+            /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
+            pub headers: crate::odata::RequestHeaders,
+        }
+        impl Create {
+            /// The operation for these keys.
+            pub fn new(
+                books_id: impl ::std::convert::Into<crate::ids::BooksId>,
+                body: crate::models::Chapters,
+            ) -> Self {
+                Self {
+                    books_id: books_id.into(),
+                    body,
+                    headers: ::std::default::Default::default(),
+                }
+            }
+            /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
+            /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
+            /// `412 Precondition Failed` otherwise.
+            pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
+                self.headers.set("if-match", etag.as_ref());
+                self
+            }
+            /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
+            pub fn if_none_match(
+                mut self,
+                etag: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set("if-none-match", etag.as_ref());
+                self
+            }
+            /// Adds any other request header, such as `Prefer: return=representation`. A name or
+            /// value that is not valid in HTTP is left out.
+            pub fn header(
+                mut self,
+                name: impl ::std::convert::AsRef<str>,
+                value: impl ::std::convert::AsRef<str>,
+            ) -> Self {
+                self.headers.set(name.as_ref(), value.as_ref());
+                self
+            }
+        }
+        impl crate::odata::Operation for Create {
+            type Output = crate::models::Chapters;
+            fn to_request(
+                &self,
+                root: &crate::odata::ServiceRoot,
+            ) -> ::http::Request<::std::vec::Vec<u8>> {
+                let path = format!(
+                    "/Books{}/chapters", self.books_id.to_key_predicate()
+                );
+                let mut request = {
+                    let body = ::serde_json::to_vec(&self.body)
+                        .expect("generated models always serialize");
+                    crate::odata::request(
+                        root,
+                        crate::SERVICE_VERSION,
+                        ::http::Method::POST,
+                        &path,
+                        &[],
+                        ::std::option::Option::Some(body),
+                    )
+                };
+                self.headers.apply(&mut request);
+                request
+            }
+            fn parse_response(
+                &self,
+                response: ::http::Response<::std::vec::Vec<u8>>,
+            ) -> ::std::result::Result<Self::Output, crate::odata::Error> {
+                crate::odata::parse_entity(response)
+            }
+        }
     }
 }
 /// Operations on `/Chapters`.
