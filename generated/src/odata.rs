@@ -144,6 +144,34 @@ impl Error {
             Error::Decode(e) => request_id_header(&e.headers),
         }
     }
+
+    /// The OData error body, when the service sent one.
+    pub fn odata_error(&self) -> Option<&ODataError> {
+        match self {
+            Error::Service(e) => Some(&e.error),
+            Error::Decode(_) => None,
+        }
+    }
+
+    /// The service's error code (`error.code`, such as `ResourceNotFound`), when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        self.odata_error().map(|e| e.code.as_str())
+    }
+
+    /// The service's error message (`error.message`), when it sent one.
+    pub fn message(&self) -> Option<&str> {
+        self.odata_error().map(|e| e.message.as_str())
+    }
+
+    /// What the error is about (`error.target`, such as a property name), when the service said.
+    pub fn target(&self) -> Option<&str> {
+        self.odata_error().and_then(|e| e.target.as_deref())
+    }
+
+    /// The errors that together caused this one (`error.details`); empty when there are none.
+    pub fn details(&self) -> &[ODataErrorDetail] {
+        self.odata_error().map_or(&[], |e| &e.details)
+    }
 }
 
 impl fmt::Display for Error {

@@ -31,9 +31,70 @@ pub mod device_management {
                     headers: ::std::default::Default::default(),
                 }
             }
-            /// Sets the query options.
+            /// Sets all query options at once.
             pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                 self.query = query;
+                self
+            }
+            /// Sets the properties to return (`$select`).
+            pub fn select(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.select(value);
+                self
+            }
+            /// Sets the navigation properties to include (`$expand`).
+            pub fn expand(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.expand(value);
+                self
+            }
+            /// Sets the filter expression (`$filter`), such as `status eq 'active'`.
+            pub fn filter(
+                mut self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.query = self.query.filter(value);
+                self
+            }
+            /// Sets the sort keys, each `property` or `property desc` (`$orderby`).
+            pub fn orderby(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.orderby(value);
+                self
+            }
+            /// Sets the page size to ask for (`$top`).
+            pub fn top(mut self, value: u32) -> Self {
+                self.query = self.query.top(value);
+                self
+            }
+            /// Sets how many items to skip (`$skip`).
+            pub fn skip(mut self, value: u32) -> Self {
+                self.query = self.query.skip(value);
+                self
+            }
+            /// Sets whether to ask for the total count (`$count=true`).
+            pub fn count(mut self, value: bool) -> Self {
+                self.query = self.query.count(value);
+                self
+            }
+            /// Sets the search expression (`$search`).
+            pub fn search(
+                mut self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.query = self.query.search(value);
                 self
             }
             /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -129,9 +190,29 @@ pub mod device_management {
                     headers: ::std::default::Default::default(),
                 }
             }
-            /// Sets the query options.
+            /// Sets all query options at once.
             pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                 self.query = query;
+                self
+            }
+            /// Sets the properties to return (`$select`).
+            pub fn select(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.select(value);
+                self
+            }
+            /// Sets the navigation properties to include (`$expand`).
+            pub fn expand(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.expand(value);
                 self
             }
             /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -1662,9 +1743,29 @@ pub mod device_management {
                         headers: ::std::default::Default::default(),
                     }
                 }
-                /// Sets the query options.
+                /// Sets all query options at once.
                 pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                     self.query = query;
+                    self
+                }
+                /// Sets the properties to return (`$select`).
+                pub fn select(
+                    mut self,
+                    value: impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >,
+                ) -> Self {
+                    self.query = self.query.select(value);
+                    self
+                }
+                /// Sets the navigation properties to include (`$expand`).
+                pub fn expand(
+                    mut self,
+                    value: impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >,
+                ) -> Self {
+                    self.query = self.query.expand(value);
                     self
                 }
                 /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -1767,9 +1868,70 @@ pub mod device_management {
                         headers: ::std::default::Default::default(),
                     }
                 }
-                /// Sets the query options.
+                /// Sets all query options at once.
                 pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                     self.query = query;
+                    self
+                }
+                /// Sets the properties to return (`$select`).
+                pub fn select(
+                    mut self,
+                    value: impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >,
+                ) -> Self {
+                    self.query = self.query.select(value);
+                    self
+                }
+                /// Sets the navigation properties to include (`$expand`).
+                pub fn expand(
+                    mut self,
+                    value: impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >,
+                ) -> Self {
+                    self.query = self.query.expand(value);
+                    self
+                }
+                /// Sets the filter expression (`$filter`), such as `status eq 'active'`.
+                pub fn filter(
+                    mut self,
+                    value: impl ::std::convert::Into<::std::string::String>,
+                ) -> Self {
+                    self.query = self.query.filter(value);
+                    self
+                }
+                /// Sets the sort keys, each `property` or `property desc` (`$orderby`).
+                pub fn orderby(
+                    mut self,
+                    value: impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >,
+                ) -> Self {
+                    self.query = self.query.orderby(value);
+                    self
+                }
+                /// Sets the page size to ask for (`$top`).
+                pub fn top(mut self, value: u32) -> Self {
+                    self.query = self.query.top(value);
+                    self
+                }
+                /// Sets how many items to skip (`$skip`).
+                pub fn skip(mut self, value: u32) -> Self {
+                    self.query = self.query.skip(value);
+                    self
+                }
+                /// Sets whether to ask for the total count (`$count=true`).
+                pub fn count(mut self, value: bool) -> Self {
+                    self.query = self.query.count(value);
+                    self
+                }
+                /// Sets the search expression (`$search`).
+                pub fn search(
+                    mut self,
+                    value: impl ::std::convert::Into<::std::string::String>,
+                ) -> Self {
+                    self.query = self.query.search(value);
                     self
                 }
                 /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -1878,9 +2040,29 @@ pub mod device_management {
                         headers: ::std::default::Default::default(),
                     }
                 }
-                /// Sets the query options.
+                /// Sets all query options at once.
                 pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                     self.query = query;
+                    self
+                }
+                /// Sets the properties to return (`$select`).
+                pub fn select(
+                    mut self,
+                    value: impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >,
+                ) -> Self {
+                    self.query = self.query.select(value);
+                    self
+                }
+                /// Sets the navigation properties to include (`$expand`).
+                pub fn expand(
+                    mut self,
+                    value: impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >,
+                ) -> Self {
+                    self.query = self.query.expand(value);
                     self
                 }
                 /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -1985,9 +2167,70 @@ pub mod device_management {
                         headers: ::std::default::Default::default(),
                     }
                 }
-                /// Sets the query options.
+                /// Sets all query options at once.
                 pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                     self.query = query;
+                    self
+                }
+                /// Sets the properties to return (`$select`).
+                pub fn select(
+                    mut self,
+                    value: impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >,
+                ) -> Self {
+                    self.query = self.query.select(value);
+                    self
+                }
+                /// Sets the navigation properties to include (`$expand`).
+                pub fn expand(
+                    mut self,
+                    value: impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >,
+                ) -> Self {
+                    self.query = self.query.expand(value);
+                    self
+                }
+                /// Sets the filter expression (`$filter`), such as `status eq 'active'`.
+                pub fn filter(
+                    mut self,
+                    value: impl ::std::convert::Into<::std::string::String>,
+                ) -> Self {
+                    self.query = self.query.filter(value);
+                    self
+                }
+                /// Sets the sort keys, each `property` or `property desc` (`$orderby`).
+                pub fn orderby(
+                    mut self,
+                    value: impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >,
+                ) -> Self {
+                    self.query = self.query.orderby(value);
+                    self
+                }
+                /// Sets the page size to ask for (`$top`).
+                pub fn top(mut self, value: u32) -> Self {
+                    self.query = self.query.top(value);
+                    self
+                }
+                /// Sets how many items to skip (`$skip`).
+                pub fn skip(mut self, value: u32) -> Self {
+                    self.query = self.query.skip(value);
+                    self
+                }
+                /// Sets whether to ask for the total count (`$count=true`).
+                pub fn count(mut self, value: bool) -> Self {
+                    self.query = self.query.count(value);
+                    self
+                }
+                /// Sets the search expression (`$search`).
+                pub fn search(
+                    mut self,
+                    value: impl ::std::convert::Into<::std::string::String>,
+                ) -> Self {
+                    self.query = self.query.search(value);
                     self
                 }
                 /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -2096,9 +2339,29 @@ pub mod device_management {
                         headers: ::std::default::Default::default(),
                     }
                 }
-                /// Sets the query options.
+                /// Sets all query options at once.
                 pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                     self.query = query;
+                    self
+                }
+                /// Sets the properties to return (`$select`).
+                pub fn select(
+                    mut self,
+                    value: impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >,
+                ) -> Self {
+                    self.query = self.query.select(value);
+                    self
+                }
+                /// Sets the navigation properties to include (`$expand`).
+                pub fn expand(
+                    mut self,
+                    value: impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >,
+                ) -> Self {
+                    self.query = self.query.expand(value);
                     self
                 }
                 /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -2195,9 +2458,70 @@ pub mod device_management {
                     headers: ::std::default::Default::default(),
                 }
             }
-            /// Sets the query options.
+            /// Sets all query options at once.
             pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                 self.query = query;
+                self
+            }
+            /// Sets the properties to return (`$select`).
+            pub fn select(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.select(value);
+                self
+            }
+            /// Sets the navigation properties to include (`$expand`).
+            pub fn expand(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.expand(value);
+                self
+            }
+            /// Sets the filter expression (`$filter`), such as `status eq 'active'`.
+            pub fn filter(
+                mut self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.query = self.query.filter(value);
+                self
+            }
+            /// Sets the sort keys, each `property` or `property desc` (`$orderby`).
+            pub fn orderby(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.orderby(value);
+                self
+            }
+            /// Sets the page size to ask for (`$top`).
+            pub fn top(mut self, value: u32) -> Self {
+                self.query = self.query.top(value);
+                self
+            }
+            /// Sets how many items to skip (`$skip`).
+            pub fn skip(mut self, value: u32) -> Self {
+                self.query = self.query.skip(value);
+                self
+            }
+            /// Sets whether to ask for the total count (`$count=true`).
+            pub fn count(mut self, value: bool) -> Self {
+                self.query = self.query.count(value);
+                self
+            }
+            /// Sets the search expression (`$search`).
+            pub fn search(
+                mut self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.query = self.query.search(value);
                 self
             }
             /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -2295,9 +2619,29 @@ pub mod device_management {
                     headers: ::std::default::Default::default(),
                 }
             }
-            /// Sets the query options.
+            /// Sets all query options at once.
             pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                 self.query = query;
+                self
+            }
+            /// Sets the properties to return (`$select`).
+            pub fn select(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.select(value);
+                self
+            }
+            /// Sets the navigation properties to include (`$expand`).
+            pub fn expand(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.expand(value);
                 self
             }
             /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag

@@ -798,11 +798,61 @@ impl ClientError {
     /// The service's `request-id` for the failed call, worth quoting in a support request (also
     /// inside [`ClientError::RetriesExhausted`]).
     pub fn request_id(&self) -> Option<&str> {
+        self.service_error().and_then(crate::odata::Error::request_id)
+    }
+
+    /// The service's answer, when the error is one (also inside
+    /// [`ClientError::RetriesExhausted`]): its status, headers and OData error body.
+    pub fn service_error(&self) -> Option<&crate::odata::Error> {
         match self {
-            ClientError::Service(e) => e.request_id(),
-            ClientError::RetriesExhausted { last, .. } => last.request_id(),
+            ClientError::Service(e) => Some(e),
+            ClientError::RetriesExhausted { last, .. } => last.service_error(),
             _ => None,
         }
+    }
+
+    /// The service's error code (`error.code`, such as `ResourceNotFound`), when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().and_then(crate::odata::Error::code)
+    }
+
+    /// The service's error message (`error.message`), when it sent one.
+    pub fn message(&self) -> Option<&str> {
+        self.service_error().and_then(crate::odata::Error::message)
+    }
+
+    /// What the error is about (`error.target`, such as a property name), when the service said.
+    pub fn target(&self) -> Option<&str> {
+        self.service_error().and_then(crate::odata::Error::target)
+    }
+
+    /// The errors that together caused this one (`error.details`); empty when there are none.
+    pub fn details(&self) -> &[crate::odata::ODataErrorDetail] {
+        self.service_error().map_or(&[], crate::odata::Error::details)
+    }
+
+    /// Whether the service answered `404 Not Found`.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(http::StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the service asked the client to slow down: `429 Too Many Requests`, or
+    /// `503 Service Unavailable` with a `Retry-After` header.
+    pub fn is_throttled(&self) -> bool {
+        match self.service_error() {
+            Some(e) => {
+                e.status() == http::StatusCode::TOO_MANY_REQUESTS
+                    || (e.status() == http::StatusCode::SERVICE_UNAVAILABLE
+                        && e.headers().contains_key(http::header::RETRY_AFTER))
+            }
+            None => false,
+        }
+    }
+
+    /// How long the service asked to wait before trying again (its `Retry-After` header, in
+    /// seconds or as an HTTP date, counted from now), when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.service_error().and_then(|e| retry_after(e.headers(), SystemTime::now()))
     }
 
     fn from_reqwest(error: reqwest::Error) -> Self {
@@ -838,8 +888,16 @@ impl fmt::Display for ClientError {
     }
 }
 
-// Display already shows the inner error, so it is not also reported as the source.
-impl std::error::Error for ClientError {}
+// `Service` is transparent (its Display is the service error's), so it has no source of its
+// own; the last attempt is the cause of `RetriesExhausted`.
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ClientError::RetriesExhausted { last, .. } => Some(last.as_ref()),
+            _ => None,
+        }
+    }
+}
 
 impl From<crate::odata::Error> for ClientError {
     fn from(error: crate::odata::Error) -> Self {

@@ -112,10 +112,16 @@ async fn a_missing_entity_is_a_typed_404() {
     let server = CapServer::shared();
     let client = client(server);
     let error = client.send(&books::Get::new(BooksId::new("no such book"))).await.expect_err("404");
+    assert!(error.is_not_found(), "{error}");
+    assert_eq!(error.code(), Some("404"), "CAP's code for it: {error:?}");
+    assert!(error.message().is_some_and(|m| !m.is_empty()), "{error:?}");
+    // CAP answers with `x-correlation-id`, one of this crate's request-id headers.
+    let id = error.request_id().expect("a request id").to_owned();
+    // Display says all of it: status, code, message and request id.
+    let shown = error.to_string();
+    assert!(shown.starts_with("404 Not Found: 404: ") && shown.ends_with(&format!("(request-id {id})")), "{shown}");
     let ClientError::Service(error) = error else { panic!("{error}") };
     assert_eq!(error.status().as_u16(), 404, "{error}");
-    // CAP answers with `x-correlation-id`, one of this crate's request-id headers.
-    assert!(error.request_id().is_some_and(|id| !id.is_empty()), "{error:?}");
 }
 
 #[tokio::test]
@@ -252,8 +258,16 @@ async fn query_options_filter_order_select_expand_and_count() {
         .select(["ID", "title", "price"])
         .expand(["author"])
         .count(true);
-    let page =
-        client.pages(&books::List::new().with_query(query)).next_page().await.expect("a page").expect("no error");
+    // The operation's own setters build the same request as `with_query`.
+    let op = books::List::new()
+        .filter("genre eq 'Mystery'")
+        .orderby(["price desc"])
+        .select(["ID", "title", "price"])
+        .expand(["author"])
+        .count(true);
+    let root = ServiceRoot::new(server.base_url());
+    assert_eq!(op.to_request(&root).uri(), books::List::new().with_query(query).to_request(&root).uri());
+    let page = client.pages(&op).next_page().await.expect("a page").expect("no error");
     assert!(page.count.is_some_and(|n| n as usize == page.value.len() && n > 1), "{:?}", page.count);
     let prices: Vec<f64> =
         page.value.iter().map(|b| b.price.as_option().expect("selected").0.parse::<f64>().unwrap()).collect();
@@ -286,8 +300,12 @@ async fn a_refused_write_is_a_typed_400_with_its_target_and_details() {
     );
     // Two problems at once (no title, which is @mandatory, and no such genre): one error with a
     // detail each, each detail with its code, message and target.
-    let several =
-        body(client.send(&books::Create::new(Books::default().id("two problems").genre("Jazz"))).await.unwrap_err());
+    let error = client.send(&books::Create::new(Books::default().id("two problems").genre("Jazz"))).await.unwrap_err();
+    // The same through the accessors of the client's error.
+    assert_eq!((error.status().map(|s| s.as_u16()), error.code()), (Some(400), Some("MULTIPLE_ERRORS")));
+    assert_eq!(error.details().len(), 2, "{error}");
+    assert!(!error.is_not_found() && !error.is_throttled() && error.retry_after().is_none());
+    let several = body(error);
     assert_eq!(several.code, "MULTIPLE_ERRORS", "{several:?}");
     let details: Vec<(&str, Option<&str>)> =
         several.details.iter().map(|d| (d.code.as_str(), d.target.as_deref())).collect();

@@ -1144,6 +1144,13 @@ async fn retry_after_beyond_the_total_wait_budget() {
         assert_eq!(error.status(), Some(http::StatusCode::TOO_MANY_REQUESTS), "{error:?}");
         assert_eq!(error.request_id(), Some("rid-429"));
         assert_eq!(service_error(error_last(&error)).error.code, "TooManyRequests");
+        // The accessors reach through `RetriesExhausted`.
+        assert!(error.is_throttled() && !error.is_not_found(), "{error:?}");
+        assert_eq!((error.code(), error.message()), (Some("TooManyRequests"), Some("Come back much later")));
+        let wait = error.retry_after().expect("the Retry-After of the last answer");
+        assert!(wait > Duration::from_secs(3000), "{retry_after}: {wait:?}");
+        let cause = std::error::Error::source(&error).expect("the last attempt is the cause");
+        assert_eq!(cause.to_string(), error_last(&error).to_string());
         assert_eq!(requests(&server).await.len(), 1, "{retry_after}: no second attempt");
     }
 }
@@ -1198,6 +1205,9 @@ async fn retry_503_three_times_then_typed_error() {
     }
     assert_eq!(error.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
     assert_eq!(error.request_id(), Some("rid-503"));
+    // A 503 without Retry-After is an outage, not throttling.
+    assert!(!error.is_throttled() && error.retry_after().is_none(), "{error:?}");
+    assert_eq!(error.code(), Some("ServiceUnavailable"));
     let all = requests(&server).await;
     assert_eq!(all.len(), 3, "max_attempts is 3: {:?}", describe(&all));
     for request in &all {

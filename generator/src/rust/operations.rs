@@ -434,6 +434,39 @@ fn header_members() -> (TokenStream, TokenStream) {
     (field, methods)
 }
 
+/// One setter per query option the operation accepts, each setting that field of its
+/// `QueryOptions`: a collection takes all eight, a single entity `$select` and `$expand`.
+fn query_setters(collection: bool) -> TokenStream {
+    let texts = quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>);
+    let text = quote!(impl ::std::convert::Into<::std::string::String>);
+    let mut options = vec![
+        ("select", "Sets the properties to return (`$select`).", texts.clone()),
+        ("expand", "Sets the navigation properties to include (`$expand`).", texts.clone()),
+    ];
+    if collection {
+        options.extend([
+            ("filter", "Sets the filter expression (`$filter`), such as `status eq 'active'`.", text.clone()),
+            ("orderby", "Sets the sort keys, each `property` or `property desc` (`$orderby`).", texts),
+            ("top", "Sets the page size to ask for (`$top`).", quote!(u32)),
+            ("skip", "Sets how many items to skip (`$skip`).", quote!(u32)),
+            ("count", "Sets whether to ask for the total count (`$count=true`).", quote!(bool)),
+            ("search", "Sets the search expression (`$search`).", text),
+        ]);
+    }
+    let setters = options.into_iter().map(|(name, doc, ty)| {
+        let name = format_ident!("{name}");
+        let doc = doc_lines(&[doc.to_owned()]);
+        quote! {
+            #doc
+            pub fn #name(mut self, value: #ty) -> Self {
+                self.query = self.query.#name(value);
+                self
+            }
+        }
+    });
+    quote!(#(#setters)*)
+}
+
 /// `Default` for operations whose constructor takes nothing (clippy's `new_without_default`).
 fn default_derive(takes_nothing: bool) -> TokenStream {
     if takes_nothing { quote!(Default,) } else { quote!() }
@@ -734,13 +767,18 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
         ),
     };
     let builder = match crud {
-        CrudOperation::List | CrudOperation::Get => quote! {
-            /// Sets the query options.
-            pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
-                self.query = query;
-                self
+        CrudOperation::List | CrudOperation::Get => {
+            let setters = query_setters(crud == CrudOperation::List);
+            quote! {
+                /// Sets all query options at once.
+                pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
+                    self.query = query;
+                    self
+                }
+
+                #setters
             }
-        },
+        }
         _ => quote!(),
     };
     let (headers_field, header_methods) = header_members();

@@ -498,9 +498,70 @@ pub mod authors {
                 headers: ::std::default::Default::default(),
             }
         }
-        /// Sets the query options.
+        /// Sets all query options at once.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sets the properties to return (`$select`).
+        pub fn select(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.select(value);
+            self
+        }
+        /// Sets the navigation properties to include (`$expand`).
+        pub fn expand(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.expand(value);
+            self
+        }
+        /// Sets the filter expression (`$filter`), such as `status eq 'active'`.
+        pub fn filter(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.query = self.query.filter(value);
+            self
+        }
+        /// Sets the sort keys, each `property` or `property desc` (`$orderby`).
+        pub fn orderby(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.orderby(value);
+            self
+        }
+        /// Sets the page size to ask for (`$top`).
+        pub fn top(mut self, value: u32) -> Self {
+            self.query = self.query.top(value);
+            self
+        }
+        /// Sets how many items to skip (`$skip`).
+        pub fn skip(mut self, value: u32) -> Self {
+            self.query = self.query.skip(value);
+            self
+        }
+        /// Sets whether to ask for the total count (`$count=true`).
+        pub fn count(mut self, value: bool) -> Self {
+            self.query = self.query.count(value);
+            self
+        }
+        /// Sets the search expression (`$search`).
+        pub fn search(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.query = self.query.search(value);
             self
         }
         /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -577,9 +638,29 @@ pub mod authors {
                 headers: ::std::default::Default::default(),
             }
         }
-        /// Sets the query options.
+        /// Sets all query options at once.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sets the properties to return (`$select`).
+        pub fn select(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.select(value);
+            self
+        }
+        /// Sets the navigation properties to include (`$expand`).
+        pub fn expand(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.expand(value);
             self
         }
         /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -873,9 +954,70 @@ pub mod books {
                 headers: ::std::default::Default::default(),
             }
         }
-        /// Sets the query options.
+        /// Sets all query options at once.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sets the properties to return (`$select`).
+        pub fn select(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.select(value);
+            self
+        }
+        /// Sets the navigation properties to include (`$expand`).
+        pub fn expand(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.expand(value);
+            self
+        }
+        /// Sets the filter expression (`$filter`), such as `status eq 'active'`.
+        pub fn filter(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.query = self.query.filter(value);
+            self
+        }
+        /// Sets the sort keys, each `property` or `property desc` (`$orderby`).
+        pub fn orderby(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.orderby(value);
+            self
+        }
+        /// Sets the page size to ask for (`$top`).
+        pub fn top(mut self, value: u32) -> Self {
+            self.query = self.query.top(value);
+            self
+        }
+        /// Sets how many items to skip (`$skip`).
+        pub fn skip(mut self, value: u32) -> Self {
+            self.query = self.query.skip(value);
+            self
+        }
+        /// Sets whether to ask for the total count (`$count=true`).
+        pub fn count(mut self, value: bool) -> Self {
+            self.query = self.query.count(value);
+            self
+        }
+        /// Sets the search expression (`$search`).
+        pub fn search(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.query = self.query.search(value);
             self
         }
         /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -950,9 +1092,29 @@ pub mod books {
                 headers: ::std::default::Default::default(),
             }
         }
-        /// Sets the query options.
+        /// Sets all query options at once.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sets the properties to return (`$select`).
+        pub fn select(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.select(value);
+            self
+        }
+        /// Sets the navigation properties to include (`$expand`).
+        pub fn expand(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.expand(value);
             self
         }
         /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -1487,9 +1649,70 @@ pub mod books {
                     headers: ::std::default::Default::default(),
                 }
             }
-            /// Sets the query options.
+            /// Sets all query options at once.
             pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                 self.query = query;
+                self
+            }
+            /// Sets the properties to return (`$select`).
+            pub fn select(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.select(value);
+                self
+            }
+            /// Sets the navigation properties to include (`$expand`).
+            pub fn expand(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.expand(value);
+                self
+            }
+            /// Sets the filter expression (`$filter`), such as `status eq 'active'`.
+            pub fn filter(
+                mut self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.query = self.query.filter(value);
+                self
+            }
+            /// Sets the sort keys, each `property` or `property desc` (`$orderby`).
+            pub fn orderby(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.orderby(value);
+                self
+            }
+            /// Sets the page size to ask for (`$top`).
+            pub fn top(mut self, value: u32) -> Self {
+                self.query = self.query.top(value);
+                self
+            }
+            /// Sets how many items to skip (`$skip`).
+            pub fn skip(mut self, value: u32) -> Self {
+                self.query = self.query.skip(value);
+                self
+            }
+            /// Sets whether to ask for the total count (`$count=true`).
+            pub fn count(mut self, value: bool) -> Self {
+                self.query = self.query.count(value);
+                self
+            }
+            /// Sets the search expression (`$search`).
+            pub fn search(
+                mut self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.query = self.query.search(value);
                 self
             }
             /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -1575,9 +1798,29 @@ pub mod books {
                     headers: ::std::default::Default::default(),
                 }
             }
-            /// Sets the query options.
+            /// Sets all query options at once.
             pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
                 self.query = query;
+                self
+            }
+            /// Sets the properties to return (`$select`).
+            pub fn select(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.select(value);
+                self
+            }
+            /// Sets the navigation properties to include (`$expand`).
+            pub fn expand(
+                mut self,
+                value: impl ::std::iter::IntoIterator<
+                    Item = impl ::std::convert::Into<::std::string::String>,
+                >,
+            ) -> Self {
+                self.query = self.query.expand(value);
                 self
             }
             /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -1741,9 +1984,70 @@ pub mod chapters {
                 headers: ::std::default::Default::default(),
             }
         }
-        /// Sets the query options.
+        /// Sets all query options at once.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sets the properties to return (`$select`).
+        pub fn select(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.select(value);
+            self
+        }
+        /// Sets the navigation properties to include (`$expand`).
+        pub fn expand(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.expand(value);
+            self
+        }
+        /// Sets the filter expression (`$filter`), such as `status eq 'active'`.
+        pub fn filter(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.query = self.query.filter(value);
+            self
+        }
+        /// Sets the sort keys, each `property` or `property desc` (`$orderby`).
+        pub fn orderby(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.orderby(value);
+            self
+        }
+        /// Sets the page size to ask for (`$top`).
+        pub fn top(mut self, value: u32) -> Self {
+            self.query = self.query.top(value);
+            self
+        }
+        /// Sets how many items to skip (`$skip`).
+        pub fn skip(mut self, value: u32) -> Self {
+            self.query = self.query.skip(value);
+            self
+        }
+        /// Sets whether to ask for the total count (`$count=true`).
+        pub fn count(mut self, value: bool) -> Self {
+            self.query = self.query.count(value);
+            self
+        }
+        /// Sets the search expression (`$search`).
+        pub fn search(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.query = self.query.search(value);
             self
         }
         /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -1820,9 +2124,29 @@ pub mod chapters {
                 headers: ::std::default::Default::default(),
             }
         }
-        /// Sets the query options.
+        /// Sets all query options at once.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sets the properties to return (`$select`).
+        pub fn select(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.select(value);
+            self
+        }
+        /// Sets the navigation properties to include (`$expand`).
+        pub fn expand(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.expand(value);
             self
         }
         /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -2116,9 +2440,70 @@ pub mod loans {
                 headers: ::std::default::Default::default(),
             }
         }
-        /// Sets the query options.
+        /// Sets all query options at once.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sets the properties to return (`$select`).
+        pub fn select(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.select(value);
+            self
+        }
+        /// Sets the navigation properties to include (`$expand`).
+        pub fn expand(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.expand(value);
+            self
+        }
+        /// Sets the filter expression (`$filter`), such as `status eq 'active'`.
+        pub fn filter(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.query = self.query.filter(value);
+            self
+        }
+        /// Sets the sort keys, each `property` or `property desc` (`$orderby`).
+        pub fn orderby(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.orderby(value);
+            self
+        }
+        /// Sets the page size to ask for (`$top`).
+        pub fn top(mut self, value: u32) -> Self {
+            self.query = self.query.top(value);
+            self
+        }
+        /// Sets how many items to skip (`$skip`).
+        pub fn skip(mut self, value: u32) -> Self {
+            self.query = self.query.skip(value);
+            self
+        }
+        /// Sets whether to ask for the total count (`$count=true`).
+        pub fn count(mut self, value: bool) -> Self {
+            self.query = self.query.count(value);
+            self
+        }
+        /// Sets the search expression (`$search`).
+        pub fn search(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.query = self.query.search(value);
             self
         }
         /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -2193,9 +2578,29 @@ pub mod loans {
                 headers: ::std::default::Default::default(),
             }
         }
-        /// Sets the query options.
+        /// Sets all query options at once.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sets the properties to return (`$select`).
+        pub fn select(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.select(value);
+            self
+        }
+        /// Sets the navigation properties to include (`$expand`).
+        pub fn expand(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.expand(value);
             self
         }
         /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -2576,9 +2981,70 @@ pub mod members {
                 headers: ::std::default::Default::default(),
             }
         }
-        /// Sets the query options.
+        /// Sets all query options at once.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sets the properties to return (`$select`).
+        pub fn select(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.select(value);
+            self
+        }
+        /// Sets the navigation properties to include (`$expand`).
+        pub fn expand(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.expand(value);
+            self
+        }
+        /// Sets the filter expression (`$filter`), such as `status eq 'active'`.
+        pub fn filter(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.query = self.query.filter(value);
+            self
+        }
+        /// Sets the sort keys, each `property` or `property desc` (`$orderby`).
+        pub fn orderby(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.orderby(value);
+            self
+        }
+        /// Sets the page size to ask for (`$top`).
+        pub fn top(mut self, value: u32) -> Self {
+            self.query = self.query.top(value);
+            self
+        }
+        /// Sets how many items to skip (`$skip`).
+        pub fn skip(mut self, value: u32) -> Self {
+            self.query = self.query.skip(value);
+            self
+        }
+        /// Sets whether to ask for the total count (`$count=true`).
+        pub fn count(mut self, value: bool) -> Self {
+            self.query = self.query.count(value);
+            self
+        }
+        /// Sets the search expression (`$search`).
+        pub fn search(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.query = self.query.search(value);
             self
         }
         /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -2655,9 +3121,29 @@ pub mod members {
                 headers: ::std::default::Default::default(),
             }
         }
-        /// Sets the query options.
+        /// Sets all query options at once.
         pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
             self.query = query;
+            self
+        }
+        /// Sets the properties to return (`$select`).
+        pub fn select(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.select(value);
+            self
+        }
+        /// Sets the navigation properties to include (`$expand`).
+        pub fn expand(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.expand(value);
             self
         }
         /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
