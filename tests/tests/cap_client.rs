@@ -108,6 +108,31 @@ async fn every_page_is_followed_through_relative_next_links() {
 }
 
 #[tokio::test]
+async fn pages_and_items_are_streams() {
+    use futures::{StreamExt, TryStreamExt};
+    let server = CapServer::shared();
+    let client = client(server);
+    let pages: Vec<_> = client.pages(&loans::List::new()).try_collect().await.expect("every page");
+    assert_eq!(pages.iter().map(|p| p.value.len()).collect::<Vec<_>>(), [50, 50, 30]);
+    // Items across pages, in order, with the stream combinators a Rust user reaches for.
+    let ids: Vec<i32> = client
+        .pages(&loans::List::new().orderby(["ID"]))
+        .items()
+        .map_ok(|loan| loan.id.expect("an id"))
+        .try_collect()
+        .await
+        .expect("every item");
+    assert_eq!(ids, (1..=130).collect::<Vec<_>>(), "every loan once, across three pages");
+    // Taking a few fetches only the first page, and a stream can be spawned (it is Send).
+    let first = tokio::spawn(client.pages(&loans::List::new()).items().take(3).try_collect::<Vec<_>>());
+    assert_eq!(first.await.unwrap().expect("three items").len(), 3);
+    // An error ends the stream after it is returned.
+    let mut failing = client.pages(&loans::List::new().filter("nonsense eq"));
+    assert!(failing.next().await.expect("one item").is_err());
+    assert!(failing.next().await.is_none(), "nothing after the error");
+}
+
+#[tokio::test]
 async fn a_missing_entity_is_a_typed_404() {
     let server = CapServer::shared();
     let client = client(server);

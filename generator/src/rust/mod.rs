@@ -400,6 +400,9 @@ fn lib_file(context: &Context<'_>) -> TokenStream {
         pub use http;
         pub use serde_json;
         #uuid_reexport
+        /// The `Stream` trait that the client's pages implement.
+        #[cfg(feature = "client")]
+        pub use futures_core;
 
         /// The service version: the URL path segment after the host.
         pub const SERVICE_VERSION: &str = #version;
@@ -436,14 +439,16 @@ fn cargo_toml(context: &Context<'_>) -> String {
          serde_json = \"1\"\n\
          {uuid}\
          # Only for the `client` feature: reqwest on rustls with ring and bundled web PKI roots (no\n\
-         # OpenSSL, no aws-lc), tokio's timer for retry delays, httpdate for `Retry-After` dates.\n\
+         # OpenSSL, no aws-lc), tokio's timer for retry delays, httpdate for `Retry-After` dates,\n\
+         # futures-core for the `Stream` of pages.\n\
+         futures-core = {{ version = \"0.3\", optional = true }}\n\
          httpdate = {{ version = \"1\", optional = true }}\n\
          reqwest = {{ version = \"0.12\", optional = true, default-features = false, features = [\"rustls-tls\"] }}\n\
          tokio = {{ version = \"1\", optional = true, features = [\"time\"] }}\n\
          \n\
          [features]\n\
          # The async HTTP client in `client`.\n\
-         client = [\"dep:httpdate\", \"dep:reqwest\", \"dep:tokio\"]\n",
+         client = [\"dep:futures-core\", \"dep:httpdate\", \"dep:reqwest\", \"dep:tokio\"]\n",
         name = k.name,
         version = k.version,
         description = k.description,

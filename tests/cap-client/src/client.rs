@@ -36,14 +36,15 @@
 //! let every_book = client.pages(&books::List::new()).collect_all().await?;
 //! ```
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::Future;
-use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
+use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
 use crate::odata::{Operation, Page, ServiceRoot};
@@ -360,7 +361,8 @@ impl Client {
 
     /// The pages of a collection: the first from `operation`, then each `@odata.nextLink`.
     ///
-    /// Nothing is sent until [`Pages::next_page`] or [`Pages::collect_all`] is called. Next pages
+    /// Nothing is sent until the first page is asked for ([`Pages`] is a [`Stream`]; or
+    /// [`Pages::next_page`], [`Pages::collect_all`], [`Pages::items`]). Next pages
     /// are fetched with `GET` and the headers of the first request (such as
     /// `ConsistencyLevel: eventual`), each with a fresh `client-request-id`, and decoded with
     /// [`parse_page`](crate::odata::parse_page). A next link to another scheme, host or port than
@@ -369,20 +371,15 @@ impl Client {
     pub fn pages<O, T>(&self, operation: &O) -> Pages<T>
     where
         O: Operation<Output = Page<T>>,
-        T: DeserializeOwned,
+        T: DeserializeOwned + Send + 'static,
     {
         let next = match Prepared::new(operation.to_request(&self.inner.config.root)) {
             Ok(request) => Next::First(request),
             Err(error) => Next::Failed(error),
         };
-        Pages {
-            client: self.clone(),
-            next,
-            seen: HashSet::new(),
-            headers: http::HeaderMap::new(),
-            base: None,
-            _items: PhantomData,
-        }
+        let cursor =
+            Cursor { client: self.clone(), next, seen: HashSet::new(), headers: http::HeaderMap::new(), base: None };
+        Pages { cursor: Some(cursor), fetching: None }
     }
 
     /// Sends `request` until it succeeds, fails for good, or the retry budget is spent.
@@ -607,9 +604,21 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 
 /// The pages of a collection, fetched one by one; see [`Client::pages`].
 ///
-/// After an error, or after the page without `@odata.nextLink`, [`Pages::next_page`] returns
-/// `None`.
+/// A [`Stream`] of pages (with `futures::TryStreamExt`: `pages.try_collect::<Vec<_>>()`), or
+/// one page at a time with [`Pages::next_page`]; [`Pages::items`] streams the items across
+/// pages. After an error, or after the page without `@odata.nextLink`, the stream ends.
 pub struct Pages<T> {
+    /// Where paging stands; `None` while a page is being fetched.
+    cursor: Option<Cursor>,
+    /// The page being fetched, and the cursor it moves on.
+    fetching: Option<Fetch<T>>,
+}
+
+/// The fetch of one page: it hands the cursor back with the page.
+type Fetch<T> = Pin<Box<dyn Future<Output = (Cursor, Option<Result<Page<T>, ClientError>>)> + Send>>;
+
+/// What the next page is fetched from.
+struct Cursor {
     client: Client,
     next: Next,
     /// The URLs already requested, as the `url` crate writes them.
@@ -619,7 +628,6 @@ pub struct Pages<T> {
     /// What a relative next link of the last page is relative to: its context URL, resolved
     /// against the URL of the request that returned it, or else that URL.
     base: Option<reqwest::Url>,
-    _items: PhantomData<fn() -> T>,
 }
 
 enum Next {
@@ -631,20 +639,72 @@ enum Next {
 
 impl<T> fmt::Debug for Pages<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let next = match &self.next {
+        let Some(cursor) = &self.cursor else {
+            return f.debug_struct("Pages").field("next", &"fetching a page").finish();
+        };
+        let next = match &cursor.next {
             Next::First(request) => format!("first page {}", request.url),
             Next::Link(link) => format!("next link {link}"),
             Next::Failed(error) => format!("failed: {error}"),
             Next::Done => "done".to_owned(),
         };
-        f.debug_struct("Pages").field("client", &self.client).field("next", &next).finish()
+        f.debug_struct("Pages").field("client", &cursor.client).field("next", &next).finish()
     }
 }
 
-impl<T: DeserializeOwned> Pages<T> {
+impl<T: DeserializeOwned + Send + 'static> Stream for Pages<T> {
+    type Item = Result<Page<T>, ClientError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.fetching.is_none() {
+            let Some(mut cursor) = this.cursor.take() else { return Poll::Ready(None) };
+            if matches!(cursor.next, Next::Done) {
+                this.cursor = Some(cursor);
+                return Poll::Ready(None);
+            }
+            this.fetching = Some(Box::pin(async move {
+                let page = cursor.next_page::<T>().await;
+                (cursor, page)
+            }));
+        }
+        let fetching = this.fetching.as_mut().expect("a fetch was just started");
+        match fetching.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready((cursor, page)) => {
+                this.fetching = None;
+                this.cursor = Some(cursor);
+                Poll::Ready(page)
+            }
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Pages<T> {
     /// Fetches the next page: `None` when the last page (the one without `@odata.nextLink`) has
     /// been returned, or after an error.
     pub async fn next_page(&mut self) -> Option<Result<Page<T>, ClientError>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Fetches every remaining page and returns their items in order.
+    pub async fn collect_all(mut self) -> Result<Vec<T>, ClientError> {
+        let mut items = Vec::new();
+        while let Some(page) = self.next_page().await {
+            items.extend(page?.value);
+        }
+        Ok(items)
+    }
+
+    /// The items of every remaining page, in order, as a [`Stream`]; the next page is fetched
+    /// when the items of the last one have been taken.
+    pub fn items(self) -> Items<T> {
+        Items { pages: self, buffered: VecDeque::new() }
+    }
+}
+
+impl Cursor {
+    async fn next_page<T: DeserializeOwned>(&mut self) -> Option<Result<Page<T>, ClientError>> {
         let request = match std::mem::replace(&mut self.next, Next::Done) {
             Next::Done => return None,
             Next::Failed(error) => return Some(Err(error)),
@@ -673,15 +733,6 @@ impl<T: DeserializeOwned> Pages<T> {
         }
     }
 
-    /// Fetches every remaining page and returns their items in order.
-    pub async fn collect_all(mut self) -> Result<Vec<T>, ClientError> {
-        let mut items = Vec::new();
-        while let Some(page) = self.next_page().await {
-            items.extend(page?.value);
-        }
-        Ok(items)
-    }
-
     /// The `GET` request for a next link, or why it is not followed.
     fn follow(&self, link: &str) -> Result<Prepared, ClientError> {
         // A relative link is relative to the page's context URL, else to the request's URL
@@ -699,6 +750,41 @@ impl<T: DeserializeOwned> Pages<T> {
             return Err(ClientError::NextLinkLoop(link.to_owned()));
         }
         Ok(Prepared { method: http::Method::GET, url, headers: self.headers.clone(), body: Vec::new() })
+    }
+}
+
+/// The items of a collection across its pages, as a [`Stream`]; see [`Pages::items`].
+pub struct Items<T> {
+    pages: Pages<T>,
+    /// The items of the last page not taken yet.
+    buffered: VecDeque<T>,
+}
+
+// The items are only moved out, never pinned.
+impl<T> Unpin for Items<T> {}
+
+impl<T> fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items").field("pages", &self.pages).field("buffered", &self.buffered.len()).finish()
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Stream for Items<T> {
+    type Item = Result<T, ClientError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(item) = this.buffered.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match Pin::new(&mut this.pages).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(Some(Ok(page))) => this.buffered.extend(page.value),
+            }
+        }
     }
 }
 

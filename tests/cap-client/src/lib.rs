@@ -22,6 +22,9 @@ pub mod odata;
 #[rustfmt::skip]
 pub mod operations;
 pub use chrono;
+/// The `Stream` trait that the client's pages implement.
+#[cfg(feature = "client")]
+pub use futures_core;
 pub use http;
 pub use serde_json;
 pub use uuid;
