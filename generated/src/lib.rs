@@ -26,6 +26,9 @@ pub use chrono;
 #[cfg(feature = "client")]
 pub use futures_core;
 pub use http;
+/// The HTTP client under the crate's client (`ClientBuilder::http_client` takes one).
+#[cfg(feature = "client")]
+pub use reqwest;
 pub use serde_json;
 /// The service version: the URL path segment after the host.
 pub const SERVICE_VERSION: &str = "beta";

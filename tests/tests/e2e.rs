@@ -1261,6 +1261,28 @@ async fn retry_timeout() {
 }
 
 #[tokio::test]
+async fn bring_your_own_reqwest_client() {
+    use graph_beta_cloudpki::reqwest;
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ok_json(ca_json(CA_ID)).set_delay(Duration::from_secs(5))).mount(&server).await;
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-corporate-proxy-tag", reqwest::header::HeaderValue::from_static("team-a"));
+    let own = reqwest::Client::builder().default_headers(defaults).user_agent("my-app/1.0").build().unwrap();
+    let client = Client::builder(Cloud::Custom(server.uri()), TokenSource::fixed(TOKEN))
+        .http_client(own)
+        .retry(no_retry())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .expect("the client builds");
+    let error = client.send(&ca::Get::new(CA_ID)).await.expect_err("the server is too slow");
+    assert!(matches!(error, ClientError::Timeout), "the crate's timeout holds on the user's client: {error:?}");
+    let request = only_request(&server).await;
+    assert_eq!(header(&request, "x-corporate-proxy-tag"), Some("team-a"), "the user's client sent it");
+    assert_eq!(header(&request, "user-agent"), Some("my-app/1.0"));
+    assert_common_headers(&request);
+}
+
+#[tokio::test]
 async fn retry_dropped_connection() {
     let server = RawServer::start(|_| RawReply::Hangup).await;
     let client = client_for(&server.base);

@@ -395,14 +395,18 @@ fn lib_file(context: &Context<'_>) -> TokenStream {
         #[rustfmt::skip]
         pub mod operations;
 
-        // The crates whose types appear in this crate's API, so that users name the same versions.
+        // The crates whose types appear in this crate's API, so that users name the same versions
+        // (in the order rustfmt sorts them).
         pub use chrono;
-        pub use http;
-        pub use serde_json;
-        #uuid_reexport
         /// The `Stream` trait that the client's pages implement.
         #[cfg(feature = "client")]
         pub use futures_core;
+        pub use http;
+        /// The HTTP client under the crate's client (`ClientBuilder::http_client` takes one).
+        #[cfg(feature = "client")]
+        pub use reqwest;
+        pub use serde_json;
+        #uuid_reexport
 
         /// The service version: the URL path segment after the host.
         pub const SERVICE_VERSION: &str = #version;

@@ -249,6 +249,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
+    /// The user's own reqwest client, used as it is configured.
+    http: Option<reqwest::Client>,
 }
 
 impl ClientBuilder {
@@ -266,8 +268,17 @@ impl ClientBuilder {
     }
 
     /// Sets the timeout for connecting to the service, TLS handshake included (30 s unless set).
+    /// Not used with [`ClientBuilder::http_client`], whose own settings apply.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sends with this reqwest client, as it is configured (proxies, TLS roots, connection pool,
+    /// connect timeout, default headers) instead of one of the crate's own. The
+    /// [`ClientBuilder::timeout`] still bounds every request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
         self
     }
 
@@ -287,12 +298,14 @@ impl ClientBuilder {
                     "the base URL `{base_url}` is not an absolute http or https URL with a host"
                 ))
             })?;
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ClientError::Transport { message: error_chain(&e) })?;
+        let http = match &self.http {
+            Some(http) => http.clone(),
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| ClientError::Transport { message: error_chain(&e) })?,
+        };
         Ok(Client { inner: Arc::new(Inner { http, origin, config: self }) })
     }
 }
@@ -344,6 +357,7 @@ impl Client {
             retry: RetryPolicy::default(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            http: None,
         }
     }
 
@@ -422,6 +436,8 @@ impl Client {
         let authentication = self.inner.config.token.header_now().await?;
 
         let mut outgoing = reqwest::Request::new(request.method.clone(), request.url.clone());
+        // Per request, so that it holds with the user's own reqwest client too.
+        *outgoing.timeout_mut() = Some(self.inner.config.timeout);
         let headers = outgoing.headers_mut();
         headers.clone_from(&request.headers);
         if let Some((name, value)) = authentication {
