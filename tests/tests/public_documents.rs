@@ -1,6 +1,8 @@
 //! Public OData v4 documents other than Graph's, generated with nothing configured but
-//! `include = ["/**"]`, and compiled with `-D warnings`: the OASIS TC's sample services in
-//! `../shared/metadata/oasis/examples/` (every one with an entity container).
+//! `include = ["/**"]` (and every import), and compiled with `-D warnings`: the OASIS TC's sample
+//! services in `../shared/metadata/oasis/examples/` (every one with an entity container), and
+//! TripPin and the OData demo service in `tests/fixtures/public/` (see its README for sources and
+//! licences).
 
 use odata_codegen::config::Config;
 use std::path::{Path, PathBuf};
@@ -13,26 +15,31 @@ const SAMPLES: &[&str] = &[
     "Org.OData.Temporal.V1.timeline-sample.xml",
 ];
 
+/// Copies kept in this repository: file, and the entity type one of its paths must yield.
+const PUBLIC: &[(&str, &str)] = &[("TripPin.xml", "pub struct Person"), ("ODataDemo.xml", "pub struct Product")];
+
 fn crate_name(sample: &str) -> String {
-    sample.trim_end_matches("-sample.xml").to_lowercase().replace('.', "-")
+    sample.trim_end_matches(".xml").trim_end_matches("-sample").to_lowercase().replace('.', "-")
 }
 
 #[test]
-fn every_oasis_sample_service_generates_from_one_pattern_and_compiles() {
+fn every_public_document_generates_from_one_pattern_and_compiles() {
     let examples = integration_tests::project_root().join("../shared/metadata/oasis/examples");
     // The build directory the other compile test uses, so the dependencies are built once.
     let exe = std::env::current_exe().expect("the test binary has a path");
     let target = exe.ancestors().nth(3).expect("<target>/<profile>/deps/<test>").to_path_buf();
     let scratch = target.join("public-documents");
     let _ = std::fs::remove_dir_all(&scratch);
+    let public = integration_tests::project_root().join("tests/fixtures/public");
+    let documents = SAMPLES.iter().map(|s| (*s, examples.join(s), "pub struct "));
+    let documents = documents.chain(PUBLIC.iter().map(|(file, model)| (*file, public.join(file), *model)));
     let mut members = Vec::new();
-    for sample in SAMPLES {
+    for (sample, input, expected) in documents {
         let name = crate_name(sample);
-        let input = examples.join(sample);
-        assert!(input.is_file(), "{} is missing: the tests read it from ../shared", input.display());
+        assert!(input.is_file(), "{} is missing", input.display());
         let text = format!(
             "input = {:?}\noutput = \"out\"\n[crate]\nname = \"{name}\"\nversion = \"0.1.0\"\n\
-             description = \"The OASIS sample {sample}\"\n[select]\ninclude = [\"/**\"]\n",
+             description = \"The public document {sample}\"\n[select]\ninclude = [\"/**\"]\nimports = true\n",
             input.display().to_string()
         );
         let config = Config::parse(Path::new("sample.toml"), &text).expect("the configuration parses");
@@ -41,6 +48,7 @@ fn every_oasis_sample_service_generates_from_one_pattern_and_compiles() {
             generated.files["src/operations.rs"].contains("pub struct List"),
             "{sample}: its entity sets give operations"
         );
+        assert!(generated.files["src/models.rs"].contains(expected), "{sample}: `{expected}` is generated");
         let dir = scratch.join(&name);
         for (path, contents) in &generated.files {
             let file: PathBuf = dir.join(path);

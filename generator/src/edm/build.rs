@@ -474,6 +474,15 @@ impl<'d> Builder<'d> {
         });
         let srid = facets.srid.as_ref().and_then(|t| match t.as_str() {
             "variable" => Some(Srid::Variable),
+            // Microsoft's OData library writes `Variable` (the OData demo service does).
+            "Variable" => {
+                self.warning(
+                    codes::NONCANONICAL_VALUE,
+                    t.span,
+                    "SRID `Variable` is written `variable` in CSDL; read as `variable`".into(),
+                );
+                Some(Srid::Variable)
+            }
             _ => self.number_u32(t, "SRID", "a non-negative integer or `variable`").map(Srid::Value),
         });
         let unicode = facets.unicode.as_ref().and_then(|t| self.boolean_value(t));
