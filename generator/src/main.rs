@@ -271,7 +271,7 @@ fn run_generate(source: &SourceArgs, out: Option<&Path>) -> ExitCode {
         eprintln!("error: cannot write the crate to {}: {e}", out.display());
         return ExitCode::from(2);
     }
-    println!("wrote {} files to {}", generated.files.len(), out.display());
+    println!("wrote {} files to {}: {}", generated.files.len(), out.display(), generated.summary);
     if !configured {
         // The lock describes the configured crate, which this run did not touch.
         println!(

@@ -391,7 +391,7 @@ fn every_facet_form_of_the_specification_loads_and_others_are_located() {
         (r#"Type="Edm.Decimal" Scale="-1""#, 54),
         (r#"Type="Edm.Decimal" Scale="VARIABLE""#, 54),
         (r#"Type="Edm.String" MaxLength="Max""#, 57),
-        (r#"Type="Edm.GeographyPoint" SRID="Variable""#, 60),
+        (r#"Type="Edm.GeographyPoint" SRID="VARIABLE""#, 60),
     ] {
         std::fs::write(project.path("doc.xml"), document(&format!("<Property Name=\"p\" {facets}/>"))).unwrap();
         let run = project.run(&["inspect", "doc.xml"]);
@@ -399,6 +399,16 @@ fn every_facet_form_of_the_specification_loads_and_others_are_located() {
         assert!(run.stdout.contains("error[invalid-attribute-value]"), "{facets}\n{}", run.stdout);
         assert!(run.stdout.contains(&format!("--> doc.xml:6:{column}")), "{facets}\n{}", run.stdout);
     }
+    // Microsoft's OData library writes `SRID="Variable"`: read, with a warning.
+    let facets = r#"Type="Edm.GeographyPoint" SRID="Variable""#;
+    std::fs::write(project.path("doc.xml"), document(&format!("<Property Name=\"p\" {facets}/>"))).unwrap();
+    let run = project.run(&["inspect", "doc.xml"]);
+    assert_status(&run, 0);
+    assert!(
+        run.stdout.contains("warning[noncanonical-value]") && run.stdout.contains("--> doc.xml:6:60"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
