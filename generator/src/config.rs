@@ -145,7 +145,13 @@ pub struct Select {
     /// Action and function imports of the entity container to generate: `true` for all, or
     /// their names (`["lend", "booksByGenre"]`).
     #[serde(default)]
-    pub imports: Imports,
+    pub imports: AllOrNamed,
+    /// Types derived from the selected ones to generate as well, so that a value typed with a
+    /// base type decodes into its concrete type (dispatched on `@odata.type`): `true` for every
+    /// type derived from a type the selection uses, or their qualified names. Derived types
+    /// listed in `types` are in either way.
+    #[serde(default)]
+    pub derived_types: AllOrNamed,
 }
 
 impl Select {
@@ -180,16 +186,17 @@ pub fn path_matches(pattern: &str, path: &str) -> bool {
     matches(&pattern, &path)
 }
 
+/// `true` (all), `false` (none, the default), or a list of names.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
-pub enum Imports {
+pub enum AllOrNamed {
     All(bool),
     Named(Vec<String>),
 }
 
-impl Default for Imports {
-    fn default() -> Imports {
-        Imports::All(false)
+impl Default for AllOrNamed {
+    fn default() -> AllOrNamed {
+        AllOrNamed::All(false)
     }
 }
 

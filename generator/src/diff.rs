@@ -298,7 +298,7 @@ fn shown(text: &str) -> String {
 fn lenient_selection(model: &Model, config: &Config) -> Selection {
     let mut config = config.clone();
     config.select.types.retain(|name| model.find_type(name).is_some_and(|id| model.structured(id).is_some()));
-    if let crate::config::Imports::Named(names) = &mut config.select.imports {
+    if let crate::config::AllOrNamed::Named(names) = &mut config.select.imports {
         let container = model.container.as_ref();
         let imports = container.into_iter().flat_map(|c| c.action_imports.iter().chain(&c.function_imports));
         let present: Vec<&str> = imports.map(|i| i.name.as_str()).collect();
@@ -312,15 +312,7 @@ fn lenient_selection(model: &Model, config: &Config) -> Selection {
             config.select.paths.push(path);
         }
     }
-    crate::select::select(model, &config).unwrap_or(Selection {
-        types: Vec::new(),
-        roots: Vec::new(),
-        operations: Vec::new(),
-        paths: Vec::new(),
-        imports: Vec::new(),
-        spans: Vec::new(),
-        not_generated: Vec::new(),
-    })
+    crate::select::select(model, &config).unwrap_or_default()
 }
 
 impl Report {

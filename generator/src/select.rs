@@ -8,10 +8,10 @@
 use crate::config::{Config, CrudOperation};
 use crate::diagnostics::Span;
 use crate::edm::{AnnotationsExt, Model, OperationId, TypeId, TypeKind, TypeRef, TypeTarget};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Selection {
     /// Every type to generate, in qualified-name order.
     pub types: Vec<TypeId>,
@@ -25,6 +25,10 @@ pub struct Selection {
     /// Action and function imports to generate, each unbound overload once, in import-name then
     /// signature order.
     pub imports: Vec<ImportedOperation>,
+    /// The types used somewhere (a property, a path's result, a parameter or return) that have
+    /// selected derived types, each with those derived types in qualified-name order: their
+    /// values decode by `@odata.type`.
+    pub polymorphic: BTreeMap<TypeId, Vec<TypeId>>,
     /// Start tags of every selected element: diagnostics located inside them concern the
     /// selection.
     pub spans: Vec<Span>,
@@ -107,19 +111,7 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
                     model.ty(id).kind.label()
                 ),
             }),
-            None => {
-                let structured = model
-                    .types
-                    .iter()
-                    .filter(|t| matches!(t.kind, TypeKind::Entity(_) | TypeKind::Complex(_)))
-                    .map(|t| t.qualified_name.as_str());
-                errors.push(SelectError {
-                    message: format!(
-                        "`{name}` in select.types is not declared in the document{}",
-                        hint(crate::config::did_you_mean(name, structured))
-                    ),
-                })
-            }
+            None => errors.push(not_declared(model, name, "select.types")),
         }
     }
     let mut paths = Vec::new();
@@ -138,10 +130,16 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
                         });
                     }
                 }
-                if !roots.contains(&last.entity_type) {
+                let named_derived = match &config.select.derived_types {
+                    crate::config::AllOrNamed::Named(names) => {
+                        names.iter().any(|n| model.find_type(n) == Some(last.entity_type))
+                    }
+                    crate::config::AllOrNamed::All(_) => false,
+                };
+                if !roots.contains(&last.entity_type) && !named_derived {
                     errors.push(SelectError {
                         message: format!(
-                            "path `{}` yields `{}`, which is not in select.types",
+                            "path `{}` yields `{}`, which is not in select.types or select.derived_types",
                             path.path,
                             model.ty(last.entity_type).qualified_name
                         ),
@@ -180,6 +178,11 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
     let mut closure = Closure { model, types: BTreeSet::new(), spans: Vec::new() };
     for root in &roots {
         closure.add(*root);
+    }
+    for derived in select_derived_types(model, config, &paths, &mut closure).map_err(|e| vec![e])? {
+        if !roots.contains(&derived) {
+            roots.push(derived);
+        }
     }
     let mut operations = Vec::new();
     if config.select.bound_operations() {
@@ -247,7 +250,18 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
         }
     }
     not_generated.sort();
-    Ok(Selection { types, roots, operations, paths, imports, spans, not_generated })
+    let used = used_types(model, &selected, &paths, &operations, &imports);
+    let polymorphic = used
+        .into_iter()
+        .filter(|id| selected.contains(id))
+        .filter_map(|id| {
+            let mut derived: Vec<TypeId> =
+                descendants(model, id).into_iter().filter(|d| selected.contains(d)).collect();
+            derived.sort_by(|a, b| model.ty(*a).qualified_name.cmp(&model.ty(*b).qualified_name));
+            (!derived.is_empty()).then_some((id, derived))
+        })
+        .collect();
+    Ok(Selection { types, roots, operations, paths, imports, polymorphic, spans, not_generated })
 }
 
 /// `path` cast to `derived`, one of the types derived from its target, with no operations of its
@@ -379,9 +393,9 @@ fn select_imports(
         container.action_imports.iter().chain(&container.function_imports).collect();
     let by_pattern = |import: &&&crate::edm::OperationImport| config.select.included(&import.name);
     let wanted: Vec<&crate::edm::OperationImport> = match &config.select.imports {
-        crate::config::Imports::All(false) => all.iter().filter(by_pattern).copied().collect(),
-        crate::config::Imports::All(true) => all.clone(),
-        crate::config::Imports::Named(names) => {
+        crate::config::AllOrNamed::All(false) => all.iter().filter(by_pattern).copied().collect(),
+        crate::config::AllOrNamed::All(true) => all.clone(),
+        crate::config::AllOrNamed::Named(names) => {
             let mut wanted = Vec::new();
             for name in names {
                 let Some(import) = all.iter().find(|i| &i.name == name) else {
@@ -418,6 +432,119 @@ fn select_imports(
     }
     imports.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(imports)
+}
+
+/// Every type derived from `id`, directly or not, in the whole document.
+fn descendants(model: &Model, id: TypeId) -> Vec<TypeId> {
+    let mut found = Vec::new();
+    let mut stack = vec![id];
+    while let Some(current) = stack.pop() {
+        for derived in model.structured(current).map_or(&[][..], |s| &s.derived_types[..]) {
+            if !found.contains(derived) && *derived != id {
+                found.push(*derived);
+                stack.push(*derived);
+            }
+        }
+    }
+    found
+}
+
+/// The structured types values are typed with: the selected types' properties (and their
+/// navigation properties' targets), the paths' results, and the operations' parameters and
+/// returns.
+fn used_types(
+    model: &Model,
+    selected: &BTreeSet<TypeId>,
+    paths: &[ResourcePath],
+    operations: &[BoundOperation],
+    imports: &[ImportedOperation],
+) -> BTreeSet<TypeId> {
+    let mut used = BTreeSet::new();
+    let mut add = |ty: &TypeRef| {
+        if let TypeTarget::Named(id) = ty.target
+            && model.structured(id).is_some()
+        {
+            used.insert(id);
+        }
+    };
+    for id in selected {
+        if let Some(s) = model.structured(*id) {
+            s.properties.iter().for_each(|p| add(&p.ty));
+            s.navigation_properties.iter().for_each(|n| add(&n.ty));
+        }
+    }
+    let operations = operations.iter().map(|b| b.operation).chain(imports.iter().map(|i| i.operation));
+    for op in operations.map(|id| model.operation(id)) {
+        op.parameters.iter().for_each(|p| add(&p.ty));
+        if let Some(r) = &op.return_type {
+            add(&r.ty);
+        }
+    }
+    used.extend(paths.iter().map(|p| p.last().entity_type));
+    used
+}
+
+/// The derived types `[select] derived_types` asks for, added to the closure: every type
+/// derived from a used type (until no more come), or the named ones, each of which must derive
+/// from a selected type.
+fn select_derived_types(
+    model: &Model,
+    config: &Config,
+    paths: &[ResourcePath],
+    closure: &mut Closure<'_>,
+) -> Result<Vec<TypeId>, SelectError> {
+    let mut added = Vec::new();
+    match &config.select.derived_types {
+        crate::config::AllOrNamed::All(false) => {}
+        crate::config::AllOrNamed::All(true) => loop {
+            let used = used_types(model, &closure.types, paths, &[], &[]);
+            let new: Vec<TypeId> =
+                used.into_iter().flat_map(|id| descendants(model, id)).filter(|d| !closure.types.contains(d)).collect();
+            if new.is_empty() {
+                break;
+            }
+            for id in new {
+                closure.add(id);
+                added.push(id);
+            }
+        },
+        crate::config::AllOrNamed::Named(names) => {
+            for name in names {
+                let derives = |id: TypeId| model.ancestors(id).iter().skip(1).any(|a| closure.types.contains(a));
+                match model.find_type(name) {
+                    Some(id) if model.structured(id).is_some() && derives(id) => {
+                        closure.add(id);
+                        added.push(id);
+                    }
+                    Some(_) => {
+                        return Err(SelectError {
+                            message: format!(
+                                "`{name}` in select.derived_types does not derive from any selected entity or complex type"
+                            ),
+                        });
+                    }
+                    None => return Err(not_declared(model, name, "select.derived_types")),
+                }
+            }
+        }
+    }
+    Ok(added)
+}
+
+/// `name` (in the configuration's `key`) is no type of the document: the nearest entity or
+/// complex type's name as a suggestion.
+fn not_declared(model: &Model, name: &str, key: &str) -> SelectError {
+    let structured = model
+        .types
+        .iter()
+        .filter(|t| matches!(t.kind, TypeKind::Entity(_) | TypeKind::Complex(_)))
+        .map(|t| t.qualified_name.as_str());
+    SelectError {
+        message: format!(
+            "`{name}` in {key} is not declared in the document{}",
+            hint(crate::config::did_you_mean(name, structured))
+        ),
+    }
 }
 
 struct Closure<'m> {

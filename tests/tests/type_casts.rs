@@ -107,3 +107,36 @@ fn a_cast_to_a_type_that_is_not_derived_is_refused_with_what_was_expected() {
     let message = select_error(&select("items/Demo.nothing"));
     assert!(message.contains("`Demo.nothing` is not a type declared in the document"), "{message}");
 }
+
+#[test]
+fn derived_types_true_brings_every_type_derived_from_a_used_one_and_values_decode_by_type() {
+    let select = "types = [\"Demo.item\"]\nderived_types = true\n[[select.paths]]\npath = \"items\"\noperations = [\"list\", \"get\"]";
+    let model = odata_codegen::load(DOCUMENT.as_bytes()).model.expect("loads");
+    let config = config("", select);
+    let selection = odata_codegen::select::select(&model, &config).unwrap_or_else(|e| panic!("{e:?}"));
+    let names: Vec<&str> = selection.types.iter().map(|id| model.ty(*id).qualified_name.as_str()).collect();
+    assert_eq!(names, ["Demo.book", "Demo.dvd", "Demo.item"]);
+    let files = odata_codegen::rust::generate(&model, &selection, &config).expect("generates");
+    let models = &files["src/models.rs"];
+    assert!(models.contains("pub enum AnyItem"), "{models}");
+    // `@odata.type` with the namespace or the alias, with or without `#` and a context URL.
+    assert!(models.contains(r#"::std::option::Option::Some("Demo.book" | "D.book")"#), "{models}");
+    assert!(files["src/operations.rs"].contains("type Output = crate::odata::Page<crate::models::AnyItem>;"));
+}
+
+#[test]
+fn named_derived_types_must_exist_and_derive_from_a_selected_type() {
+    let select = |names: &str| {
+        format!(
+            "types = [\"Demo.item\"]\nderived_types = {names}\n[[select.paths]]\npath = \"items\"\noperations = [\"list\"]"
+        )
+    };
+    let message = select_error(&select("[\"Demo.other\"]"));
+    assert!(message.contains("`Demo.other` in select.derived_types does not derive from any selected"), "{message}");
+    let message = select_error(&select("[\"Demo.bok\"]"));
+    assert!(
+        message
+            .contains("`Demo.bok` in select.derived_types is not declared in the document; did you mean `Demo.book`?"),
+        "{message}"
+    );
+}

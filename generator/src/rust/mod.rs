@@ -148,6 +148,8 @@ pub(crate) struct Context<'m> {
     pub selected: BTreeSet<TypeId>,
     /// Rust name of each selected type in `models`.
     pub type_names: BTreeMap<TypeId, String>,
+    /// Rust name of the enum of each polymorphic type and its derived types (`AnyUser`).
+    pub any_names: BTreeMap<TypeId, String>,
 }
 
 impl<'m> Context<'m> {
@@ -186,7 +188,40 @@ impl<'m> Context<'m> {
             let name = if taken.contains(&name.as_str()) { format!("{name}2") } else { name };
             type_names.insert(*id, name);
         }
-        Context { model, selection, config, selected, type_names }
+        // `Any` + the type's name, numbered if a type already has that name.
+        let mut any_names = BTreeMap::new();
+        for id in selection.polymorphic.keys() {
+            let base = format!("Any{}", type_names[id].trim_start_matches("r#"));
+            let mut name = base.clone();
+            let mut n = 2;
+            while type_names.values().any(|t| *t == name) {
+                name = format!("{base}{n}");
+                n += 1;
+            }
+            any_names.insert(*id, name);
+        }
+        Context { model, selection, config, selected, type_names, any_names }
+    }
+
+    /// The Rust type of a value of this selected type: the type's struct, or the enum of it
+    /// and its derived types when it has selected ones.
+    pub fn model_type(&self, id: TypeId) -> TokenStream {
+        let name = match self.any_names.get(&id) {
+            Some(any) => ident(any),
+            None => self.type_ident(id),
+        };
+        quote!(crate::models::#name)
+    }
+
+    /// How `@odata.type` may name a type: `#`-less, with its namespace or its schema's alias.
+    pub fn wire_type_names(&self, id: TypeId) -> Vec<String> {
+        let ty = self.model.ty(id);
+        let mut names = vec![ty.qualified_name.clone()];
+        let alias = self.model.schemas.iter().find(|s| s.namespace == ty.namespace).and_then(|s| s.alias.as_deref());
+        if let Some(alias) = alias {
+            names.push(format!("{alias}.{}", ty.name));
+        }
+        names
     }
 
     pub fn type_ident(&self, id: TypeId) -> syn::Ident {
@@ -226,7 +261,7 @@ impl<'m> Context<'m> {
                 let name = self.type_ident(*id);
                 match &self.model.ty(*id).kind {
                     TypeKind::Enum(e) if e.is_flags => quote!(crate::odata::Flags<crate::models::#name>),
-                    _ => quote!(crate::models::#name),
+                    _ => self.model_type(*id),
                 }
             }
             // Outside the selection (or not resolvable): keep the JSON as it is.

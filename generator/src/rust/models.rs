@@ -56,7 +56,13 @@ pub(super) fn item(context: &Context<'_>, id: TypeId) -> TokenStream {
         return TokenStream::new();
     }
     match &context.model.ty(id).kind {
-        TypeKind::Entity(_) | TypeKind::Complex(_) => structured(context, id),
+        TypeKind::Entity(_) | TypeKind::Complex(_) => {
+            let mut tokens = structured(context, id);
+            if let Some(derived) = context.selection.polymorphic.get(&id) {
+                tokens.extend(any_enum(context, id, derived));
+            }
+            tokens
+        }
         TypeKind::Enum(e) => enumeration(context, id, e),
         TypeKind::Definition(d) => {
             let ty = context.model.ty(id);
@@ -67,6 +73,112 @@ pub(super) fn item(context: &Context<'_>, id: TypeId) -> TokenStream {
                 &format!("The type definition `{}` (Edm.{}).", ty.qualified_name, d.underlying_type.name()),
             );
             quote! { #doc pub type #name = #underlying; }
+        }
+    }
+}
+
+/// `AnyX`: a value of type `X` or of one of its selected derived types, told apart by
+/// `@odata.type` when decoded, and written with it.
+fn any_enum(context: &Context<'_>, base: TypeId, derived: &[TypeId]) -> TokenStream {
+    let model = context.model;
+    let ty = model.ty(base);
+    let name = ident(&context.any_names[&base]);
+    let is_abstract = |id: &TypeId| model.structured(*id).is_some_and(|s| s.is_abstract);
+    let abstract_base = is_abstract(&base);
+    // The base itself first, then the derived types; abstract types have no instances.
+    let members: Vec<TypeId> =
+        std::iter::once(base).chain(derived.iter().copied()).filter(|id| !is_abstract(id)).collect();
+    let variants: Vec<syn::Ident> = members.iter().map(|id| context.type_ident(*id)).collect();
+    let unknown =
+        if variants.iter().any(|v| v == "Unknown") { format_ident!("UnknownType") } else { format_ident!("Unknown") };
+    let structs: Vec<syn::Ident> = members.iter().map(|id| context.type_ident(*id)).collect();
+    let qualified: Vec<&str> = members.iter().map(|id| model.ty(*id).qualified_name.as_str()).collect();
+    let variant_docs = members.iter().map(|id| {
+        let text = if *id == base {
+            format!("A `{}` itself: no `@odata.type`, or this one.", ty.qualified_name)
+        } else {
+            format!("A `{}`.", model.ty(*id).qualified_name)
+        };
+        doc_lines(&[text])
+    });
+    let arms = members.iter().zip(&variants).map(|(id, variant)| {
+        let names = context.wire_type_names(*id);
+        let absent = if *id == base { quote!(::std::option::Option::None |) } else { quote!() };
+        quote! {
+            #absent ::std::option::Option::Some(#(#names)|*) => {
+                crate::odata::from_object(object).map(|value| Self::#variant(::std::boxed::Box::new(value)))
+            }
+        }
+    });
+    let serialize_arms = members.iter().zip(&variants).map(|(id, variant)| {
+        if *id == base {
+            // At a place typed with the base, its own values need no `@odata.type`.
+            quote!(Self::#variant(value) => value.serialize(serializer),)
+        } else {
+            let tag = format!("#{}", model.ty(*id).qualified_name);
+            quote!(Self::#variant(value) => crate::odata::serialize_as(value.as_ref(), #tag, serializer),)
+        }
+    });
+    let doc = doc_lines(&[
+        format!("A `{}` value of any of the types this crate has for it: decoded by `@odata.type`", ty.qualified_name),
+        format!(
+            "(none means `{}`{}), written with it.",
+            ty.qualified_name,
+            if abstract_base { ", which is abstract: `Unknown`" } else { "" }
+        ),
+        String::new(),
+        "A type the crate does not have (a later schema's, or one left out of the selection) is kept".to_owned(),
+        format!("as JSON in [`{name}::{unknown}`] and written back unchanged."),
+    ]);
+    let unknown_doc = doc_lines(&[format!(
+        "A type derived from `{}` that this crate does not have: its JSON, unchanged.",
+        ty.qualified_name
+    )]);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variant_docs #variants(::std::boxed::Box<#structs>), )*
+            #unknown_doc
+            #unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        }
+
+        impl #name {
+            /// The qualified name of the value's type (for an unknown one, its `@odata.type`).
+            pub fn odata_type(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #( Self::#variants(_) => ::std::option::Option::Some(#qualified), )*
+                    Self::#unknown(object) => crate::odata::odata_type_of(object),
+                }
+            }
+        }
+
+        #(
+            impl ::std::convert::From<#structs> for #name {
+                fn from(value: #structs) -> Self {
+                    Self::#variants(::std::boxed::Box::new(value))
+                }
+            }
+        )*
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::#unknown(object) => object.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let object = <::serde_json::Map<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(deserializer)?;
+                match crate::odata::odata_type_of(&object) {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(Self::#unknown(object)),
+                }
+            }
         }
     }
 }
@@ -101,7 +213,9 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
         };
         let doc = docs(&p.annotations, &format!("The `{wire}` property ({type_name}{inherited})."));
         let mut item = context.item_type(&p.ty);
-        if !p.ty.collection && recursive(context, &p.ty.target, id) {
+        // An `Any…` enum boxes its variants already.
+        let polymorphic = matches!(p.ty.target, TypeTarget::Named(t) if context.selection.polymorphic.contains_key(&t));
+        if !p.ty.collection && !polymorphic && recursive(context, &p.ty.target, id) {
             item = quote!(::std::boxed::Box<#item>);
         }
         let value = if p.ty.collection { quote!(::std::vec::Vec<#item>) } else { item };

@@ -667,8 +667,8 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
 
 fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperation) -> TokenStream {
     let target = path.last().entity_type;
-    let model_name = context.type_ident(target);
-    let model_type = quote!(crate::models::#model_name);
+    let model_type = context.model_type(target);
+    let polymorphic = context.selection.polymorphic.contains_key(&target);
     let key_last =
         matches!(crud, CrudOperation::Get | CrudOperation::Update | CrudOperation::Delete) && path.last().collection;
     let (template, shown, keys) = path_template(context, path, key_last);
@@ -738,8 +738,9 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
                 /// The entity to send; only the properties that are set are written.
                 pub body: #model_type,
             },
-            quote!(body,),
-            quote!(body: #model_type),
+            // A base type's value may be any of its types: `AnyX` from any of them.
+            if polymorphic { quote!(body: body.into(),) } else { quote!(body,) },
+            if polymorphic { quote!(body: impl ::std::convert::Into<#model_type>) } else { quote!(body: #model_type) },
             if crud == CrudOperation::Create {
                 quote!(#model_type)
             } else {

@@ -962,6 +962,29 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
+/// The type an instance says it has: its `@odata.type` without the `#`
+/// (`#microsoft.graph.user` → `microsoft.graph.user`), also when written as a URL ending in
+/// `#Namespace.Type`.
+pub fn odata_type_of(object: &Map<String, Value>) -> Option<&str> {
+    let value = object.get("@odata.type")?.as_str()?;
+    Some(value.rsplit_once('#').map_or(value, |(_, name)| name))
+}
+
+/// Decodes a JSON object as `T`: a variant of a generated `Any…` enum.
+pub fn from_object<T: DeserializeOwned, E: de::Error>(object: Map<String, Value>) -> Result<T, E> {
+    serde_json::from_value(Value::Object(object)).map_err(E::custom)
+}
+
+/// Writes `value` with `@odata.type` set to `type_tag` (`#Namespace.Type`) unless it already
+/// says its type: a derived type's value where its base type is expected.
+pub fn serialize_as<T: Serialize, S: Serializer>(value: &T, type_tag: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut json = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
+    if let Value::Object(object) = &mut json {
+        object.entry("@odata.type").or_insert_with(|| Value::String(type_tag.to_owned()));
+    }
+    json.serialize(serializer)
+}
+
 /// `Edm.Int64` properties as services write them: JSON numbers, or strings from a service that
 /// answers with `IEEE754Compatible=true` (OData JSON Format 4.01 §3.2), so no digit is lost to
 /// a reader with 53-bit numbers. Generated models decode every Int64 property through these, and
