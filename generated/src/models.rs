@@ -15,6 +15,7 @@
 /// Entity that represents a collection of metadata of a cloud certification authority.
 ///
 /// The entity type `microsoft.graph.cloudCertificationAuthority`.
+#[doc(alias = "cloudCertificationAuthority")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudCertificationAuthority {
@@ -44,6 +45,7 @@ pub struct CloudCertificationAuthority {
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.certificateDownloadUrl instead.
     ///
     /// The `certificateDownloadUrl` property (Edm.String).
+    #[doc(alias = "certificateDownloadUrl")]
     #[serde(
         rename = "certificateDownloadUrl",
         default,
@@ -53,6 +55,7 @@ pub struct CloudCertificationAuthority {
     /// The configured cryptography and key size in bits used to generate the certification authority certificate. Possible values are: rsa2048, rsa3072, rsa4096, eCP256, eCP256k, eCP384, eCP521. Read-only.
     ///
     /// The `certificateKeySize` property (microsoft.graph.cloudCertificationAuthorityCertificateKeySize).
+    #[doc(alias = "certificateKeySize")]
     #[serde(
         rename = "certificateKeySize",
         default,
@@ -64,6 +67,7 @@ pub struct CloudCertificationAuthority {
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.certificateRevocationListUrl instead.
     ///
     /// The `certificateRevocationListUrl` property (Edm.String).
+    #[doc(alias = "certificateRevocationListUrl")]
     #[serde(
         rename = "certificateRevocationListUrl",
         default,
@@ -73,6 +77,7 @@ pub struct CloudCertificationAuthority {
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.certificateSigningRequest instead.
     ///
     /// The `certificateSigningRequest` property (Edm.String).
+    #[doc(alias = "certificateSigningRequest")]
     #[serde(
         rename = "certificateSigningRequest",
         default,
@@ -82,6 +87,7 @@ pub struct CloudCertificationAuthority {
     /// Issuer (parent) certification authority identifier. Nullable. Read-only. Supports $orderby and $select.
     ///
     /// The `certificationAuthorityIssuerId` property (Edm.String).
+    #[doc(alias = "certificationAuthorityIssuerId")]
     #[serde(
         rename = "certificationAuthorityIssuerId",
         default,
@@ -91,6 +97,7 @@ pub struct CloudCertificationAuthority {
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.certificationAuthorityIssuerUri instead.
     ///
     /// The `certificationAuthorityIssuerUri` property (Edm.String).
+    #[doc(alias = "certificationAuthorityIssuerUri")]
     #[serde(
         rename = "certificationAuthorityIssuerUri",
         default,
@@ -102,6 +109,7 @@ pub struct CloudCertificationAuthority {
     /// Cloud certification authority current status. Unknown value returned by default if the cloud certification authority status is not known. After cloud certification authorities are created their status is set to active. Cloud certification authorities can be set to paused to stop issuing certificates. Possible values are: unknown, active, paused, signingPending, revoked. Read-only. Supports $filter and $orderby.
     ///
     /// The `certificationAuthorityStatus` property (microsoft.graph.cloudCertificationAuthorityStatus).
+    #[doc(alias = "certificationAuthorityStatus")]
     #[serde(
         rename = "certificationAuthorityStatus",
         default,
@@ -113,6 +121,7 @@ pub struct CloudCertificationAuthority {
     /// Certification authority certificate hashing algorithm. Possible values are: sha256, sha384, sha512. Read-only.
     ///
     /// The `cloudCertificationAuthorityHashingAlgorithm` property (microsoft.graph.cloudCertificationAuthorityHashingAlgorithm).
+    #[doc(alias = "cloudCertificationAuthorityHashingAlgorithm")]
     #[serde(
         rename = "cloudCertificationAuthorityHashingAlgorithm",
         default,
@@ -124,6 +133,7 @@ pub struct CloudCertificationAuthority {
     /// The certification authority type. rootCertificationAuthority value indicates root certification authorities that be used to create issuing certification authorities. issuingCertificationAuthority value indicates that a certification authority can be used to issue leaf certificates. Possible values are: rootCertificationAuthority, issuingCertificationAuthority, issuingCertificationAuthorityWithExternalRoot. Read-only. Supports $orderby.
     ///
     /// The `cloudCertificationAuthorityType` property (microsoft.graph.cloudCertificationAuthorityType).
+    #[doc(alias = "cloudCertificationAuthorityType")]
     #[serde(
         rename = "cloudCertificationAuthorityType",
         default,
@@ -135,6 +145,7 @@ pub struct CloudCertificationAuthority {
     /// The common name of the certificate subject name, which must be unique. This property is a relative distinguished name used to compose the certificate subject name. Read-only. Supports $select.
     ///
     /// The `commonName` property (Edm.String).
+    #[doc(alias = "commonName")]
     #[serde(
         rename = "commonName",
         default,
@@ -144,6 +155,7 @@ pub struct CloudCertificationAuthority {
     /// The country name that is used to compose the subject name of a certification authority certificate in the form "C=&lt;VALUE>". Nullable. Example: US. Read-only.
     ///
     /// The `countryName` property (Edm.String).
+    #[doc(alias = "countryName")]
     #[serde(
         rename = "countryName",
         default,
@@ -153,6 +165,7 @@ pub struct CloudCertificationAuthority {
     /// Creation date of this cloud certification authority entity instance. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only.
     ///
     /// The `createdDateTime` property (Edm.DateTimeOffset).
+    #[doc(alias = "createdDateTime")]
     #[serde(
         rename = "createdDateTime",
         default,
@@ -173,6 +186,7 @@ pub struct CloudCertificationAuthority {
     /// The certification authority display name the Intune admin console. Read/write. Supports $select and $orderby.
     ///
     /// The `displayName` property (Edm.String).
+    #[doc(alias = "displayName")]
     #[serde(
         rename = "displayName",
         default,
@@ -182,6 +196,7 @@ pub struct CloudCertificationAuthority {
     /// ETag for optimistic concurrency control. Read/write.
     ///
     /// The `eTag` property (Edm.String).
+    #[doc(alias = "eTag")]
     #[serde(
         rename = "eTag",
         default,
@@ -189,6 +204,7 @@ pub struct CloudCertificationAuthority {
     )]
     pub e_tag: crate::odata::Nullable<::std::string::String>,
     /// The `extendedKeyUsages` property (Collection(microsoft.graph.extendedKeyUsage)).
+    #[doc(alias = "extendedKeyUsages")]
     #[serde(
         rename = "extendedKeyUsages",
         default,
@@ -200,6 +216,7 @@ pub struct CloudCertificationAuthority {
     /// The geographic region where a cloud certification authority (CA) is hosted. Read-only.
     ///
     /// The `geographicRegion` property (Edm.String).
+    #[doc(alias = "geographicRegion")]
     #[serde(
         rename = "geographicRegion",
         default,
@@ -207,6 +224,7 @@ pub struct CloudCertificationAuthority {
     )]
     pub geographic_region: crate::odata::Nullable<::std::string::String>,
     /// The `issuerCommonName` property (Edm.String).
+    #[doc(alias = "issuerCommonName")]
     #[serde(
         rename = "issuerCommonName",
         default,
@@ -216,6 +234,7 @@ pub struct CloudCertificationAuthority {
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.keyPlatform instead.
     ///
     /// The `keyPlatform` property (microsoft.graph.cloudCertificationAuthorityKeyPlatformType).
+    #[doc(alias = "keyPlatform")]
     #[serde(
         rename = "keyPlatform",
         default,
@@ -227,6 +246,7 @@ pub struct CloudCertificationAuthority {
     /// Last modification date and time of this certification authority entity instance. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read/write.
     ///
     /// The `lastModifiedDateTime` property (Edm.DateTimeOffset).
+    #[doc(alias = "lastModifiedDateTime")]
     #[serde(
         rename = "lastModifiedDateTime",
         default,
@@ -238,6 +258,7 @@ pub struct CloudCertificationAuthority {
     /// The locality (town, city, etc.) name that is used to compose the subject name of a certification authority certificate in the form "L=&lt;VALUE>". This is Nullable. Example: Redmond. Read-only.
     ///
     /// The `localityName` property (Edm.String).
+    #[doc(alias = "localityName")]
     #[serde(
         rename = "localityName",
         default,
@@ -247,6 +268,7 @@ pub struct CloudCertificationAuthority {
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.ocspResponderUri instead.
     ///
     /// The `ocspResponderUri` property (Edm.String).
+    #[doc(alias = "ocspResponderUri")]
     #[serde(
         rename = "ocspResponderUri",
         default,
@@ -256,6 +278,7 @@ pub struct CloudCertificationAuthority {
     /// The organization name that is used as a distinguished name in the subject name of a certification authority certificate in the form "O=&lt;VALUE>". Nullable. Example: Microsoft. Read-only.
     ///
     /// The `organizationName` property (Edm.String).
+    #[doc(alias = "organizationName")]
     #[serde(
         rename = "organizationName",
         default,
@@ -265,6 +288,7 @@ pub struct CloudCertificationAuthority {
     /// The organization unit name that is used as a distinguished name in the subject name of a certification authority certificate in the form "OU=&lt;VALUE>". Nullable. Example: Security. Read-only.
     ///
     /// The `organizationUnit` property (Edm.String).
+    #[doc(alias = "organizationUnit")]
     #[serde(
         rename = "organizationUnit",
         default,
@@ -274,6 +298,7 @@ pub struct CloudCertificationAuthority {
     /// List of Scope Tags for this entity instance. Scope tags limit access to an entity instance. Nullable. Read/write.
     ///
     /// The `roleScopeTagIds` property (Collection(Edm.String)).
+    #[doc(alias = "roleScopeTagIds")]
     #[serde(
         rename = "roleScopeTagIds",
         default,
@@ -285,6 +310,7 @@ pub struct CloudCertificationAuthority {
     /// The common name of the certificate subject name of the certification authority issuer. This property can be used to identify the certification authority that issued the current certification authority. For issuing certification authorities, this is the common name of the certificate subject name of the root certification authority to which it is anchored. For externally signed certification authorities, this is the common name of the certificate subject name of the signing certification authority. For root certification authorities, this is the common name of the certification authority's own certificate subject name. Read-only.
     ///
     /// The `rootCertificateCommonName` property (Edm.String).
+    #[doc(alias = "rootCertificateCommonName")]
     #[serde(
         rename = "rootCertificateCommonName",
         default,
@@ -294,6 +320,7 @@ pub struct CloudCertificationAuthority {
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.scepServerUrl instead.
     ///
     /// The `scepServerUrl` property (Edm.String).
+    #[doc(alias = "scepServerUrl")]
     #[serde(
         rename = "scepServerUrl",
         default,
@@ -303,6 +330,7 @@ pub struct CloudCertificationAuthority {
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.serialNumber instead.
     ///
     /// The `serialNumber` property (Edm.String).
+    #[doc(alias = "serialNumber")]
     #[serde(
         rename = "serialNumber",
         default,
@@ -312,6 +340,7 @@ pub struct CloudCertificationAuthority {
     /// The state or province name that is used to compose the subject name of a certification authority certificate in the form "ST=&lt;VALUE>". Nullable. Example: Washington. Read-only.
     ///
     /// The `stateName` property (Edm.String).
+    #[doc(alias = "stateName")]
     #[serde(
         rename = "stateName",
         default,
@@ -321,6 +350,7 @@ pub struct CloudCertificationAuthority {
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.subjectName instead.
     ///
     /// The `subjectName` property (Edm.String).
+    #[doc(alias = "subjectName")]
     #[serde(
         rename = "subjectName",
         default,
@@ -339,6 +369,7 @@ pub struct CloudCertificationAuthority {
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.validityEndDateTime instead.
     ///
     /// The `validityEndDateTime` property (Edm.DateTimeOffset).
+    #[doc(alias = "validityEndDateTime")]
     #[serde(
         rename = "validityEndDateTime",
         default,
@@ -350,6 +381,7 @@ pub struct CloudCertificationAuthority {
     /// The certification authority validity period in years configured by admins.
     ///
     /// The `validityPeriodInYears` property (Edm.Int32).
+    #[doc(alias = "validityPeriodInYears")]
     #[serde(
         rename = "validityPeriodInYears",
         default,
@@ -359,6 +391,7 @@ pub struct CloudCertificationAuthority {
     /// Deprecated: Starting May 2026, use cloudCertificationAuthorityVersion.validityStartDateTime instead.
     ///
     /// The `validityStartDateTime` property (Edm.DateTimeOffset).
+    #[doc(alias = "validityStartDateTime")]
     #[serde(
         rename = "validityStartDateTime",
         default,
@@ -370,6 +403,7 @@ pub struct CloudCertificationAuthority {
     /// Deprecated: Starting May 2026, use activeVersion.versionNumber instead.
     ///
     /// The `versionNumber` property (Edm.Int32).
+    #[doc(alias = "versionNumber")]
     #[serde(
         rename = "versionNumber",
         default,
@@ -379,6 +413,7 @@ pub struct CloudCertificationAuthority {
     /// The currently active certification authority version. This navigation property provides direct access to the active version's details including certificate information, URLs, and validity periods. The active version is automatically included in the default response when retrieving a certification authority entity without requiring $expand. Read-only.
     ///
     /// The `activeVersion` navigation property (microsoft.graph.cloudCertificationAuthorityVersion), present when expanded.
+    #[doc(alias = "activeVersion")]
     #[serde(
         rename = "activeVersion",
         default,
@@ -390,6 +425,7 @@ pub struct CloudCertificationAuthority {
     /// Required OData property to expose leaf certificate API.
     ///
     /// The `cloudCertificationAuthorityLeafCertificate` navigation property (Collection(microsoft.graph.cloudCertificationAuthorityLeafCertificate)), present when expanded.
+    #[doc(alias = "cloudCertificationAuthorityLeafCertificate")]
     #[serde(
         rename = "cloudCertificationAuthorityLeafCertificate",
         default,
@@ -1116,6 +1152,7 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityKeyPlatformTy
 /// Entity that represents a leaf certificate issued by a cloud certification authority.
 ///
 /// The entity type `microsoft.graph.cloudCertificationAuthorityLeafCertificate`.
+#[doc(alias = "cloudCertificationAuthorityLeafCertificate")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudCertificationAuthorityLeafCertificate {
@@ -1145,6 +1182,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The current status of a certificate. Active value indicates the is in its validity period and not revoked. Revoked value indicates the certificate has been revoked and is no longer valid. Expired value indicates that the validity period of the certificate has lapsed. Possible values are: active, revoked, expired. Read-only. Supports $filter and $orderby.
     ///
     /// The `certificateStatus` property (microsoft.graph.cloudCertificationAuthorityLeafCertificateStatus).
+    #[doc(alias = "certificateStatus")]
     #[serde(
         rename = "certificateStatus",
         default,
@@ -1156,6 +1194,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The URI of the certification authority that issued the certificate. Read-only.
     ///
     /// The `certificationAuthorityIssuerUri` property (Edm.String).
+    #[doc(alias = "certificationAuthorityIssuerUri")]
     #[serde(
         rename = "certificationAuthorityIssuerUri",
         default,
@@ -1167,6 +1206,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The version number of the certification authority that issued this leaf certificate. Read-only.
     ///
     /// The `certificationAuthorityVersionNumber` property (Edm.Int32).
+    #[doc(alias = "certificationAuthorityVersionNumber")]
     #[serde(
         rename = "certificationAuthorityVersionNumber",
         default,
@@ -1176,6 +1216,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// URL to find the relevant Certificate Revocation List for this certificate. Read-only.
     ///
     /// The `crlDistributionPointUrl` property (Edm.String).
+    #[doc(alias = "crlDistributionPointUrl")]
     #[serde(
         rename = "crlDistributionPointUrl",
         default,
@@ -1185,6 +1226,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The unique identifier of the managed device for which the certificate was created. This ID is assigned at device enrollment time. Read-only. Supports $select.
     ///
     /// The `deviceId` property (Edm.String).
+    #[doc(alias = "deviceId")]
     #[serde(
         rename = "deviceId",
         default,
@@ -1194,6 +1236,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// Name of the device for which the certificate was created. Read-only. Supports $select.
     ///
     /// The `deviceName` property (Edm.String).
+    #[doc(alias = "deviceName")]
     #[serde(
         rename = "deviceName",
         default,
@@ -1203,6 +1246,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The platform of the device for which the certificate was created. Possible values are: Android, AndroidForWork, iOS, MacOS, WindowsPhone81, Windows81AndLater, Windows10AndLater, AndroidWorkProfile, Unknown, AndroidAOSP, AndroidMobileApplicationManagement, iOSMobileApplicationManagement. Default value: Unknown. Read-only. Supports $select.
     ///
     /// The `devicePlatform` property (Edm.String).
+    #[doc(alias = "devicePlatform")]
     #[serde(
         rename = "devicePlatform",
         default,
@@ -1210,6 +1254,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     )]
     pub device_platform: crate::odata::Nullable<::std::string::String>,
     /// The `extendedKeyUsages` property (Collection(Edm.String)).
+    #[doc(alias = "extendedKeyUsages")]
     #[serde(
         rename = "extendedKeyUsages",
         default,
@@ -1221,6 +1266,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The globally unique identifier of the certification authority that issued the leaf certificate. Read-only.
     ///
     /// The `issuerId` property (Edm.String).
+    #[doc(alias = "issuerId")]
     #[serde(
         rename = "issuerId",
         default,
@@ -1230,6 +1276,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The name of the certification authority that issued the leaf certificate. Read-only.
     ///
     /// The `issuerName` property (Edm.String).
+    #[doc(alias = "issuerName")]
     #[serde(
         rename = "issuerName",
         default,
@@ -1239,6 +1286,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// Certificate extensions that define the purpose of the public key contained in a certificate. For example possible values are "Key Encipherment" and "Digital Signature". Read-only. Nullable.
     ///
     /// The `keyUsages` property (Collection(Edm.String)).
+    #[doc(alias = "keyUsages")]
     #[serde(
         rename = "keyUsages",
         default,
@@ -1248,6 +1296,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The Online Certificate Status Protocol (OCSP) responder URI that can be used to determine certificate status. Read-only.
     ///
     /// The `ocspResponderUri` property (Edm.String).
+    #[doc(alias = "ocspResponderUri")]
     #[serde(
         rename = "ocspResponderUri",
         default,
@@ -1257,6 +1306,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The date and time a certificate was revoked. If the certificate was not revoked, this will be null. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only.
     ///
     /// The `revocationDateTime` property (Edm.DateTimeOffset).
+    #[doc(alias = "revocationDateTime")]
     #[serde(
         rename = "revocationDateTime",
         default,
@@ -1268,6 +1318,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The serial number used to uniquely identify a certificate with its issuing certification authority. Read-only. Supports $select.
     ///
     /// The `serialNumber` property (Edm.String).
+    #[doc(alias = "serialNumber")]
     #[serde(
         rename = "serialNumber",
         default,
@@ -1277,6 +1328,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The subject name of the certificate. The subject is the target or intended beneficiary of the security being provided, such as a user or device. Read-only. Supports $select and $orderby.
     ///
     /// The `subjectName` property (Edm.String).
+    #[doc(alias = "subjectName")]
     #[serde(
         rename = "subjectName",
         default,
@@ -1295,6 +1347,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The unique identifier of the user for which the certificate was created. Null for userless devices. This is an Intune user ID. Nullable. Read-only. Supports $select.
     ///
     /// The `userId` property (Edm.String).
+    #[doc(alias = "userId")]
     #[serde(
         rename = "userId",
         default,
@@ -1304,6 +1357,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// User principal name of the user for which the certificate was created. Null for userless devices. Nullable. Read-only. Supports $select.
     ///
     /// The `userPrincipalName` property (Edm.String).
+    #[doc(alias = "userPrincipalName")]
     #[serde(
         rename = "userPrincipalName",
         default,
@@ -1313,6 +1367,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The end date time of the validity period of a certificate. Certificates cannot be used after this date time as they are longer valid. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only. Supports $orderby.
     ///
     /// The `validityEndDateTime` property (Edm.DateTimeOffset).
+    #[doc(alias = "validityEndDateTime")]
     #[serde(
         rename = "validityEndDateTime",
         default,
@@ -1324,6 +1379,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The start date time of the validity period of a certificate. Certificates cannot be used before this date time as they are not yet valid. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only. Supports $orderby.
     ///
     /// The `validityStartDateTime` property (Edm.DateTimeOffset).
+    #[doc(alias = "validityStartDateTime")]
     #[serde(
         rename = "validityStartDateTime",
         default,
@@ -1335,6 +1391,7 @@ pub struct CloudCertificationAuthorityLeafCertificate {
     /// The certification authority version that issued this leaf certificate. Read-only.
     ///
     /// The `cloudCertificationAuthorityVersion` navigation property (microsoft.graph.cloudCertificationAuthorityVersion), present when expanded.
+    #[doc(alias = "cloudCertificationAuthorityVersion")]
     #[serde(
         rename = "cloudCertificationAuthorityVersion",
         default,
@@ -1901,6 +1958,7 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityType {
 /// Entity that represents version-specific properties of a cloud certification authority.
 ///
 /// The entity type `microsoft.graph.cloudCertificationAuthorityVersion`.
+#[doc(alias = "cloudCertificationAuthorityVersion")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudCertificationAuthorityVersion {
@@ -1930,6 +1988,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The URL to download the certification authority certificate. Read-only.
     ///
     /// The `certificateDownloadUrl` property (Edm.String).
+    #[doc(alias = "certificateDownloadUrl")]
     #[serde(
         rename = "certificateDownloadUrl",
         default,
@@ -1939,6 +1998,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The cloud certification authority's Certificate Revocation List URL that can be used to determine revocation status. Read-only.
     ///
     /// The `certificateRevocationListUrl` property (Edm.String).
+    #[doc(alias = "certificateRevocationListUrl")]
     #[serde(
         rename = "certificateRevocationListUrl",
         default,
@@ -1948,6 +2008,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The certificate signing request used to create an issuing certification authority with a root certification authority external to Microsoft Cloud PKI. The based-64 encoded certificate signing request can be downloaded through this property. After downloading the certificate signing request, it must be signed by the external root certifcation authority. Read-only.
     ///
     /// The `certificateSigningRequest` property (Edm.String).
+    #[doc(alias = "certificateSigningRequest")]
     #[serde(
         rename = "certificateSigningRequest",
         default,
@@ -1957,6 +2018,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The certification authority identifier. Read-only.
     ///
     /// The `certificationAuthorityId` property (Edm.String).
+    #[doc(alias = "certificationAuthorityId")]
     #[serde(
         rename = "certificationAuthorityId",
         default,
@@ -1966,6 +2028,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The URI of the issuing certification authority of a subordinate certification authority. Returns null if a root certification authority. Nullable. Read-only.
     ///
     /// The `certificationAuthorityIssuerUri` property (Edm.String).
+    #[doc(alias = "certificationAuthorityIssuerUri")]
     #[serde(
         rename = "certificationAuthorityIssuerUri",
         default,
@@ -1977,6 +2040,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The current status of this certification authority version. Possible values are: unknown, active, staged, paused, retired, expired, revoked, unknownFutureValue. Read-only.
     ///
     /// The `certificationAuthorityVersionStatus` property (microsoft.graph.cloudCertificationAuthorityVersionStatus).
+    #[doc(alias = "certificationAuthorityVersionStatus")]
     #[serde(
         rename = "certificationAuthorityVersionStatus",
         default,
@@ -1988,6 +2052,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The date and time when the certification authority version is scheduled to be decommissioned. Only applicable for staged certification authority versions. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only.
     ///
     /// The `decommissionDateTime` property (Edm.DateTimeOffset).
+    #[doc(alias = "decommissionDateTime")]
     #[serde(
         rename = "decommissionDateTime",
         default,
@@ -1999,6 +2064,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The key platform used to store the certification authority keys. Read-only.
     ///
     /// The `keyPlatform` property (microsoft.graph.cloudCertificationAuthorityKeyPlatformType).
+    #[doc(alias = "keyPlatform")]
     #[serde(
         rename = "keyPlatform",
         default,
@@ -2010,6 +2076,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// Last modification date and time of this certification authority entity instance. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only.
     ///
     /// The `lastModifiedDateTime` property (Edm.DateTimeOffset).
+    #[doc(alias = "lastModifiedDateTime")]
     #[serde(
         rename = "lastModifiedDateTime",
         default,
@@ -2021,6 +2088,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The Online Certificate Status Protocol (OCSP) responder URI that can be used to determine certificate status. Read-only.
     ///
     /// The `ocspResponderUri` property (Edm.String).
+    #[doc(alias = "ocspResponderUri")]
     #[serde(
         rename = "ocspResponderUri",
         default,
@@ -2030,6 +2098,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The SCEP server URL for device SCEP connections to request certificates. Read-only.
     ///
     /// The `scepServerUrl` property (Edm.String).
+    #[doc(alias = "scepServerUrl")]
     #[serde(
         rename = "scepServerUrl",
         default,
@@ -2039,6 +2108,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The serial number used to uniquely identify a certificate with its issuing certification authority. Read-only.
     ///
     /// The `serialNumber` property (Edm.String).
+    #[doc(alias = "serialNumber")]
     #[serde(
         rename = "serialNumber",
         default,
@@ -2048,6 +2118,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The subject name of the certificate. The subject is the target or intended beneficiary of the security being provided, such as a company or government entity. Read-only.
     ///
     /// The `subjectName` property (Edm.String).
+    #[doc(alias = "subjectName")]
     #[serde(
         rename = "subjectName",
         default,
@@ -2077,6 +2148,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The end date time of the validity period of a certification authority certificate. Certificates cannot be used after this date time as they are longer valid. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only.
     ///
     /// The `validityEndDateTime` property (Edm.DateTimeOffset).
+    #[doc(alias = "validityEndDateTime")]
     #[serde(
         rename = "validityEndDateTime",
         default,
@@ -2088,6 +2160,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The start date time of the validity period of a certification authority certificate. Certificates cannot be used before this date time as they are not yet valid. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'. Nullable. Read-only.
     ///
     /// The `validityStartDateTime` property (Edm.DateTimeOffset).
+    #[doc(alias = "validityStartDateTime")]
     #[serde(
         rename = "validityStartDateTime",
         default,
@@ -2099,6 +2172,7 @@ pub struct CloudCertificationAuthorityVersion {
     /// The version number assigned to this specific certification authority version entity. Read-only.
     ///
     /// The `versionNumber` property (Edm.Int32).
+    #[doc(alias = "versionNumber")]
     #[serde(
         rename = "versionNumber",
         default,
@@ -2442,6 +2516,7 @@ impl<'de> ::serde::Deserialize<'de> for CloudCertificationAuthorityVersionStatus
 /// Complex type that represents usage details associated with a certification authority version. This type provides reporting data such as the number of leaf certificates issued during specific lifecycle phases.
 ///
 /// The complex type `microsoft.graph.cloudCertificationAuthorityVersionUsage`.
+#[doc(alias = "cloudCertificationAuthorityVersionUsage")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudCertificationAuthorityVersionUsage {
@@ -2456,6 +2531,7 @@ pub struct CloudCertificationAuthorityVersionUsage {
     /// The number of leaf certificates issued by the certification authority version when it was in the staged status. Only applicable for staged certification authority versions. Nullable. Read-only.
     ///
     /// The `issuedStagedLeafCertificateCount` property (Edm.Int32).
+    #[doc(alias = "issuedStagedLeafCertificateCount")]
     #[serde(
         rename = "issuedStagedLeafCertificateCount",
         default,
@@ -2489,6 +2565,7 @@ impl CloudCertificationAuthorityVersionUsage {
     }
 }
 /// The entity type `microsoft.graph.entity`.
+#[doc(alias = "entity")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Entity {
@@ -2552,6 +2629,7 @@ impl Entity {
 /// The Custom Extended Key Usage definition
 ///
 /// The complex type `microsoft.graph.extendedKeyUsage`.
+#[doc(alias = "extendedKeyUsage")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtendedKeyUsage {
@@ -2575,6 +2653,7 @@ pub struct ExtendedKeyUsage {
     /// The Extended Key Usage Object Identifier
     ///
     /// The `objectIdentifier` property (Edm.String).
+    #[doc(alias = "objectIdentifier")]
     #[serde(
         rename = "objectIdentifier",
         default,
@@ -2618,6 +2697,7 @@ impl ExtendedKeyUsage {
 /// Complex type that represents a certificate in the trust chain of another certificate issued by a certification authority external to Microsoft Cloud PKI. This complex type is only used when calling the uploadExternallySignedCertificationAuthorityCertificate action.
 ///
 /// The complex type `microsoft.graph.trustChainCertificate`.
+#[doc(alias = "trustChainCertificate")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TrustChainCertificate {
@@ -2641,6 +2721,7 @@ pub struct TrustChainCertificate {
     /// The trust chain certificate display name that provides a user-friendly way to identify a certificate in a trust chain.
     ///
     /// The `displayName` property (Edm.String).
+    #[doc(alias = "displayName")]
     #[serde(
         rename = "displayName",
         default,

@@ -533,6 +533,7 @@ pub mod device_management {
         /// The action `microsoft.graph.changeCloudCertificationAuthorityStatus`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/changeCloudCertificationAuthorityStatus`
+        #[doc(alias = "changeCloudCertificationAuthorityStatus")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct ChangeCloudCertificationAuthorityStatus {
@@ -638,6 +639,7 @@ pub mod device_management {
         /// The action `microsoft.graph.getAllCloudCertificationAuthority`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getAllCloudCertificationAuthority`
+        #[doc(alias = "getAllCloudCertificationAuthority")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct GetAllCloudCertificationAuthority {
@@ -718,6 +720,7 @@ pub mod device_management {
         /// The action `microsoft.graph.getAllCloudCertificationAuthorityLeafCertificates`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getAllCloudCertificationAuthorityLeafCertificates`
+        #[doc(alias = "getAllCloudCertificationAuthorityLeafCertificates")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct GetAllCloudCertificationAuthorityLeafCertificates {
@@ -801,6 +804,7 @@ pub mod device_management {
         /// The action `microsoft.graph.getCloudCertificationAuthority`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getCloudCertificationAuthority`
+        #[doc(alias = "getCloudCertificationAuthority")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct GetCloudCertificationAuthority {
@@ -881,6 +885,7 @@ pub mod device_management {
         /// The action `microsoft.graph.getCloudCertificationAuthorityVersion`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getCloudCertificationAuthorityVersion`
+        #[doc(alias = "getCloudCertificationAuthorityVersion")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct GetCloudCertificationAuthorityVersion {
@@ -961,6 +966,7 @@ pub mod device_management {
         /// The action `microsoft.graph.getCloudCertificationAuthorityVersions`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getCloudCertificationAuthorityVersions`
+        #[doc(alias = "getCloudCertificationAuthorityVersions")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct GetCloudCertificationAuthorityVersions {
@@ -1043,6 +1049,7 @@ pub mod device_management {
         /// The action `microsoft.graph.patchCloudCertificationAuthority`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/patchCloudCertificationAuthority`
+        #[doc(alias = "patchCloudCertificationAuthority")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct PatchCloudCertificationAuthority {
@@ -1123,6 +1130,7 @@ pub mod device_management {
         /// The action `microsoft.graph.postCloudCertificationAuthority`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/postCloudCertificationAuthority`
+        #[doc(alias = "postCloudCertificationAuthority")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct PostCloudCertificationAuthority {
@@ -1203,6 +1211,7 @@ pub mod device_management {
         /// The action `microsoft.graph.revokeCloudCertificationAuthorityCertificate`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/revokeCloudCertificationAuthorityCertificate`
+        #[doc(alias = "revokeCloudCertificationAuthorityCertificate")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct RevokeCloudCertificationAuthorityCertificate {
@@ -1300,6 +1309,7 @@ pub mod device_management {
         /// The action `microsoft.graph.revokeLeafCertificate`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/revokeLeafCertificate`
+        #[doc(alias = "revokeLeafCertificate")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct RevokeLeafCertificate {
@@ -1398,6 +1408,7 @@ pub mod device_management {
         /// The action `microsoft.graph.revokeLeafCertificateBySerialNumber`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/revokeLeafCertificateBySerialNumber`
+        #[doc(alias = "revokeLeafCertificateBySerialNumber")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct RevokeLeafCertificateBySerialNumber {
@@ -1498,6 +1509,7 @@ pub mod device_management {
         /// The action `microsoft.graph.searchCloudCertificationAuthorityLeafCertificateBySerialNumber`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/searchCloudCertificationAuthorityLeafCertificateBySerialNumber`
+        #[doc(alias = "searchCloudCertificationAuthorityLeafCertificateBySerialNumber")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct SearchCloudCertificationAuthorityLeafCertificateBySerialNumber {
@@ -1599,6 +1611,7 @@ pub mod device_management {
         /// The action `microsoft.graph.uploadExternallySignedCertificationAuthorityCertificate`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/uploadExternallySignedCertificationAuthorityCertificate`
+        #[doc(alias = "uploadExternallySignedCertificationAuthorityCertificate")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct UploadExternallySignedCertificationAuthorityCertificate {

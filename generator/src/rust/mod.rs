@@ -367,7 +367,35 @@ pub(crate) fn docs(annotations: &[Annotation], origin: &str) -> TokenStream {
             lines.push(note);
         }
     }
-    doc_lines(&lines)
+    let lines = doc_lines(&lines);
+    let deprecated = deprecated(annotations);
+    quote!(#lines #deprecated)
+}
+
+/// `#[deprecated(note = …)]` for an element the service deprecates (`Core.Revisions`), so a
+/// user's code that names it is warned; the generated modules allow their own uses.
+pub(crate) fn deprecated(annotations: &[Annotation]) -> TokenStream {
+    let Some(revision) = annotations.revisions().into_iter().find(|r| r.kind == "Deprecated") else {
+        return TokenStream::new();
+    };
+    let mut note = revision.description.unwrap_or_else(|| "deprecated by the service".to_owned());
+    if let Some(date) = &revision.date {
+        note.push_str(&format!(" (since {date}"));
+        if let Some(removal) = &revision.removal_date {
+            note.push_str(&format!(", removal planned for {removal}"));
+        }
+        note.push(')');
+    }
+    quote!(#[deprecated(note = #note)])
+}
+
+/// `#[doc(alias = "wireName")]` when the Rust name differs from the name on the wire, so that
+/// searching the docs for the schema's name finds the item.
+pub(crate) fn doc_alias(rust: &str, wire: &str) -> TokenStream {
+    if rust.trim_start_matches("r#").trim_end_matches('_') == wire {
+        return TokenStream::new();
+    }
+    quote!(#[doc(alias = #wire)])
 }
 
 /// Text from the service as Markdown: what would turn into HTML tags or links is escaped.
@@ -424,12 +452,15 @@ fn lib_file(context: &Context<'_>) -> TokenStream {
         #[rustfmt::skip]
         pub mod client;
         #[rustfmt::skip]
+        #[allow(deprecated)]
         pub mod ids;
         #[rustfmt::skip]
+        #[allow(deprecated)]
         pub mod models;
         #[rustfmt::skip]
         pub mod odata;
         #[rustfmt::skip]
+        #[allow(deprecated)]
         pub mod operations;
 
         // The crates whose types appear in this crate's API, so that users name the same versions

@@ -2,7 +2,7 @@
 //! type definition.
 
 use super::naming::{camel, snake, unique};
-use super::{Context, doc_lines, docs, ident};
+use super::{Context, deprecated, doc_alias, doc_lines, docs, ident};
 use crate::edm::{EnumType, Primitive, TypeId, TypeKind, TypeTarget};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -189,6 +189,8 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
     let name = context.type_ident(id);
     let kind = if matches!(ty.kind, TypeKind::Entity(_)) { "entity type" } else { "complex type" };
     let doc = docs(&ty.annotations, &format!("The {kind} `{}`.", ty.qualified_name));
+    let alias = doc_alias(&context.type_names[&id], &ty.name);
+    let doc = quote!(#doc #alias);
     let properties = model.all_properties(id);
     // Navigation properties appear only when their target is generated too (for `$expand`).
     let navigations: Vec<_> = model
@@ -212,6 +214,9 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
             format!(", inherited from `{}`", model.ty(*owner).qualified_name)
         };
         let doc = docs(&p.annotations, &format!("The `{wire}` property ({type_name}{inherited})."));
+        let alias = doc_alias(&names[&p.name], wire);
+        let doc = quote!(#doc #alias);
+        let deprecation = deprecated(&p.annotations);
         let mut item = context.item_type(&p.ty);
         // An `Any…` enum boxes its variants already.
         let polymorphic = matches!(p.ty.target, TypeTarget::Named(t) if context.selection.polymorphic.contains_key(&t));
@@ -240,6 +245,7 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
             let doc = doc_lines(&[format!("Sets `{wire}` to a value, or to `Nullable::Null` to clear it.")]);
             setters.push(quote! {
                 #doc
+                #deprecation
                 pub fn #field(mut self, value: impl ::std::convert::Into<crate::odata::Nullable<#value>>) -> Self {
                     self.#field = value.into();
                     self
@@ -252,7 +258,8 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
                 #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none" #with)]
                 pub #field: ::std::option::Option<#value>,
             });
-            setters.push(setter(&field, wire, &value));
+            let setter = setter(&field, wire, &value);
+            setters.push(quote!(#deprecation #setter));
         }
     }
     for (_, n) in &navigations {
@@ -262,10 +269,12 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
             &n.annotations,
             &format!("The `{wire}` navigation property ({}), present when expanded.", model.type_ref_name(&n.ty)),
         );
+        let alias = doc_alias(&names[&n.name], wire);
         let item = context.item_type(&n.ty);
         let value = if n.ty.collection { quote!(::std::vec::Vec<#item>) } else { quote!(::std::boxed::Box<#item>) };
         fields.push(quote! {
             #doc
+            #alias
             #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
             pub #field: ::std::option::Option<#value>,
         });

@@ -879,6 +879,9 @@ fn operation_type(
         doc_text.push("**Deprecated** by the service.".to_owned());
     }
     let doc = doc_lines(&doc_text);
+    let deprecation = super::deprecated(&op.annotations);
+    let alias = super::doc_alias(rust_name, &op.name);
+    let doc = quote!(#doc #alias #deprecation);
     let mut required = Vec::new();
     let mut body_fields = Vec::new();
     let mut setters = Vec::new();

@@ -14,12 +14,15 @@
 #[rustfmt::skip]
 pub mod client;
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod ids;
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod models;
 #[rustfmt::skip]
 pub mod odata;
 #[rustfmt::skip]
+#[allow(deprecated)]
 pub mod operations;
 pub use chrono;
 /// The `Stream` trait that the client's pages implement.

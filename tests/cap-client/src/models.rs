@@ -33,6 +33,7 @@ pub struct Authors {
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `ID` property (Edm.Guid).
+    #[doc(alias = "ID")]
     #[serde(
         rename = "ID",
         default,
@@ -40,6 +41,7 @@ pub struct Authors {
     )]
     pub id: ::std::option::Option<::uuid::Uuid>,
     /// The `createdAt` property (Edm.DateTimeOffset).
+    #[doc(alias = "createdAt")]
     #[serde(
         rename = "createdAt",
         default,
@@ -49,6 +51,7 @@ pub struct Authors {
     /// User's unique ID
     ///
     /// The `createdBy` property (Edm.String).
+    #[doc(alias = "createdBy")]
     #[serde(
         rename = "createdBy",
         default,
@@ -56,6 +59,7 @@ pub struct Authors {
     )]
     pub created_by: crate::odata::Nullable<::std::string::String>,
     /// The `modifiedAt` property (Edm.DateTimeOffset).
+    #[doc(alias = "modifiedAt")]
     #[serde(
         rename = "modifiedAt",
         default,
@@ -65,6 +69,7 @@ pub struct Authors {
     /// User's unique ID
     ///
     /// The `modifiedBy` property (Edm.String).
+    #[doc(alias = "modifiedBy")]
     #[serde(
         rename = "modifiedBy",
         default,
@@ -234,6 +239,7 @@ pub struct Books {
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `createdAt` property (Edm.DateTimeOffset).
+    #[doc(alias = "createdAt")]
     #[serde(
         rename = "createdAt",
         default,
@@ -243,6 +249,7 @@ pub struct Books {
     /// User's unique ID
     ///
     /// The `createdBy` property (Edm.String).
+    #[doc(alias = "createdBy")]
     #[serde(
         rename = "createdBy",
         default,
@@ -250,6 +257,7 @@ pub struct Books {
     )]
     pub created_by: crate::odata::Nullable<::std::string::String>,
     /// The `modifiedAt` property (Edm.DateTimeOffset).
+    #[doc(alias = "modifiedAt")]
     #[serde(
         rename = "modifiedAt",
         default,
@@ -259,6 +267,7 @@ pub struct Books {
     /// User's unique ID
     ///
     /// The `modifiedBy` property (Edm.String).
+    #[doc(alias = "modifiedBy")]
     #[serde(
         rename = "modifiedBy",
         default,
@@ -266,6 +275,7 @@ pub struct Books {
     )]
     pub modified_by: crate::odata::Nullable<::std::string::String>,
     /// The `ID` property (Edm.String).
+    #[doc(alias = "ID")]
     #[serde(
         rename = "ID",
         default,
@@ -287,6 +297,7 @@ pub struct Books {
     )]
     pub genre: crate::odata::Nullable<::std::string::String>,
     /// The `author_ID` property (Edm.Guid).
+    #[doc(alias = "author_ID")]
     #[serde(
         rename = "author_ID",
         default,
@@ -336,6 +347,7 @@ pub struct Books {
     )]
     pub rating: crate::odata::Nullable<crate::odata::Double>,
     /// The `inPrint` property (Edm.Boolean).
+    #[doc(alias = "inPrint")]
     #[serde(
         rename = "inPrint",
         default,
@@ -343,6 +355,7 @@ pub struct Books {
     )]
     pub in_print: crate::odata::Nullable<bool>,
     /// The `coverDigest` property (Edm.Binary).
+    #[doc(alias = "coverDigest")]
     #[serde(
         rename = "coverDigest",
         default,
@@ -573,6 +586,7 @@ pub struct Chapters {
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `book_ID` property (Edm.String).
+    #[doc(alias = "book_ID")]
     #[serde(
         rename = "book_ID",
         default,
@@ -594,6 +608,7 @@ pub struct Chapters {
     )]
     pub title: crate::odata::Nullable<::std::string::String>,
     /// The `wordCount` property (Edm.Int32).
+    #[doc(alias = "wordCount")]
     #[serde(
         rename = "wordCount",
         default,
@@ -601,6 +616,7 @@ pub struct Chapters {
     )]
     pub word_count: crate::odata::Nullable<i32>,
     /// The `readingTime` property (Edm.TimeOfDay).
+    #[doc(alias = "readingTime")]
     #[serde(
         rename = "readingTime",
         default,
@@ -706,6 +722,7 @@ pub struct Loans {
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `ID` property (Edm.Int32).
+    #[doc(alias = "ID")]
     #[serde(
         rename = "ID",
         default,
@@ -713,6 +730,7 @@ pub struct Loans {
     )]
     pub id: ::std::option::Option<i32>,
     /// The `book_ID` property (Edm.String).
+    #[doc(alias = "book_ID")]
     #[serde(
         rename = "book_ID",
         default,
@@ -720,6 +738,7 @@ pub struct Loans {
     )]
     pub book_id: crate::odata::Nullable<::std::string::String>,
     /// The `member_ID` property (Edm.Guid).
+    #[doc(alias = "member_ID")]
     #[serde(
         rename = "member_ID",
         default,
@@ -734,6 +753,7 @@ pub struct Loans {
     )]
     pub status: crate::odata::Nullable<i32>,
     /// The `loanedAt` property (Edm.DateTimeOffset).
+    #[doc(alias = "loanedAt")]
     #[serde(
         rename = "loanedAt",
         default,
@@ -741,6 +761,7 @@ pub struct Loans {
     )]
     pub loaned_at: crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
     /// The `dueOn` property (Edm.Date).
+    #[doc(alias = "dueOn")]
     #[serde(
         rename = "dueOn",
         default,
@@ -748,6 +769,7 @@ pub struct Loans {
     )]
     pub due_on: crate::odata::Nullable<::chrono::NaiveDate>,
     /// The `returnedAt` property (Edm.DateTimeOffset).
+    #[doc(alias = "returnedAt")]
     #[serde(
         rename = "returnedAt",
         default,
@@ -762,6 +784,7 @@ pub struct Loans {
     )]
     pub fee: crate::odata::Nullable<crate::odata::Decimal>,
     /// The `ledgerSeq` property (Edm.Int64).
+    #[doc(alias = "ledgerSeq")]
     #[serde(
         rename = "ledgerSeq",
         default,
@@ -920,6 +943,7 @@ pub struct Members {
     )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `ID` property (Edm.Guid).
+    #[doc(alias = "ID")]
     #[serde(
         rename = "ID",
         default,
@@ -1111,6 +1135,7 @@ pub struct Stats {
     )]
     pub loans: crate::odata::Nullable<i32>,
     /// The `openLoans` property (Edm.Int32).
+    #[doc(alias = "openLoans")]
     #[serde(
         rename = "openLoans",
         default,
@@ -1118,6 +1143,7 @@ pub struct Stats {
     )]
     pub open_loans: crate::odata::Nullable<i32>,
     /// The `totalFees` property (Edm.Decimal).
+    #[doc(alias = "totalFees")]
     #[serde(
         rename = "totalFees",
         default,
@@ -1125,6 +1151,7 @@ pub struct Stats {
     )]
     pub total_fees: crate::odata::Nullable<crate::odata::Decimal>,
     /// The `lastLoanAt` property (Edm.DateTimeOffset).
+    #[doc(alias = "lastLoanAt")]
     #[serde(
         rename = "lastLoanAt",
         default,

@@ -9,6 +9,7 @@
 /// The function `CatalogService.booksByGenre`.
 ///
 /// `GET /booksByGenre(genre=@genre,maxPrice=@maxPrice)`
+#[doc(alias = "booksByGenre")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BooksByGenre {
@@ -127,6 +128,7 @@ impl crate::odata::Operation for BooksByGenre {
 /// The action `CatalogService.lend`.
 ///
 /// `POST /lend`
+#[doc(alias = "lend")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Lend {
@@ -220,6 +222,7 @@ impl crate::odata::Operation for Lend {
 /// The function `CatalogService.libraryStats`.
 ///
 /// `GET /libraryStats()`
+#[doc(alias = "libraryStats")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LibraryStats {
@@ -288,6 +291,7 @@ impl crate::odata::Operation for LibraryStats {
 /// The action `CatalogService.purgeReturned`.
 ///
 /// `POST /purgeReturned`
+#[doc(alias = "purgeReturned")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PurgeReturned {
@@ -369,6 +373,7 @@ impl crate::odata::Operation for PurgeReturned {
 /// The function `CatalogService.totalFees`.
 ///
 /// `GET /totalFees(from=@from,to=@to)`
+#[doc(alias = "totalFees")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TotalFees {
@@ -1387,6 +1392,7 @@ pub mod books {
     /// The action `CatalogService.addStock`.
     ///
     /// `POST /Books({books_id})/CatalogService.addStock`
+    #[doc(alias = "addStock")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AddStock {
@@ -1476,6 +1482,7 @@ pub mod books {
     /// The function `CatalogService.openLoans`.
     ///
     /// `GET /Books({books_id})/CatalogService.openLoans()`
+    #[doc(alias = "openLoans")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct OpenLoans {
@@ -1551,6 +1558,7 @@ pub mod books {
     /// The function `CatalogService.stockValue`.
     ///
     /// `GET /Books({books_id})/CatalogService.stockValue()`
+    #[doc(alias = "stockValue")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StockValue {
@@ -2873,6 +2881,7 @@ pub mod loans {
     /// The action `CatalogService.markReturned`.
     ///
     /// `POST /Loans({loans_id})/CatalogService.markReturned`
+    #[doc(alias = "markReturned")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct MarkReturned {
