@@ -27,14 +27,27 @@
 //! The client needs a [Tokio](tokio) runtime with the time driver enabled (as `#[tokio::main]`
 //! starts it), because reqwest runs on Tokio and retry delays use its timer.
 //!
-//! ```rust,ignore
-//! use my_crate::client::{Client, TokenSource};
-//! use my_crate::odata::Cloud;
-//!
-//! let client = Client::new(Cloud::Global, TokenSource::fixed(std::env::var("GRAPH_TOKEN")?))?;
-//! let leaf = client.send(&ca::RevokeLeafCertificateBySerialNumber::new(ca_id, serial)).await?;
-//! let all_cas = client.pages(&ca::List::new()).collect_all().await?;
 //! ```
+//! use graph_beta_cloudpki::client::{Client, ClientError, TokenSource};
+//! use graph_beta_cloudpki::odata::{Operation, Page};
+//! use graph_beta_cloudpki::odata::Cloud;
+//!
+//! /// Sends any operation, then reads every item of any list, page after page.
+//! async fn example<O, L, T>(op: O, list: L) -> Result<(O::Output, Vec<T>), ClientError>
+//! where
+//!     O: Operation,
+//!     L: Operation<Output = Page<T>>,
+//!     T: serde::de::DeserializeOwned + Send + 'static,
+//! {
+//!     let token = std::env::var("GRAPH_TOKEN").unwrap_or_default();
+//!     let client = Client::new(Cloud::Global, TokenSource::fixed(token))?;
+//!     let output = client.send(&op).await?;
+//!     let items = client.pages(&list).collect_all().await?;
+//!     Ok((output, items))
+//! }
+//! ```
+//!
+//! [`Pages`] is also a `Stream` of pages, and [`Pages::items`] a `Stream` of items.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -122,14 +135,13 @@ impl TokenSource {
     /// An async callback that returns a bearer token, called before every request, such as one
     /// that asks `azure_identity` (which caches and refreshes tokens itself):
     ///
-    /// ```rust,ignore
-    /// let credential = azure_identity::DeveloperToolsCredential::new(None)?;
-    /// let tokens = TokenSource::callback(move || {
-    ///     let credential = credential.clone();
-    ///     async move {
-    ///         let token = credential.get_token(&["https://graph.microsoft.com/.default"], None).await?;
-    ///         Ok(token.token.secret().to_owned())
-    ///     }
+    /// ```
+    /// use graph_beta_cloudpki::client::TokenSource;
+    ///
+    /// let tokens = TokenSource::callback(|| async {
+    ///     // Ask your identity library here; with azure_identity:
+    ///     // `credential.get_token(&["https://graph.microsoft.com/.default"], None).await?`.
+    ///     Ok(std::env::var("GRAPH_TOKEN")?)
     /// });
     /// ```
     ///

@@ -79,13 +79,25 @@ pub type ServiceRoot = Cloud;
 ///    when the body is an OData error (the usual case), else [`Error::Decode`], which keeps the
 ///    status, the headers and the raw body.
 ///
-/// ```rust,ignore
-/// let op = operations::RevokeLeafCertificateBySerialNumber::new(ca_id, "serial");
-/// let mut request = op.to_request(&root); // a `ServiceRoot`
-/// request.headers_mut().insert(http::header::AUTHORIZATION, format!("Bearer {token}").parse()?);
-/// let response: http::Response<Vec<u8>> = my_client.send(request)?;
-/// let leaf = op.parse_response(response)?;
 /// ```
+/// use graph_beta_cloudpki::http;
+/// use graph_beta_cloudpki::odata::{Error, Operation, ServiceRoot};
+///
+/// /// Calls any operation through an HTTP client of your own (`send`).
+/// fn call<O: Operation>(
+///     op: &O,
+///     root: &ServiceRoot,
+///     token: &str,
+///     send: impl Fn(http::Request<Vec<u8>>) -> http::Response<Vec<u8>>,
+/// ) -> Result<O::Output, Error> {
+///     let mut request = op.to_request(root);
+///     let bearer = http::HeaderValue::try_from(format!("Bearer {token}")).expect("the token is header text");
+///     request.headers_mut().insert(http::header::AUTHORIZATION, bearer);
+///     op.parse_response(send(request))
+/// }
+/// ```
+///
+/// Every operation's documentation has an example that builds its request.
 ///
 /// Both methods take `&self`, so an operation can be retried (for instance after a `429` with a
 /// `Retry-After` header, which stays readable through [`Error::headers`]) without rebuilding it.

@@ -15,6 +15,18 @@ pub mod device_management {
         /// `GET /beta/deviceManagement/cloudCertificationAuthority`
         ///
         /// Entity that represents a collection of metadata of a cloud certification authority.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::List::new();
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "GET");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority");
+        /// ```
         #[derive(Debug, Clone, PartialEq, Default)]
         #[non_exhaustive]
         pub struct List {
@@ -166,6 +178,18 @@ pub mod device_management {
         /// `GET /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}`
         ///
         /// Entity that represents a collection of metadata of a cloud certification authority.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::Get::new("id");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "GET");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id");
+        /// ```
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Get {
@@ -285,6 +309,18 @@ pub mod device_management {
         /// `POST /beta/deviceManagement/cloudCertificationAuthority`
         ///
         /// Entity that represents a collection of metadata of a cloud certification authority.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::Create::new(graph_beta_cloudpki::models::CloudCertificationAuthority::default());
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority");
+        /// ```
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Create {
@@ -363,6 +399,18 @@ pub mod device_management {
         /// `PATCH /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}`
         ///
         /// Entity that represents a collection of metadata of a cloud certification authority.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::Update::new("id", graph_beta_cloudpki::models::CloudCertificationAuthority::default());
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "PATCH");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id");
+        /// ```
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Update {
@@ -453,6 +501,18 @@ pub mod device_management {
         /// `DELETE /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}`
         ///
         /// Entity that represents a collection of metadata of a cloud certification authority.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::Delete::new("id");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "DELETE");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id");
+        /// ```
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Delete {
@@ -533,6 +593,18 @@ pub mod device_management {
         /// The action `microsoft.graph.changeCloudCertificationAuthorityStatus`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/changeCloudCertificationAuthorityStatus`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::ChangeCloudCertificationAuthorityStatus::new("id", "unknown".parse::<graph_beta_cloudpki::models::CloudCertificationAuthorityStatus>().unwrap(), 1i32);
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/changeCloudCertificationAuthorityStatus");
+        /// ```
         #[doc(alias = "changeCloudCertificationAuthorityStatus")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -639,6 +711,18 @@ pub mod device_management {
         /// The action `microsoft.graph.getAllCloudCertificationAuthority`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getAllCloudCertificationAuthority`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::GetAllCloudCertificationAuthority::new("id");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/getAllCloudCertificationAuthority");
+        /// ```
         #[doc(alias = "getAllCloudCertificationAuthority")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -720,6 +804,18 @@ pub mod device_management {
         /// The action `microsoft.graph.getAllCloudCertificationAuthorityLeafCertificates`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getAllCloudCertificationAuthorityLeafCertificates`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::GetAllCloudCertificationAuthorityLeafCertificates::new("id");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/getAllCloudCertificationAuthorityLeafCertificates");
+        /// ```
         #[doc(alias = "getAllCloudCertificationAuthorityLeafCertificates")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -804,6 +900,18 @@ pub mod device_management {
         /// The action `microsoft.graph.getCloudCertificationAuthority`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getCloudCertificationAuthority`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::GetCloudCertificationAuthority::new("id");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/getCloudCertificationAuthority");
+        /// ```
         #[doc(alias = "getCloudCertificationAuthority")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -885,6 +993,18 @@ pub mod device_management {
         /// The action `microsoft.graph.getCloudCertificationAuthorityVersion`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getCloudCertificationAuthorityVersion`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::GetCloudCertificationAuthorityVersion::new("id");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/getCloudCertificationAuthorityVersion");
+        /// ```
         #[doc(alias = "getCloudCertificationAuthorityVersion")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -966,6 +1086,18 @@ pub mod device_management {
         /// The action `microsoft.graph.getCloudCertificationAuthorityVersions`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/getCloudCertificationAuthorityVersions`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::GetCloudCertificationAuthorityVersions::new("id");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/getCloudCertificationAuthorityVersions");
+        /// ```
         #[doc(alias = "getCloudCertificationAuthorityVersions")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -1049,6 +1181,18 @@ pub mod device_management {
         /// The action `microsoft.graph.patchCloudCertificationAuthority`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/patchCloudCertificationAuthority`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::PatchCloudCertificationAuthority::new("id");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/patchCloudCertificationAuthority");
+        /// ```
         #[doc(alias = "patchCloudCertificationAuthority")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -1130,6 +1274,18 @@ pub mod device_management {
         /// The action `microsoft.graph.postCloudCertificationAuthority`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/postCloudCertificationAuthority`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::PostCloudCertificationAuthority::new("id");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/postCloudCertificationAuthority");
+        /// ```
         #[doc(alias = "postCloudCertificationAuthority")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -1211,6 +1367,18 @@ pub mod device_management {
         /// The action `microsoft.graph.revokeCloudCertificationAuthorityCertificate`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/revokeCloudCertificationAuthorityCertificate`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::RevokeCloudCertificationAuthorityCertificate::new("id", 1i32);
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/revokeCloudCertificationAuthorityCertificate");
+        /// ```
         #[doc(alias = "revokeCloudCertificationAuthorityCertificate")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -1309,6 +1477,18 @@ pub mod device_management {
         /// The action `microsoft.graph.revokeLeafCertificate`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/revokeLeafCertificate`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::RevokeLeafCertificate::new("id", "x");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/revokeLeafCertificate");
+        /// ```
         #[doc(alias = "revokeLeafCertificate")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -1408,6 +1588,18 @@ pub mod device_management {
         /// The action `microsoft.graph.revokeLeafCertificateBySerialNumber`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/revokeLeafCertificateBySerialNumber`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::RevokeLeafCertificateBySerialNumber::new("id", "x");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/revokeLeafCertificateBySerialNumber");
+        /// ```
         #[doc(alias = "revokeLeafCertificateBySerialNumber")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -1509,6 +1701,18 @@ pub mod device_management {
         /// The action `microsoft.graph.searchCloudCertificationAuthorityLeafCertificateBySerialNumber`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/searchCloudCertificationAuthorityLeafCertificateBySerialNumber`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::SearchCloudCertificationAuthorityLeafCertificateBySerialNumber::new("id", "x");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/searchCloudCertificationAuthorityLeafCertificateBySerialNumber");
+        /// ```
         #[doc(alias = "searchCloudCertificationAuthorityLeafCertificateBySerialNumber")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -1611,6 +1815,18 @@ pub mod device_management {
         /// The action `microsoft.graph.uploadExternallySignedCertificationAuthorityCertificate`.
         ///
         /// `POST /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/uploadExternallySignedCertificationAuthorityCertificate`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority;
+        ///
+        /// let op = cloud_certification_authority::UploadExternallySignedCertificationAuthorityCertificate::new("id", "x", Vec::new(), 1i32);
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/uploadExternallySignedCertificationAuthorityCertificate");
+        /// ```
         #[doc(alias = "uploadExternallySignedCertificationAuthorityCertificate")]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -1732,6 +1948,18 @@ pub mod device_management {
             /// `GET /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/activeVersion`
             ///
             /// Entity that represents version-specific properties of a cloud certification authority.
+            ///
+            /// # Example
+            ///
+            /// ```
+            /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+            /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority::active_version;
+            ///
+            /// let op = active_version::Get::new("id");
+            /// let request = op.to_request(&Cloud::Global);
+            /// assert_eq!(request.method(), "GET");
+            /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/activeVersion");
+            /// ```
             #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
             pub struct Get {
@@ -1857,6 +2085,18 @@ pub mod device_management {
             /// `GET /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/cloudCertificationAuthorityLeafCertificate`
             ///
             /// Entity that represents a leaf certificate issued by a cloud certification authority.
+            ///
+            /// # Example
+            ///
+            /// ```
+            /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+            /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority::cloud_certification_authority_leaf_certificate;
+            ///
+            /// let op = cloud_certification_authority_leaf_certificate::List::new("id");
+            /// let request = op.to_request(&Cloud::Global);
+            /// assert_eq!(request.method(), "GET");
+            /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/cloudCertificationAuthorityLeafCertificate");
+            /// ```
             #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
             pub struct List {
@@ -2022,6 +2262,18 @@ pub mod device_management {
             /// `GET /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/cloudCertificationAuthorityLeafCertificate/{cloud_certification_authority_leaf_certificate_id}`
             ///
             /// Entity that represents a leaf certificate issued by a cloud certification authority.
+            ///
+            /// # Example
+            ///
+            /// ```
+            /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+            /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority::cloud_certification_authority_leaf_certificate;
+            ///
+            /// let op = cloud_certification_authority_leaf_certificate::Get::new("id", "id");
+            /// let request = op.to_request(&Cloud::Global);
+            /// assert_eq!(request.method(), "GET");
+            /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/cloudCertificationAuthorityLeafCertificate/id");
+            /// ```
             #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
             pub struct Get {
@@ -2156,6 +2408,18 @@ pub mod device_management {
             /// `GET /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/versions`
             ///
             /// Entity that represents version-specific properties of a cloud certification authority.
+            ///
+            /// # Example
+            ///
+            /// ```
+            /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+            /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority::versions;
+            ///
+            /// let op = versions::List::new("id");
+            /// let request = op.to_request(&Cloud::Global);
+            /// assert_eq!(request.method(), "GET");
+            /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/versions");
+            /// ```
             #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
             pub struct List {
@@ -2321,6 +2585,18 @@ pub mod device_management {
             /// `GET /beta/deviceManagement/cloudCertificationAuthority/{cloud_certification_authority_id}/versions/{cloud_certification_authority_version_id}`
             ///
             /// Entity that represents version-specific properties of a cloud certification authority.
+            ///
+            /// # Example
+            ///
+            /// ```
+            /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+            /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority::versions;
+            ///
+            /// let op = versions::Get::new("id", "id");
+            /// let request = op.to_request(&Cloud::Global);
+            /// assert_eq!(request.method(), "GET");
+            /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthority/id/versions/id");
+            /// ```
             #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
             pub struct Get {
@@ -2455,6 +2731,18 @@ pub mod device_management {
         /// `GET /beta/deviceManagement/cloudCertificationAuthorityLeafCertificate`
         ///
         /// Entity that represents a leaf certificate issued by a cloud certification authority.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority_leaf_certificate;
+        ///
+        /// let op = cloud_certification_authority_leaf_certificate::List::new();
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "GET");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthorityLeafCertificate");
+        /// ```
         #[derive(Debug, Clone, PartialEq, Default)]
         #[non_exhaustive]
         pub struct List {
@@ -2608,6 +2896,18 @@ pub mod device_management {
         /// `GET /beta/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloud_certification_authority_leaf_certificate_id}`
         ///
         /// Entity that represents a leaf certificate issued by a cloud certification authority.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority_leaf_certificate;
+        ///
+        /// let op = cloud_certification_authority_leaf_certificate::Get::new("id");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "GET");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthorityLeafCertificate/id");
+        /// ```
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Get {
@@ -2728,6 +3028,18 @@ pub mod device_management {
         /// `POST /beta/deviceManagement/cloudCertificationAuthorityLeafCertificate`
         ///
         /// Entity that represents a leaf certificate issued by a cloud certification authority.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority_leaf_certificate;
+        ///
+        /// let op = cloud_certification_authority_leaf_certificate::Create::new(graph_beta_cloudpki::models::CloudCertificationAuthorityLeafCertificate::default());
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthorityLeafCertificate");
+        /// ```
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Create {
@@ -2808,6 +3120,18 @@ pub mod device_management {
         /// `PATCH /beta/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloud_certification_authority_leaf_certificate_id}`
         ///
         /// Entity that represents a leaf certificate issued by a cloud certification authority.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority_leaf_certificate;
+        ///
+        /// let op = cloud_certification_authority_leaf_certificate::Update::new("id", graph_beta_cloudpki::models::CloudCertificationAuthorityLeafCertificate::default());
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "PATCH");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthorityLeafCertificate/id");
+        /// ```
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Update {
@@ -2899,6 +3223,18 @@ pub mod device_management {
         /// `DELETE /beta/deviceManagement/cloudCertificationAuthorityLeafCertificate/{cloud_certification_authority_leaf_certificate_id}`
         ///
         /// Entity that represents a leaf certificate issued by a cloud certification authority.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use graph_beta_cloudpki::odata::{Cloud, Operation};
+        /// use graph_beta_cloudpki::operations::device_management::cloud_certification_authority_leaf_certificate;
+        ///
+        /// let op = cloud_certification_authority_leaf_certificate::Delete::new("id");
+        /// let request = op.to_request(&Cloud::Global);
+        /// assert_eq!(request.method(), "DELETE");
+        /// assert_eq!(request.uri().path(), "/beta/deviceManagement/cloudCertificationAuthorityLeafCertificate/id");
+        /// ```
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Delete {

@@ -6,6 +6,7 @@
 //! (`::std::option::Option`, `crate::models::X`) so schema names such as `Option` or `Box`
 //! cannot shadow what the code means. It never re-reads XML.
 
+mod examples;
 mod listing;
 mod models;
 pub mod naming;
@@ -49,9 +50,12 @@ pub fn generate(model: &Model, selection: &Selection, config: &Config) -> Result
     }
     files.insert("src/models.rs".to_owned(), models);
     // The runtime is copied as written (it is rustfmt-formatted in this repository).
+    // The runtime's examples name the crate.
     let graph = config.service.is_graph();
-    files.insert("src/odata.rs".to_owned(), format!("{HEADER}{}", for_profile(RUNTIME, graph)));
-    files.insert("src/client.rs".to_owned(), format!("{HEADER}{}", for_profile(CLIENT, graph)));
+    let krate = config.krate.name.replace('-', "_");
+    let runtime = |template: &str| format!("{HEADER}{}", for_profile(template, graph).replace("__CRATE__", &krate));
+    files.insert("src/odata.rs".to_owned(), runtime(RUNTIME));
+    files.insert("src/client.rs".to_owned(), runtime(CLIENT));
     files.insert("Cargo.toml".to_owned(), cargo_toml(&context));
     Ok(files)
 }

@@ -304,6 +304,18 @@ struct Key {
     ty: syn::Ident,
     /// The path segment the key follows.
     segment: String,
+    /// The entity type the key identifies.
+    entity: TypeId,
+}
+
+/// The name of the id type of an entity type (`BooksId`, `ChaptersKey`).
+pub(super) fn id_type_name(context: &Context<'_>, id: TypeId) -> String {
+    id_ident(context, id).to_string()
+}
+
+/// The keys of an example: each key's field and entity type.
+fn example_keys(keys: &[Key]) -> Vec<(String, TypeId)> {
+    keys.iter().map(|k| (k.field.to_string(), k.entity)).collect()
 }
 
 fn key_doc(key: &Key) -> TokenStream {
@@ -348,7 +360,12 @@ fn path_template(context: &Context<'_>, path: &ResourcePath, key_last: bool) -> 
                     shown.push_str(&format!("({{{field}}})"));
                 }
             }
-            keys.push(Key { field: format_ident!("{}", field), ty, segment: segment.name.clone() });
+            keys.push(Key {
+                field: format_ident!("{}", field),
+                ty,
+                segment: segment.name.clone(),
+                entity: segment.entity_type,
+            });
         }
     }
     (format, shown, keys)
@@ -698,6 +715,20 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
         doc_text.push(String::new());
         doc_text.push(description.trim().to_owned());
     }
+    let name_text = format!("{crud:?}");
+    let example = super::examples::Example {
+        module: module_path(context, path),
+        name: &name_text,
+        method,
+        shown: &shown,
+        keys: example_keys(&keys),
+        arguments: match crud {
+            CrudOperation::Create | CrudOperation::Update => vec![super::examples::Argument::Model(target)],
+            _ => Vec::new(),
+        },
+        call: String::new(),
+    };
+    doc_text.extend(super::examples::lines(context, &example));
     let doc = doc_lines(&doc_text);
     let key_fields: Vec<&syn::Ident> = keys.iter().map(|k| &k.field).collect();
     let key_types: Vec<&syn::Ident> = keys.iter().map(|k| &k.ty).collect();
@@ -820,7 +851,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
     // OData 4.0 addresses a bound operation by its namespace-qualified name; Graph also takes
     // the bare name, which its documentation uses.
     let segment = if context.config.service.is_graph() { &op.name } else { &op.qualified_name };
-    operation_type(context, op, rust_name, (template, shown, keys), segment)
+    operation_type(context, op, rust_name, (template, shown, keys), segment, module_path(context, path))
 }
 
 /// An action or function import: an unbound operation addressed at the service root by the
@@ -828,7 +859,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
 fn imported_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Result<TokenStream, String> {
     let imported = &context.selection.imports[index];
     let op = context.model.operation(imported.operation);
-    operation_type(context, op, rust_name, (String::new(), String::new(), Vec::new()), &imported.name)
+    operation_type(context, op, rust_name, (String::new(), String::new(), Vec::new()), &imported.name, Vec::new())
 }
 
 /// The type of one bound or imported operation, invoked at `path` (a format string, the path as
@@ -839,6 +870,7 @@ fn operation_type(
     rust_name: &str,
     path: (String, String, Vec<Key>),
     segment: &str,
+    module: Vec<String>,
 ) -> Result<TokenStream, String> {
     let model = context.model;
     let (template, shown, keys) = path;
@@ -878,6 +910,25 @@ fn operation_type(
         doc_text.push(String::new());
         doc_text.push("**Deprecated** by the service.".to_owned());
     }
+    // The example passes the required parameters; an optional one is left out of the call.
+    let required_parameters: Vec<&crate::edm::Parameter> =
+        parameters.iter().filter(|p| p.annotations.optional_parameter().is_none()).collect();
+    let example_call = if is_action {
+        format!("/{segment}")
+    } else {
+        let aliases: Vec<String> = required_parameters.iter().map(|p| format!("{0}=@{0}", p.name)).collect();
+        format!("/{segment}({})", aliases.join(","))
+    };
+    let example = super::examples::Example {
+        module,
+        name: rust_name,
+        method,
+        shown: &shown,
+        keys: example_keys(&keys),
+        arguments: required_parameters.iter().map(|p| super::examples::Argument::Value(&p.ty)).collect(),
+        call: example_call,
+    };
+    doc_text.extend(super::examples::lines(context, &example));
     let doc = doc_lines(&doc_text);
     let deprecation = super::deprecated(&op.annotations);
     let alias = super::doc_alias(rust_name, &op.name);

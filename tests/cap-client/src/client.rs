@@ -27,14 +27,27 @@
 //! The client needs a [Tokio](tokio) runtime with the time driver enabled (as `#[tokio::main]`
 //! starts it), because reqwest runs on Tokio and retry delays use its timer.
 //!
-//! ```rust,ignore
-//! use my_crate::client::{Client, TokenSource};
-//! use my_crate::odata::ServiceRoot;
-//!
-//! let client = Client::new(ServiceRoot::new("https://host/odata/v4/catalog/"), TokenSource::none())?;
-//! let book = client.send(&books::Get::new(BooksId::new("north/south"))).await?;
-//! let every_book = client.pages(&books::List::new()).collect_all().await?;
 //! ```
+//! use cap_library_client::client::{Client, ClientError, TokenSource};
+//! use cap_library_client::odata::{Operation, Page};
+//! use cap_library_client::odata::ServiceRoot;
+//!
+//! /// Sends any operation, then reads every item of any list, page after page.
+//! async fn example<O, L, T>(op: O, list: L) -> Result<(O::Output, Vec<T>), ClientError>
+//! where
+//!     O: Operation,
+//!     L: Operation<Output = Page<T>>,
+//!     T: serde::de::DeserializeOwned + Send + 'static,
+//! {
+//!     let root = ServiceRoot::new("https://host/odata/v4/catalog/");
+//!     let client = Client::new(root, TokenSource::none())?;
+//!     let output = client.send(&op).await?;
+//!     let items = client.pages(&list).collect_all().await?;
+//!     Ok((output, items))
+//! }
+//! ```
+//!
+//! [`Pages`] is also a `Stream` of pages, and [`Pages::items`] a `Stream` of items.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -119,14 +132,13 @@ impl TokenSource {
     /// An async callback that returns a bearer token, called before every request, such as one
     /// that asks `azure_identity` (which caches and refreshes tokens itself):
     ///
-    /// ```rust,ignore
-    /// let credential = azure_identity::DeveloperToolsCredential::new(None)?;
-    /// let tokens = TokenSource::callback(move || {
-    ///     let credential = credential.clone();
-    ///     async move {
-    ///         let token = credential.get_token(&["https://graph.microsoft.com/.default"], None).await?;
-    ///         Ok(token.token.secret().to_owned())
-    ///     }
+    /// ```
+    /// use cap_library_client::client::TokenSource;
+    ///
+    /// let tokens = TokenSource::callback(|| async {
+    ///     // Ask your identity library here; with azure_identity:
+    ///     // `credential.get_token(&["https://graph.microsoft.com/.default"], None).await?`.
+    ///     Ok(std::env::var("GRAPH_TOKEN")?)
     /// });
     /// ```
     ///

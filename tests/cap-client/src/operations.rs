@@ -9,6 +9,18 @@
 /// The function `CatalogService.booksByGenre`.
 ///
 /// `GET /booksByGenre(genre=@genre,maxPrice=@maxPrice)`
+///
+/// # Example
+///
+/// ```
+/// use cap_library_client::odata::{ServiceRoot, Operation};
+/// use cap_library_client::operations::BooksByGenre;
+///
+/// let op = BooksByGenre::new("x");
+/// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+/// assert_eq!(request.method(), "GET");
+/// assert_eq!(request.uri().path(), "/service/booksByGenre(genre=@genre)");
+/// ```
 #[doc(alias = "booksByGenre")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -128,6 +140,18 @@ impl crate::odata::Operation for BooksByGenre {
 /// The action `CatalogService.lend`.
 ///
 /// `POST /lend`
+///
+/// # Example
+///
+/// ```
+/// use cap_library_client::odata::{ServiceRoot, Operation};
+/// use cap_library_client::operations::Lend;
+///
+/// let op = Lend::new("x", cap_library_client::uuid::Uuid::nil(), 1i32);
+/// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+/// assert_eq!(request.method(), "POST");
+/// assert_eq!(request.uri().path(), "/service/lend");
+/// ```
 #[doc(alias = "lend")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -222,6 +246,18 @@ impl crate::odata::Operation for Lend {
 /// The function `CatalogService.libraryStats`.
 ///
 /// `GET /libraryStats()`
+///
+/// # Example
+///
+/// ```
+/// use cap_library_client::odata::{ServiceRoot, Operation};
+/// use cap_library_client::operations::LibraryStats;
+///
+/// let op = LibraryStats::new();
+/// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+/// assert_eq!(request.method(), "GET");
+/// assert_eq!(request.uri().path(), "/service/libraryStats()");
+/// ```
 #[doc(alias = "libraryStats")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -291,6 +327,18 @@ impl crate::odata::Operation for LibraryStats {
 /// The action `CatalogService.purgeReturned`.
 ///
 /// `POST /purgeReturned`
+///
+/// # Example
+///
+/// ```
+/// use cap_library_client::odata::{ServiceRoot, Operation};
+/// use cap_library_client::operations::PurgeReturned;
+///
+/// let op = PurgeReturned::new(cap_library_client::chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap());
+/// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+/// assert_eq!(request.method(), "POST");
+/// assert_eq!(request.uri().path(), "/service/purgeReturned");
+/// ```
 #[doc(alias = "purgeReturned")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -373,6 +421,18 @@ impl crate::odata::Operation for PurgeReturned {
 /// The function `CatalogService.totalFees`.
 ///
 /// `GET /totalFees(from=@from,to=@to)`
+///
+/// # Example
+///
+/// ```
+/// use cap_library_client::odata::{ServiceRoot, Operation};
+/// use cap_library_client::operations::TotalFees;
+///
+/// let op = TotalFees::new(cap_library_client::chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap(), cap_library_client::chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap());
+/// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+/// assert_eq!(request.method(), "GET");
+/// assert_eq!(request.uri().path(), "/service/totalFees(from=@from,to=@to)");
+/// ```
 #[doc(alias = "totalFees")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -487,6 +547,18 @@ pub mod authors {
     /// Lists the `CatalogService.Authors` entities of `Authors`, one page at a time.
     ///
     /// `GET /Authors`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::authors;
+    ///
+    /// let op = authors::List::new();
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "GET");
+    /// assert_eq!(request.uri().path(), "/service/Authors");
+    /// ```
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct List {
@@ -622,6 +694,18 @@ pub mod authors {
     /// Reads a `CatalogService.Authors`.
     ///
     /// `GET /Authors({authors_id})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::authors;
+    ///
+    /// let op = authors::Get::new(cap_library_client::ids::AuthorsId::new(cap_library_client::uuid::Uuid::nil()));
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "GET");
+    /// assert_eq!(request.uri().path(), "/service/Authors(00000000-0000-0000-0000-000000000000)");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Get {
@@ -721,6 +805,18 @@ pub mod authors {
     /// Creates a `CatalogService.Authors`.
     ///
     /// `POST /Authors`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::authors;
+    ///
+    /// let op = authors::Create::new(cap_library_client::models::Authors::default());
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "POST");
+    /// assert_eq!(request.uri().path(), "/service/Authors");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Create {
@@ -792,6 +888,18 @@ pub mod authors {
     /// Updates a `CatalogService.Authors`.
     ///
     /// `PATCH /Authors({authors_id})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::authors;
+    ///
+    /// let op = authors::Update::new(cap_library_client::ids::AuthorsId::new(cap_library_client::uuid::Uuid::nil()), cap_library_client::models::Authors::default());
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "PATCH");
+    /// assert_eq!(request.uri().path(), "/service/Authors(00000000-0000-0000-0000-000000000000)");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Update {
@@ -869,6 +977,18 @@ pub mod authors {
     /// Deletes a `CatalogService.Authors`.
     ///
     /// `DELETE /Authors({authors_id})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::authors;
+    ///
+    /// let op = authors::Delete::new(cap_library_client::ids::AuthorsId::new(cap_library_client::uuid::Uuid::nil()));
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "DELETE");
+    /// assert_eq!(request.uri().path(), "/service/Authors(00000000-0000-0000-0000-000000000000)");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Delete {
@@ -943,6 +1063,18 @@ pub mod books {
     /// Lists the `CatalogService.Books` entities of `Books`, one page at a time.
     ///
     /// `GET /Books`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::books;
+    ///
+    /// let op = books::List::new();
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "GET");
+    /// assert_eq!(request.uri().path(), "/service/Books");
+    /// ```
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct List {
@@ -1078,6 +1210,18 @@ pub mod books {
     /// Reads a `CatalogService.Books`.
     ///
     /// `GET /Books({books_id})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::books;
+    ///
+    /// let op = books::Get::new("id");
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "GET");
+    /// assert_eq!(request.uri().path(), "/service/Books('id')");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Get {
@@ -1175,6 +1319,18 @@ pub mod books {
     /// Creates a `CatalogService.Books`.
     ///
     /// `POST /Books`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::books;
+    ///
+    /// let op = books::Create::new(cap_library_client::models::Books::default());
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "POST");
+    /// assert_eq!(request.uri().path(), "/service/Books");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Create {
@@ -1246,6 +1402,18 @@ pub mod books {
     /// Updates a `CatalogService.Books`.
     ///
     /// `PATCH /Books({books_id})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::books;
+    ///
+    /// let op = books::Update::new("id", cap_library_client::models::Books::default());
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "PATCH");
+    /// assert_eq!(request.uri().path(), "/service/Books('id')");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Update {
@@ -1323,6 +1491,18 @@ pub mod books {
     /// Deletes a `CatalogService.Books`.
     ///
     /// `DELETE /Books({books_id})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::books;
+    ///
+    /// let op = books::Delete::new("id");
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "DELETE");
+    /// assert_eq!(request.uri().path(), "/service/Books('id')");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Delete {
@@ -1392,6 +1572,18 @@ pub mod books {
     /// The action `CatalogService.addStock`.
     ///
     /// `POST /Books({books_id})/CatalogService.addStock`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::books;
+    ///
+    /// let op = books::AddStock::new("id", 1i32);
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "POST");
+    /// assert_eq!(request.uri().path(), "/service/Books('id')/CatalogService.addStock");
+    /// ```
     #[doc(alias = "addStock")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
@@ -1482,6 +1674,18 @@ pub mod books {
     /// The function `CatalogService.openLoans`.
     ///
     /// `GET /Books({books_id})/CatalogService.openLoans()`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::books;
+    ///
+    /// let op = books::OpenLoans::new("id");
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "GET");
+    /// assert_eq!(request.uri().path(), "/service/Books('id')/CatalogService.openLoans()");
+    /// ```
     #[doc(alias = "openLoans")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
@@ -1558,6 +1762,18 @@ pub mod books {
     /// The function `CatalogService.stockValue`.
     ///
     /// `GET /Books({books_id})/CatalogService.stockValue()`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::books;
+    ///
+    /// let op = books::StockValue::new("id");
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "GET");
+    /// assert_eq!(request.uri().path(), "/service/Books('id')/CatalogService.stockValue()");
+    /// ```
     #[doc(alias = "stockValue")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
@@ -1636,6 +1852,18 @@ pub mod books {
         /// Lists the `CatalogService.Chapters` entities of `chapters`, one page at a time.
         ///
         /// `GET /Books({books_id})/chapters`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use cap_library_client::odata::{ServiceRoot, Operation};
+        /// use cap_library_client::operations::books::chapters;
+        ///
+        /// let op = chapters::List::new("id");
+        /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+        /// assert_eq!(request.method(), "GET");
+        /// assert_eq!(request.uri().path(), "/service/Books('id')/chapters");
+        /// ```
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct List {
@@ -1781,6 +2009,18 @@ pub mod books {
         /// Reads a `CatalogService.Chapters`.
         ///
         /// `GET /Books({books_id})/chapters({chapters_key})`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use cap_library_client::odata::{ServiceRoot, Operation};
+        /// use cap_library_client::operations::books::chapters;
+        ///
+        /// let op = chapters::Get::new("id", cap_library_client::ids::ChaptersKey::new("id", 1i32));
+        /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+        /// assert_eq!(request.method(), "GET");
+        /// assert_eq!(request.uri().path(), "/service/Books('id')/chapters(book_ID='id',number=1)");
+        /// ```
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Get {
@@ -1890,6 +2130,18 @@ pub mod books {
         /// Creates a `CatalogService.Chapters`.
         ///
         /// `POST /Books({books_id})/chapters`
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use cap_library_client::odata::{ServiceRoot, Operation};
+        /// use cap_library_client::operations::books::chapters;
+        ///
+        /// let op = chapters::Create::new("id", cap_library_client::models::Chapters::default());
+        /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+        /// assert_eq!(request.method(), "POST");
+        /// assert_eq!(request.uri().path(), "/service/Books('id')/chapters");
+        /// ```
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct Create {
@@ -1976,6 +2228,18 @@ pub mod chapters {
     /// Lists the `CatalogService.Chapters` entities of `Chapters`, one page at a time.
     ///
     /// `GET /Chapters`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::chapters;
+    ///
+    /// let op = chapters::List::new();
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "GET");
+    /// assert_eq!(request.uri().path(), "/service/Chapters");
+    /// ```
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct List {
@@ -2111,6 +2375,18 @@ pub mod chapters {
     /// Reads a `CatalogService.Chapters`.
     ///
     /// `GET /Chapters({chapters_key})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::chapters;
+    ///
+    /// let op = chapters::Get::new(cap_library_client::ids::ChaptersKey::new("id", 1i32));
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "GET");
+    /// assert_eq!(request.uri().path(), "/service/Chapters(book_ID='id',number=1)");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Get {
@@ -2210,6 +2486,18 @@ pub mod chapters {
     /// Creates a `CatalogService.Chapters`.
     ///
     /// `POST /Chapters`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::chapters;
+    ///
+    /// let op = chapters::Create::new(cap_library_client::models::Chapters::default());
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "POST");
+    /// assert_eq!(request.uri().path(), "/service/Chapters");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Create {
@@ -2281,6 +2569,18 @@ pub mod chapters {
     /// Updates a `CatalogService.Chapters`.
     ///
     /// `PATCH /Chapters({chapters_key})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::chapters;
+    ///
+    /// let op = chapters::Update::new(cap_library_client::ids::ChaptersKey::new("id", 1i32), cap_library_client::models::Chapters::default());
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "PATCH");
+    /// assert_eq!(request.uri().path(), "/service/Chapters(book_ID='id',number=1)");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Update {
@@ -2358,6 +2658,18 @@ pub mod chapters {
     /// Deletes a `CatalogService.Chapters`.
     ///
     /// `DELETE /Chapters({chapters_key})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::chapters;
+    ///
+    /// let op = chapters::Delete::new(cap_library_client::ids::ChaptersKey::new("id", 1i32));
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "DELETE");
+    /// assert_eq!(request.uri().path(), "/service/Chapters(book_ID='id',number=1)");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Delete {
@@ -2432,6 +2744,18 @@ pub mod loans {
     /// Lists the `CatalogService.Loans` entities of `Loans`, one page at a time.
     ///
     /// `GET /Loans`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::loans;
+    ///
+    /// let op = loans::List::new();
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "GET");
+    /// assert_eq!(request.uri().path(), "/service/Loans");
+    /// ```
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct List {
@@ -2567,6 +2891,18 @@ pub mod loans {
     /// Reads a `CatalogService.Loans`.
     ///
     /// `GET /Loans({loans_id})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::loans;
+    ///
+    /// let op = loans::Get::new(cap_library_client::ids::LoansId::new(1i32));
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "GET");
+    /// assert_eq!(request.uri().path(), "/service/Loans(1)");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Get {
@@ -2664,6 +3000,18 @@ pub mod loans {
     /// Creates a `CatalogService.Loans`.
     ///
     /// `POST /Loans`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::loans;
+    ///
+    /// let op = loans::Create::new(cap_library_client::models::Loans::default());
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "POST");
+    /// assert_eq!(request.uri().path(), "/service/Loans");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Create {
@@ -2735,6 +3083,18 @@ pub mod loans {
     /// Updates a `CatalogService.Loans`.
     ///
     /// `PATCH /Loans({loans_id})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::loans;
+    ///
+    /// let op = loans::Update::new(cap_library_client::ids::LoansId::new(1i32), cap_library_client::models::Loans::default());
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "PATCH");
+    /// assert_eq!(request.uri().path(), "/service/Loans(1)");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Update {
@@ -2812,6 +3172,18 @@ pub mod loans {
     /// Deletes a `CatalogService.Loans`.
     ///
     /// `DELETE /Loans({loans_id})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::loans;
+    ///
+    /// let op = loans::Delete::new(cap_library_client::ids::LoansId::new(1i32));
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "DELETE");
+    /// assert_eq!(request.uri().path(), "/service/Loans(1)");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Delete {
@@ -2881,6 +3253,18 @@ pub mod loans {
     /// The action `CatalogService.markReturned`.
     ///
     /// `POST /Loans({loans_id})/CatalogService.markReturned`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::loans;
+    ///
+    /// let op = loans::MarkReturned::new(cap_library_client::ids::LoansId::new(1i32), cap_library_client::chrono::DateTime::parse_from_rfc3339("2024-01-31T12:00:00Z").unwrap());
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "POST");
+    /// assert_eq!(request.uri().path(), "/service/Loans(1)/CatalogService.markReturned");
+    /// ```
     #[doc(alias = "markReturned")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
@@ -2974,6 +3358,18 @@ pub mod members {
     /// Lists the `CatalogService.Members` entities of `Members`, one page at a time.
     ///
     /// `GET /Members`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::members;
+    ///
+    /// let op = members::List::new();
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "GET");
+    /// assert_eq!(request.uri().path(), "/service/Members");
+    /// ```
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct List {
@@ -3109,6 +3505,18 @@ pub mod members {
     /// Reads a `CatalogService.Members`.
     ///
     /// `GET /Members({members_id})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::members;
+    ///
+    /// let op = members::Get::new(cap_library_client::ids::MembersId::new(cap_library_client::uuid::Uuid::nil()));
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "GET");
+    /// assert_eq!(request.uri().path(), "/service/Members(00000000-0000-0000-0000-000000000000)");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Get {
@@ -3208,6 +3616,18 @@ pub mod members {
     /// Creates a `CatalogService.Members`.
     ///
     /// `POST /Members`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::members;
+    ///
+    /// let op = members::Create::new(cap_library_client::models::Members::default());
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "POST");
+    /// assert_eq!(request.uri().path(), "/service/Members");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Create {
@@ -3279,6 +3699,18 @@ pub mod members {
     /// Updates a `CatalogService.Members`.
     ///
     /// `PATCH /Members({members_id})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::members;
+    ///
+    /// let op = members::Update::new(cap_library_client::ids::MembersId::new(cap_library_client::uuid::Uuid::nil()), cap_library_client::models::Members::default());
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "PATCH");
+    /// assert_eq!(request.uri().path(), "/service/Members(00000000-0000-0000-0000-000000000000)");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Update {
@@ -3356,6 +3788,18 @@ pub mod members {
     /// Deletes a `CatalogService.Members`.
     ///
     /// `DELETE /Members({members_id})`
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cap_library_client::odata::{ServiceRoot, Operation};
+    /// use cap_library_client::operations::members;
+    ///
+    /// let op = members::Delete::new(cap_library_client::ids::MembersId::new(cap_library_client::uuid::Uuid::nil()));
+    /// let request = op.to_request(&ServiceRoot::new("https://host/service/"));
+    /// assert_eq!(request.method(), "DELETE");
+    /// assert_eq!(request.uri().path(), "/service/Members(00000000-0000-0000-0000-000000000000)");
+    /// ```
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Delete {
