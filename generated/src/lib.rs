@@ -8,11 +8,15 @@
 //! - [`models`]: one struct per entity and complex type, one open enum per enum type.
 //! - [`ids`]: typed keys, percent-encoded when they are put into a path.
 //! - [`operations`]: one type per operation, implementing the sans-IO [`odata::Operation`].
+//! - [`filter`]: typed `$filter` expressions, a type per model with a function per property.
 //! - [`odata`]: the runtime: [`odata::Cloud`], errors, pages and value types.
 #![warn(missing_docs)]
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
+#[rustfmt::skip]
+#[allow(deprecated)]
+pub mod filter;
 #[rustfmt::skip]
 #[allow(deprecated)]
 pub mod ids;

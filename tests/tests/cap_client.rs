@@ -304,6 +304,38 @@ async fn query_options_filter_order_select_expand_and_count() {
 }
 
 #[tokio::test]
+async fn typed_filters_reach_the_server_as_odata_literals() {
+    use cap_library_client::filter;
+    use cap_library_client::odata::Decimal;
+    let server = CapServer::shared();
+    let client = client(server);
+    let titles = |books: &[cap_library_client::models::Books]| {
+        let mut titles: Vec<String> = books.iter().filter_map(|b| b.title.clone()).collect();
+        titles.sort();
+        titles
+    };
+    // A quote in a value is doubled, so the server compares with exactly that text.
+    let quoted = client
+        .pages(&books::List::new().filter(filter::Books::title().contains("'")))
+        .collect_all()
+        .await
+        .expect("a filtered list");
+    assert_eq!(titles(&quoted), ["The Ferryman's Log", "The O'Hara Notes"]);
+    // Keys with `/`, `'` and `#` in an `in` list, combined with a Decimal comparison.
+    let expr = filter::Books::id()
+        .is_in(["north/south", "o'hara-notes", "ferryman's/log"])
+        .and(filter::Books::price().lt(Decimal("25".into())).or(filter::Books::genre().eq("History")));
+    assert_eq!(
+        expr.to_string(),
+        "ID in ('north/south','o''hara-notes','ferryman''s/log') and (price lt 25 or genre eq 'History')"
+    );
+    let chosen = client.pages(&books::List::new().filter(expr)).collect_all().await.expect("a filtered list");
+    assert_eq!(titles(&chosen), ["North by South", "The Ferryman's Log", "The O'Hara Notes"]);
+    let none = filter::Books::price().ge(Decimal("25".into())).and(filter::Books::genre().eq("Biography"));
+    assert!(client.pages(&books::List::new().filter(none)).collect_all().await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn a_refused_write_is_a_typed_400_with_its_target_and_details() {
     use cap_library_client::models::Books;
     let server = CapServer::shared();

@@ -291,13 +291,20 @@ async fn op_ca_list() {
         "@odata.nextLink": "https://graph.microsoft.com/beta/deviceManagement/cloudCertificationAuthority?$skiptoken=x"
     });
     let (server, client) = serve(ok_json(body)).await;
-    let op = ca::List::new().with_query(
+    // The operation's setters and a typed filter (Graph writes enum members bare: `'active'`).
+    use graph_beta_cloudpki::filter::CloudCertificationAuthority as by;
+    let status =
+        by::certification_authority_status().eq(graph_beta_cloudpki::models::CloudCertificationAuthorityStatus::Active);
+    assert_eq!(status.to_string(), "certificationAuthorityStatus eq 'active'");
+    let op = ca::List::new().select(["id", "displayName"]).filter(status).top(2).count(true);
+    let same = ca::List::new().with_query(
         QueryOptions::default()
             .select(["id", "displayName"])
             .filter("certificationAuthorityStatus eq 'active'")
             .top(2)
             .count(true),
     );
+    assert_eq!(op, same);
     let page = client.send(&op).await.expect("the list succeeds");
     let request = only_request(&server).await;
     assert_request(

@@ -7,6 +7,7 @@
 //! cannot shadow what the code means. It never re-reads XML.
 
 mod examples;
+mod filter;
 mod listing;
 mod models;
 pub mod naming;
@@ -36,12 +37,13 @@ pub fn generate(model: &Model, selection: &Selection, config: &Config) -> Result
     let context = Context::new(model, selection, config);
     // Every file, and every model item, is one job for the formatting threads: the largest
     // first, so the cores finish together.
-    let mut jobs = vec![Job::Operations, Job::Ids, Job::Lib, Job::ModelsHeader];
+    let mut jobs = vec![Job::Operations, Job::Filter, Job::Ids, Job::Lib, Job::ModelsHeader];
     jobs.extend((0..selection.types.len()).map(Job::Model));
     let mut printed = run_jobs(&context, &jobs)?.into_iter();
     let mut next = || printed.next().expect("one result per job");
     let mut files = BTreeMap::new();
     files.insert("src/operations.rs".to_owned(), next());
+    files.insert("src/filter.rs".to_owned(), next());
     files.insert("src/ids.rs".to_owned(), next());
     files.insert("src/lib.rs".to_owned(), next());
     let mut models = next();
@@ -81,6 +83,7 @@ fn for_profile(template: &str, graph: bool) -> String {
 #[derive(Clone, Copy)]
 enum Job {
     Operations,
+    Filter,
     Ids,
     Lib,
     ModelsHeader,
@@ -92,6 +95,7 @@ impl Job {
     fn print(self, context: &Context<'_>) -> Result<String, String> {
         match self {
             Job::Operations => format(operations::file(context)?),
+            Job::Filter => format(filter::file(context)),
             Job::Ids => format(operations::ids_file(context)?),
             Job::Lib => format(lib_file(context)),
             Job::ModelsHeader => format(models::header()),
@@ -447,6 +451,7 @@ fn lib_file(context: &Context<'_>) -> TokenStream {
         #![doc = " - [`models`]: one struct per entity and complex type, one open enum per enum type."]
         #![doc = " - [`ids`]: typed keys, percent-encoded when they are put into a path."]
         #![doc = " - [`operations`]: one type per operation, implementing the sans-IO [`odata::Operation`]."]
+        #![doc = " - [`filter`]: typed `$filter` expressions, a type per model with a function per property."]
         #![doc = #runtime_doc]
         #![warn(missing_docs)]
 
@@ -455,6 +460,9 @@ fn lib_file(context: &Context<'_>) -> TokenStream {
         #[cfg(feature = "client")]
         #[rustfmt::skip]
         pub mod client;
+        #[rustfmt::skip]
+        #[allow(deprecated)]
+        pub mod filter;
         #[rustfmt::skip]
         #[allow(deprecated)]
         pub mod ids;

@@ -183,6 +183,27 @@ fn any_enum(context: &Context<'_>, base: TypeId, derived: &[TypeId]) -> TokenStr
     }
 }
 
+/// The navigation properties of a model that are generated: those whose target is too (for
+/// `$expand`).
+fn generated_navigations<'m>(context: &Context<'m>, id: TypeId) -> Vec<(TypeId, &'m crate::edm::NavigationProperty)> {
+    context
+        .model
+        .all_navigation_properties(id)
+        .into_iter()
+        .filter(|(_, n)| matches!(n.ty.target, TypeTarget::Named(t) if context.selected.contains(&t)))
+        .collect()
+}
+
+/// The Rust field name of each property and generated navigation property of a model, by wire
+/// name (also the names of the `filter` module's functions).
+pub(super) fn field_names(context: &Context<'_>, id: TypeId) -> std::collections::BTreeMap<String, String> {
+    let properties = context.model.all_properties(id);
+    let navigations = generated_navigations(context, id);
+    let wire_names =
+        properties.iter().map(|(_, p)| p.name.as_str()).chain(navigations.iter().map(|(_, n)| n.name.as_str()));
+    unique(wire_names, snake, RESERVED_FIELDS)
+}
+
 fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
     let model = context.model;
     let ty = model.ty(id);
@@ -192,15 +213,8 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
     let alias = doc_alias(&context.type_names[&id], &ty.name);
     let doc = quote!(#doc #alias);
     let properties = model.all_properties(id);
-    // Navigation properties appear only when their target is generated too (for `$expand`).
-    let navigations: Vec<_> = model
-        .all_navigation_properties(id)
-        .into_iter()
-        .filter(|(_, n)| matches!(n.ty.target, TypeTarget::Named(t) if context.selected.contains(&t)))
-        .collect();
-    let wire_names =
-        properties.iter().map(|(_, p)| p.name.as_str()).chain(navigations.iter().map(|(_, n)| n.name.as_str()));
-    let names = unique(wire_names, snake, RESERVED_FIELDS);
+    let navigations = generated_navigations(context, id);
+    let names = field_names(context, id);
     // Each field with its setter: (field tokens, setter tokens).
     let mut fields = Vec::new();
     let mut setters = Vec::new();

@@ -1127,6 +1127,230 @@ impl<'de, T: FromStr<Err = Infallible>> Deserialize<'de> for Flags<T> {
     }
 }
 
+/// Typed `$filter` expressions (OData URL Conventions §5.1.1). The crate's `filter` module has a
+/// type per model with a function per property, such as `filter::Books::title()`; compare a
+/// property with a value of its type, combine with [`Expr::and`], [`Expr::or`] and [`Expr::not`],
+/// and pass the expression to an operation's `filter` (it converts into the `String` it takes).
+/// Values are written as OData literals: strings quoted with `'` doubled inside, numbers,
+/// booleans, dates and GUIDs bare, durations as `duration'…'`, enum members with their type.
+pub mod filter {
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    /// A boolean `$filter` expression. `Display` writes it in OData syntax, with the parentheses
+    /// that precedence needs (`not` before `and` before `or`).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Expr {
+        text: String,
+        precedence: Precedence,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    enum Precedence {
+        Or,
+        And,
+        Comparison,
+        /// A function call, `not`, or a parenthesized expression.
+        Primary,
+    }
+
+    impl Expr {
+        /// An expression written by hand, used as it is (parenthesized when combined).
+        pub fn raw(text: impl Into<String>) -> Expr {
+            Expr { text: text.into(), precedence: Precedence::Or }
+        }
+
+        /// Both hold: `a and b`.
+        pub fn and(self, other: Expr) -> Expr {
+            let text = format!("{} and {}", self.operand(Precedence::And), other.operand(Precedence::And));
+            Expr { text, precedence: Precedence::And }
+        }
+
+        /// Either holds: `a or b`.
+        pub fn or(self, other: Expr) -> Expr {
+            Expr { text: format!("{} or {}", self.text, other.text), precedence: Precedence::Or }
+        }
+
+        /// The expression does not hold: `not (a)`.
+        #[allow(clippy::should_implement_trait)]
+        pub fn not(self) -> Expr {
+            Expr { text: format!("not {}", self.operand(Precedence::Primary)), precedence: Precedence::Primary }
+        }
+
+        /// The text, in parentheses when it binds less tightly than `context`.
+        fn operand(&self, context: Precedence) -> String {
+            if self.precedence < context { format!("({})", self.text) } else { self.text.clone() }
+        }
+    }
+
+    impl fmt::Display for Expr {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.text)
+        }
+    }
+
+    impl From<Expr> for String {
+        fn from(expr: Expr) -> String {
+            expr.text
+        }
+    }
+
+    /// A value written as an OData literal in a `$filter` expression.
+    pub trait Literal {
+        /// The literal, such as `'O''Neil'`, `2012-12-03` or `Sales.Pattern'Yellow'`.
+        fn literal(&self) -> String;
+    }
+
+    impl Literal for String {
+        fn literal(&self) -> String {
+            format!("'{}'", self.replace('\'', "''"))
+        }
+    }
+
+    impl Literal for bool {
+        fn literal(&self) -> String {
+            self.to_string()
+        }
+    }
+
+    macro_rules! bare_literals {
+        ($($ty:ty),*) => {
+            $(impl Literal for $ty {
+                fn literal(&self) -> String {
+                    self.to_string()
+                }
+            })*
+        };
+    }
+    bare_literals!(u8, i8, i16, i32, i64, chrono::NaiveDate, chrono::NaiveTime);
+
+    impl Literal for chrono::DateTime<chrono::FixedOffset> {
+        fn literal(&self) -> String {
+            self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        }
+    }
+
+    impl Literal for super::Decimal {
+        fn literal(&self) -> String {
+            self.0.clone()
+        }
+    }
+
+    impl Literal for super::Double {
+        fn literal(&self) -> String {
+            float_literal(self.0)
+        }
+    }
+
+    impl Literal for super::Single {
+        fn literal(&self) -> String {
+            float_literal(f64::from(self.0))
+        }
+    }
+
+    fn float_literal(value: f64) -> String {
+        match value {
+            v if v.is_nan() => "NaN".to_owned(),
+            v if v == f64::INFINITY => "INF".to_owned(),
+            v if v == f64::NEG_INFINITY => "-INF".to_owned(),
+            v => v.to_string(),
+        }
+    }
+
+    impl Literal for super::Duration {
+        fn literal(&self) -> String {
+            format!("duration'{}'", self.0)
+        }
+    }
+
+    /// A property of a model in a `$filter` expression, compared with values of type `T`.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Property<T> {
+        path: String,
+        values: PhantomData<fn(T)>,
+    }
+
+    impl<T: Literal> Property<T> {
+        /// The property at this path (`title`, or `address/city` through a complex property).
+        pub fn new(path: impl Into<String>) -> Self {
+            Property { path: path.into(), values: PhantomData }
+        }
+
+        fn compare(self, operator: &str, value: impl Into<T>) -> Expr {
+            let text = format!("{} {operator} {}", self.path, value.into().literal());
+            Expr { text, precedence: Precedence::Comparison }
+        }
+
+        /// Equals: `path eq value`.
+        pub fn eq(self, value: impl Into<T>) -> Expr {
+            self.compare("eq", value)
+        }
+
+        /// Does not equal: `path ne value`.
+        pub fn ne(self, value: impl Into<T>) -> Expr {
+            self.compare("ne", value)
+        }
+
+        /// Greater than: `path gt value`.
+        pub fn gt(self, value: impl Into<T>) -> Expr {
+            self.compare("gt", value)
+        }
+
+        /// Greater than or equal: `path ge value`.
+        pub fn ge(self, value: impl Into<T>) -> Expr {
+            self.compare("ge", value)
+        }
+
+        /// Less than: `path lt value`.
+        pub fn lt(self, value: impl Into<T>) -> Expr {
+            self.compare("lt", value)
+        }
+
+        /// Less than or equal: `path le value`.
+        pub fn le(self, value: impl Into<T>) -> Expr {
+            self.compare("le", value)
+        }
+
+        /// One of the values: `path in (a,b)` (OData 4.01).
+        pub fn is_in(self, values: impl IntoIterator<Item = impl Into<T>>) -> Expr {
+            let values: Vec<String> = values.into_iter().map(|v| v.into().literal()).collect();
+            Expr { text: format!("{} in ({})", self.path, values.join(",")), precedence: Precedence::Comparison }
+        }
+
+        /// Has no value: `path eq null`.
+        pub fn is_null(self) -> Expr {
+            Expr { text: format!("{} eq null", self.path), precedence: Precedence::Comparison }
+        }
+
+        /// Has a value: `path ne null`.
+        pub fn is_not_null(self) -> Expr {
+            Expr { text: format!("{} ne null", self.path), precedence: Precedence::Comparison }
+        }
+    }
+
+    impl Property<String> {
+        fn call(self, function: &str, text: impl Into<String>) -> Expr {
+            let text = format!("{function}({},{})", self.path, text.into().literal());
+            Expr { text, precedence: Precedence::Primary }
+        }
+
+        /// Contains the text: `contains(path,'text')`.
+        pub fn contains(self, text: impl Into<String>) -> Expr {
+            self.call("contains", text)
+        }
+
+        /// Starts with the text: `startswith(path,'text')`.
+        pub fn starts_with(self, text: impl Into<String>) -> Expr {
+            self.call("startswith", text)
+        }
+
+        /// Ends with the text: `endswith(path,'text')`.
+        pub fn ends_with(self, text: impl Into<String>) -> Expr {
+            self.call("endswith", text)
+        }
+    }
+}
+
 macro_rules! ieee_float {
     ($(#[$doc:meta])* $name:ident($float:ty), $expecting:literal, $serialize:ident) => {
         $(#[$doc])*
