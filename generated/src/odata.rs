@@ -1146,8 +1146,9 @@ impl<'de, T: FromStr<Err = Infallible>> Deserialize<'de> for Flags<T> {
 
 /// Typed `$filter` expressions (OData URL Conventions §5.1.1). The crate's `filter` module has a
 /// type per model with a function per property, such as `filter::Books::title()`; compare a
-/// property with a value of its type, combine with [`Expr::and`], [`Expr::or`] and [`Expr::not`],
-/// and pass the expression to an operation's `filter` (it converts into the `String` it takes).
+/// property with a value of its type, combine with [`filter::Expr::and`], [`filter::Expr::or`] and
+/// [`filter::Expr::not`], and pass the expression to an operation's `filter` (it converts into
+/// the `String` it takes).
 /// Values are written as OData literals: strings quoted with `'` doubled inside, numbers,
 /// booleans, dates and GUIDs bare, durations as `duration'…'`, enum members with their type.
 pub mod filter {
