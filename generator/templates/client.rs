@@ -432,7 +432,21 @@ impl Client {
         let mut waited = Duration::ZERO;
         let mut attempt = 1;
         loop {
-            let error = match self.attempt(request, &parse).await {
+            let sent = self.attempt(request, &parse);
+            // A span per attempt: method, path (no query: it may hold filter values), attempt,
+            // and the status once the answer is in.
+            #[cfg(feature = "tracing")]
+            let sent = tracing::Instrument::instrument(
+                sent,
+                tracing::info_span!(
+                    "odata_request",
+                    method = %request.method,
+                    path = request.url.path(),
+                    attempt,
+                    status = tracing::field::Empty,
+                ),
+            );
+            let error = match sent.await {
                 Ok(output) => return Ok(output),
                 Err(error) => error,
             };
@@ -442,6 +456,8 @@ impl Client {
                     return Err(ClientError::RetriesExhausted { attempts: attempt, last: Box::new(error) });
                 }
                 Plan::Wait(delay) => {
+                    #[cfg(feature = "tracing")]
+                    tracing::info!(attempt, ?delay, error = %error, "retrying");
                     if !delay.is_zero() {
                         tokio::time::sleep(delay).await;
                     }
@@ -482,6 +498,8 @@ impl Client {
 
         let response = self.inner.http.execute(outgoing).await.map_err(ClientError::from_reqwest)?;
         let status = response.status();
+        #[cfg(feature = "tracing")]
+        tracing::Span::current().record("status", status.as_u16());
         let version = response.version();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(ClientError::from_reqwest)?;

@@ -129,5 +129,8 @@ fn the_readme_shows_this_code() {
     let readme = std::fs::read_to_string(integration_tests::project_root().join("README.md")).unwrap();
     let section = readme.split("## Using the generated crate").nth(1).expect("the README has the section");
     let block = section.split("```rust\n").nth(1).and_then(|rest| rest.split("```").next()).unwrap();
-    assert_eq!(block, region, "the README's first code block under \"Using the generated crate\" is this file's region");
+    assert_eq!(
+        block, region,
+        "the README's first code block under \"Using the generated crate\" is this file's region"
+    );
 }

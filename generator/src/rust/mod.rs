@@ -529,10 +529,14 @@ fn cargo_toml(context: &Context<'_>) -> String {
          httpdate = {{ version = \"1\", optional = true }}\n\
          reqwest = {{ version = \"0.12\", optional = true, default-features = false, features = [\"rustls-tls\"] }}\n\
          tokio = {{ version = \"1\", optional = true, features = [\"time\"] }}\n\
+         # Only for the `tracing` feature: a span per request.\n\
+         tracing = {{ version = \"0.1\", optional = true, default-features = false, features = [\"std\"] }}\n\
          \n\
          [features]\n\
          # The async HTTP client in `client`.\n\
-         client = [\"dep:futures-core\", \"dep:httpdate\", \"dep:reqwest\", \"dep:tokio\"]\n",
+         client = [\"dep:futures-core\", \"dep:httpdate\", \"dep:reqwest\", \"dep:tokio\"]\n\
+         # A `tracing` span per request the client sends (method, path, attempt, status).\n\
+         tracing = [\"client\", \"dep:tracing\"]\n",
         name = k.name,
         version = k.version,
         description = k.description,
