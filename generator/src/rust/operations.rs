@@ -420,6 +420,9 @@ fn operation_impl(
 const OPERATION_MEMBERS: &[&str] =
     &["new", "body", "query", "with_query", "headers", "header", "if_match", "if_none_match"];
 
+/// The query option setters of operations that take query options.
+const QUERY_MEMBERS: &[&str] = &["select", "expand", "filter", "orderby", "top", "skip", "count", "search"];
+
 /// The `headers` field every operation has, and its setters.
 fn header_members() -> (TokenStream, TokenStream) {
     let field = quote! {
@@ -878,7 +881,15 @@ fn operation_type(
     let body_name = format_ident!("{}Body", rust_name.trim_start_matches("r#").trim_end_matches('_'));
     let is_action = op.kind == OperationKind::Action;
     let parameters = op.non_binding_parameters();
-    let names = unique(parameters.iter().map(|p| p.name.as_str()), snake, OPERATION_MEMBERS);
+    // A function returning a collection of entities or complex values takes query options, so
+    // its parameters' setters keep clear of theirs.
+    let paged = !is_action
+        && op.return_type.as_ref().is_some_and(|r| {
+            r.ty.collection && matches!(r.ty.target, TypeTarget::Named(id) if model.structured(id).is_some())
+        });
+    let reserved: Vec<&str> =
+        OPERATION_MEMBERS.iter().copied().chain(if paged { QUERY_MEMBERS } else { &[] }.iter().copied()).collect();
+    let names = unique(parameters.iter().map(|p| p.name.as_str()), snake, &reserved);
     let key_names: Vec<String> = keys.iter().map(|k| k.field.to_string()).collect();
     let field_ident = |wire: &str| {
         let name = &names[wire];
@@ -999,6 +1010,9 @@ fn operation_type(
             }
         })
         .collect();
+    // `$filter`, `$top`, ... after the parameter aliases.
+    let query_options = if paged { quote!(query.extend(self.query.to_query());) } else { quote!() };
+    let query_binding = if paged { quote!(let mut query) } else { quote!(let query) };
     let request = if is_action {
         if parameters.is_empty() {
             quote!(crate::odata::request(
@@ -1018,7 +1032,8 @@ fn operation_type(
     } else {
         quote! {
             let mut path = path;
-            let query = crate::operations::function_call(&mut path, #segment, [#((#param_aliases, #param_literals),)*]);
+            #query_binding = crate::operations::function_call(&mut path, #segment, [#((#param_aliases, #param_literals),)*]);
+            #query_options
             crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::GET, &path, &query, ::std::option::Option::None)
         }
     };
@@ -1076,6 +1091,27 @@ fn operation_type(
         )
     };
     let (headers_field, header_methods) = header_members();
+    let (query_field, query_init, query_methods) = if paged {
+        let setters = query_setters(true);
+        (
+            quote! {
+                /// Query options for the returned collection (`$filter`, `$top`, `$select`, ...).
+                pub query: crate::odata::QueryOptions,
+            },
+            quote!(query: ::std::default::Default::default(),),
+            quote! {
+                /// Sets all query options at once.
+                pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
+                    self.query = query;
+                    self
+                }
+
+                #setters
+            },
+        )
+    } else {
+        (quote!(), quote!(), quote!())
+    };
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -1083,6 +1119,7 @@ fn operation_type(
         pub struct #name {
             #( #key_docs pub #key_fields: crate::ids::#key_types, )*
             #body_field
+            #query_field
             #headers_field
         }
 
@@ -1097,11 +1134,13 @@ fn operation_type(
                 Self {
                     #(#key_fields: #key_fields.into(),)*
                     #body_init
+                    #query_init
                     headers: ::std::default::Default::default(),
                 }
             }
 
             #(#setters)*
+            #query_methods
             #header_methods
         }
 

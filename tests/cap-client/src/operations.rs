@@ -27,6 +27,8 @@
 pub struct BooksByGenre {
     /// The parameters.
     pub body: BooksByGenreBody,
+    /// Query options for the returned collection (`$filter`, `$top`, `$select`, ...).
+    pub query: crate::odata::QueryOptions,
     /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
     pub headers: crate::odata::RequestHeaders,
 }
@@ -49,6 +51,7 @@ impl BooksByGenre {
                 genre: genre.into(),
                 max_price: ::std::option::Option::None,
             },
+            query: ::std::default::Default::default(),
             headers: ::std::default::Default::default(),
         }
     }
@@ -58,6 +61,72 @@ impl BooksByGenre {
         value: impl ::std::convert::Into<crate::odata::Decimal>,
     ) -> Self {
         self.body.max_price = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets all query options at once.
+    pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
+        self.query = query;
+        self
+    }
+    /// Sets the properties to return (`$select`).
+    pub fn select(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.query = self.query.select(value);
+        self
+    }
+    /// Sets the navigation properties to include (`$expand`).
+    pub fn expand(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.query = self.query.expand(value);
+        self
+    }
+    /// Sets the filter expression (`$filter`), such as `status eq 'active'`.
+    pub fn filter(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.query = self.query.filter(value);
+        self
+    }
+    /// Sets the sort keys, each `property` or `property desc` (`$orderby`).
+    pub fn orderby(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.query = self.query.orderby(value);
+        self
+    }
+    /// Sets the page size to ask for (`$top`).
+    pub fn top(mut self, value: u32) -> Self {
+        self.query = self.query.top(value);
+        self
+    }
+    /// Sets how many items to skip (`$skip`).
+    pub fn skip(mut self, value: u32) -> Self {
+        self.query = self.query.skip(value);
+        self
+    }
+    /// Sets whether to ask for the total count (`$count=true`).
+    pub fn count(mut self, value: bool) -> Self {
+        self.query = self.query.count(value);
+        self
+    }
+    /// Sets the search expression (`$search`).
+    pub fn search(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.query = self.query.search(value);
         self
     }
     /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
@@ -92,7 +161,7 @@ impl crate::odata::Operation for BooksByGenre {
         let path = ::std::string::String::new();
         let mut request = {
             let mut path = path;
-            let query = crate::operations::function_call(
+            let mut query = crate::operations::function_call(
                 &mut path,
                 "booksByGenre",
                 [
@@ -118,6 +187,7 @@ impl crate::odata::Operation for BooksByGenre {
                     ),
                 ],
             );
+            query.extend(self.query.to_query());
             crate::odata::request(
                 root,
                 crate::SERVICE_VERSION,
@@ -1692,6 +1762,8 @@ pub mod books {
     pub struct OpenLoans {
         /// The key that follows `Books` in the path.
         pub books_id: crate::ids::BooksId,
+        /// Query options for the returned collection (`$filter`, `$top`, `$select`, ...).
+        pub query: crate::odata::QueryOptions,
         /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
         pub headers: crate::odata::RequestHeaders,
     }
@@ -1700,8 +1772,75 @@ pub mod books {
         pub fn new(books_id: impl ::std::convert::Into<crate::ids::BooksId>) -> Self {
             Self {
                 books_id: books_id.into(),
+                query: ::std::default::Default::default(),
                 headers: ::std::default::Default::default(),
             }
+        }
+        /// Sets all query options at once.
+        pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
+            self.query = query;
+            self
+        }
+        /// Sets the properties to return (`$select`).
+        pub fn select(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.select(value);
+            self
+        }
+        /// Sets the navigation properties to include (`$expand`).
+        pub fn expand(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.expand(value);
+            self
+        }
+        /// Sets the filter expression (`$filter`), such as `status eq 'active'`.
+        pub fn filter(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.query = self.query.filter(value);
+            self
+        }
+        /// Sets the sort keys, each `property` or `property desc` (`$orderby`).
+        pub fn orderby(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.query = self.query.orderby(value);
+            self
+        }
+        /// Sets the page size to ask for (`$top`).
+        pub fn top(mut self, value: u32) -> Self {
+            self.query = self.query.top(value);
+            self
+        }
+        /// Sets how many items to skip (`$skip`).
+        pub fn skip(mut self, value: u32) -> Self {
+            self.query = self.query.skip(value);
+            self
+        }
+        /// Sets whether to ask for the total count (`$count=true`).
+        pub fn count(mut self, value: bool) -> Self {
+            self.query = self.query.count(value);
+            self
+        }
+        /// Sets the search expression (`$search`).
+        pub fn search(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.query = self.query.search(value);
+            self
         }
         /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
         /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
@@ -1735,11 +1874,12 @@ pub mod books {
             let path = format!("/Books{}", self.books_id.to_key_predicate());
             let mut request = {
                 let mut path = path;
-                let query = crate::operations::function_call(
+                let mut query = crate::operations::function_call(
                     &mut path,
                     "CatalogService.openLoans",
                     [],
                 );
+                query.extend(self.query.to_query());
                 crate::odata::request(
                     root,
                     crate::SERVICE_VERSION,
