@@ -189,7 +189,6 @@ fn value_sample(context: &Context<'_>, krate: &str, ty: &TypeRef) -> Option<Stri
 /// abstract (the argument takes `impl Into<AnyX>`).
 fn model_sample(context: &Context<'_>, krate: &str, id: TypeId) -> Option<String> {
     let concrete = |t: &TypeId| context.model.structured(*t).is_some_and(|s| !s.is_abstract);
-    let chosen =
-        if concrete(&id) { id } else { *context.selection.polymorphic.get(&id)?.iter().find(|t| concrete(t))? };
+    let chosen = if concrete(&id) { id } else { *context.any_members.get(&id)?.first()? };
     Some(format!("{krate}::models::{}::default()", context.type_names[&chosen].trim_start_matches("r#")))
 }

@@ -158,6 +158,8 @@ pub(crate) struct Context<'m> {
     pub type_names: BTreeMap<TypeId, String>,
     /// Rust name of the enum of each polymorphic type and its derived types (`AnyUser`).
     pub any_names: BTreeMap<TypeId, String>,
+    /// The variants of each such enum: the type (when concrete) and its generated derived types.
+    pub any_members: BTreeMap<TypeId, Vec<TypeId>>,
 }
 
 impl<'m> Context<'m> {
@@ -196,9 +198,23 @@ impl<'m> Context<'m> {
             let name = if taken.contains(&name.as_str()) { format!("{name}2") } else { name };
             type_names.insert(*id, name);
         }
+        // The values of a polymorphic type: it and its derived types, the concrete ones that
+        // have a struct (an empty closed type is any JSON). Without a derived one among them,
+        // the type's own struct does.
+        let mut any_members = BTreeMap::new();
+        for (base, derived) in &selection.polymorphic {
+            let generated =
+                |id: &TypeId| model.structured(*id).is_some_and(|s| !s.is_abstract) && !is_any_json(model, *id);
+            if !derived.iter().any(generated) {
+                continue;
+            }
+            let members: Vec<TypeId> =
+                std::iter::once(*base).chain(derived.iter().copied()).filter(generated).collect();
+            any_members.insert(*base, members);
+        }
         // `Any` + the type's name, numbered if a type already has that name.
         let mut any_names = BTreeMap::new();
-        for id in selection.polymorphic.keys() {
+        for id in any_members.keys() {
             let base = format!("Any{}", type_names[id].trim_start_matches("r#"));
             let mut name = base.clone();
             let mut n = 2;
@@ -208,7 +224,7 @@ impl<'m> Context<'m> {
             }
             any_names.insert(*id, name);
         }
-        Context { model, selection, config, selected, type_names, any_names }
+        Context { model, selection, config, selected, type_names, any_names, any_members }
     }
 
     /// The Rust type of a value of this selected type: the type's struct, or the enum of it
@@ -280,9 +296,7 @@ impl<'m> Context<'m> {
     /// A closed, concrete complex type without any property (Graph's `Json`) can carry no
     /// structure, and services use it for any JSON value: it maps to `serde_json::Value`.
     pub fn is_any_json(&self, id: TypeId) -> bool {
-        matches!(&self.model.ty(id).kind, TypeKind::Complex(s)
-            if !s.open_type && !s.is_abstract && s.derived_types.is_empty() && self.model.all_properties(id).is_empty()
-                && self.model.all_navigation_properties(id).is_empty())
+        is_any_json(self.model, id)
     }
 
     /// `Vec<item>` for collections, the item type otherwise.
@@ -290,6 +304,13 @@ impl<'m> Context<'m> {
         let item = self.item_type(ty);
         if ty.collection { quote!(::std::vec::Vec<#item>) } else { item }
     }
+}
+
+/// See [`Context::is_any_json`].
+fn is_any_json(model: &Model, id: TypeId) -> bool {
+    matches!(&model.ty(id).kind, TypeKind::Complex(s)
+        if !s.open_type && !s.is_abstract && s.derived_types.is_empty() && model.all_properties(id).is_empty()
+            && model.all_navigation_properties(id).is_empty())
 }
 
 fn primitive_type(p: Primitive) -> TokenStream {

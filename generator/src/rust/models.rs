@@ -58,8 +58,8 @@ pub(super) fn item(context: &Context<'_>, id: TypeId) -> TokenStream {
     match &context.model.ty(id).kind {
         TypeKind::Entity(_) | TypeKind::Complex(_) => {
             let mut tokens = structured(context, id);
-            if let Some(derived) = context.selection.polymorphic.get(&id) {
-                tokens.extend(any_enum(context, id, derived));
+            if let Some(members) = context.any_members.get(&id) {
+                tokens.extend(any_enum(context, id, members));
             }
             tokens
         }
@@ -79,15 +79,11 @@ pub(super) fn item(context: &Context<'_>, id: TypeId) -> TokenStream {
 
 /// `AnyX`: a value of type `X` or of one of its selected derived types, told apart by
 /// `@odata.type` when decoded, and written with it.
-fn any_enum(context: &Context<'_>, base: TypeId, derived: &[TypeId]) -> TokenStream {
+fn any_enum(context: &Context<'_>, base: TypeId, members: &[TypeId]) -> TokenStream {
     let model = context.model;
     let ty = model.ty(base);
     let name = ident(&context.any_names[&base]);
-    let is_abstract = |id: &TypeId| model.structured(*id).is_some_and(|s| s.is_abstract);
-    let abstract_base = is_abstract(&base);
-    // The base itself first, then the derived types; abstract types have no instances.
-    let members: Vec<TypeId> =
-        std::iter::once(base).chain(derived.iter().copied()).filter(|id| !is_abstract(id)).collect();
+    let abstract_base = model.structured(base).is_some_and(|s| s.is_abstract);
     let variants: Vec<syn::Ident> = members.iter().map(|id| context.type_ident(*id)).collect();
     let unknown =
         if variants.iter().any(|v| v == "Unknown") { format_ident!("UnknownType") } else { format_ident!("Unknown") };
@@ -233,7 +229,7 @@ fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
         let deprecation = deprecated(&p.annotations);
         let mut item = context.item_type(&p.ty);
         // An `Any…` enum boxes its variants already.
-        let polymorphic = matches!(p.ty.target, TypeTarget::Named(t) if context.selection.polymorphic.contains_key(&t));
+        let polymorphic = matches!(p.ty.target, TypeTarget::Named(t) if context.any_members.contains_key(&t));
         if !p.ty.collection && !polymorphic && recursive(context, &p.ty.target, id) {
             item = quote!(::std::boxed::Box<#item>);
         }

@@ -688,7 +688,7 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
 fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperation) -> TokenStream {
     let target = path.last().entity_type;
     let model_type = context.model_type(target);
-    let polymorphic = context.selection.polymorphic.contains_key(&target);
+    let polymorphic = context.any_members.contains_key(&target);
     let key_last =
         matches!(crud, CrudOperation::Get | CrudOperation::Update | CrudOperation::Delete) && path.last().collection;
     let (template, shown, keys) = path_template(context, path, key_last);
