@@ -1,5 +1,6 @@
 //! Parse + resolve + validate of real Graph documents, against a bare quick-xml event scan of
-//! the same bytes (the floor for any quick-xml based reader), in one run.
+//! the same bytes (the floor for any quick-xml based reader), the scan with every attribute
+//! decoded, and roxmltree's DOM, in one run.
 //!
 //! Run with `cargo bench -p odata-codegen --bench parse`.
 
@@ -32,6 +33,17 @@ fn bare_quick_xml_scan(bencher: Bencher, name: &str) {
             }
         }
         events
+    });
+}
+
+/// A baseline: roxmltree's whole DOM of the document (a complete, fast XML parser that builds a
+/// tree, as our reader does before resolving).
+#[divan::bench(args = DOCUMENTS)]
+fn roxmltree_parse(bencher: Bencher, name: &str) {
+    let bytes = read(name);
+    bencher.counter(divan::counter::BytesCount::of_slice(&bytes)).bench(|| {
+        let text = std::str::from_utf8(black_box(&bytes)).expect("UTF-8");
+        roxmltree::Document::parse(text).expect("well-formed XML").descendants().count()
     });
 }
 
