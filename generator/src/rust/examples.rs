@@ -54,18 +54,14 @@ pub(super) fn lines(context: &Context<'_>, example: &Example<'_>) -> Vec<String>
     } else {
         ("ServiceRoot", "ServiceRoot::new(\"https://host/service/\")".to_owned(), "/service".to_owned())
     };
-    let version = context.config.service.version.trim_matches('/');
-    let version = if version.is_empty() { String::new() } else { format!("/{version}") };
-    let module = if example.module.is_empty() { String::new() } else { format!("::{}", example.module.join("::")) };
-    let name = example.name.trim_start_matches("r#");
-    let used =
-        if example.module.is_empty() { name.to_owned() } else { format!("{}::{name}", example.module.last().unwrap()) };
-    let imported = if example.module.is_empty() {
-        format!("use {krate}::operations{module}::{};", example.name)
-    } else {
-        let parent = &example.module[..example.module.len() - 1];
-        let parent = if parent.is_empty() { String::new() } else { format!("::{}", parent.join("::")) };
-        format!("use {krate}::operations{parent}::{};", example.module.last().unwrap())
+    let version = super::operations::version_prefix(context);
+    // `use …::operations::a::b;` then `b::Get`, or an import at the root by its own name.
+    let (imported, used) = match example.module.split_last() {
+        None => (format!("use {krate}::operations::{};", example.name), example.name.to_owned()),
+        Some((last, parent)) => {
+            let parent: String = parent.iter().map(|m| format!("::{m}")).collect();
+            (format!("use {krate}::operations{parent}::{last};"), format!("{last}::{}", example.name))
+        }
     };
     vec![
         String::new(),

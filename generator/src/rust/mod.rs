@@ -383,17 +383,8 @@ pub(crate) fn docs(annotations: &[Annotation], origin: &str) -> TokenStream {
     }
     for revision in annotations.revisions() {
         if revision.kind == "Deprecated" {
-            let what = revision.description.as_deref().map_or("deprecated by the service".to_owned(), markdown_text);
-            let mut note = format!("**Deprecated**: {what}");
-            if let Some(date) = &revision.date {
-                note.push_str(&format!(" (since {date}"));
-                if let Some(removal) = &revision.removal_date {
-                    note.push_str(&format!(", removal planned for {removal}"));
-                }
-                note.push(')');
-            }
             lines.push(String::new());
-            lines.push(note);
+            lines.push(format!("**Deprecated**: {}", markdown_text(&deprecation_note(&revision))));
         }
     }
     let lines = doc_lines(&lines);
@@ -407,7 +398,14 @@ pub(crate) fn deprecated(annotations: &[Annotation]) -> TokenStream {
     let Some(revision) = annotations.revisions().into_iter().find(|r| r.kind == "Deprecated") else {
         return TokenStream::new();
     };
-    let mut note = revision.description.unwrap_or_else(|| "deprecated by the service".to_owned());
+    let note = deprecation_note(&revision);
+    quote!(#[deprecated(note = #note)])
+}
+
+/// What a deprecation says: its description (or that the service deprecates it), then since when
+/// and until when.
+fn deprecation_note(revision: &crate::edm::Revision) -> String {
+    let mut note = revision.description.clone().unwrap_or_else(|| "deprecated by the service".to_owned());
     if let Some(date) = &revision.date {
         note.push_str(&format!(" (since {date}"));
         if let Some(removal) = &revision.removal_date {
@@ -415,7 +413,7 @@ pub(crate) fn deprecated(annotations: &[Annotation]) -> TokenStream {
         }
         note.push(')');
     }
-    quote!(#[deprecated(note = #note)])
+    note
 }
 
 /// `#[doc(alias = "wireName")]` when the Rust name differs from the name on the wire, so that

@@ -323,7 +323,7 @@ fn key_doc(key: &Key) -> TokenStream {
 }
 
 /// `/beta` before the paths shown in documentation, or nothing when the version is empty.
-fn version_prefix(context: &Context<'_>) -> String {
+pub(super) fn version_prefix(context: &Context<'_>) -> String {
     let version = context.config.service.version.trim_matches('/');
     if version.is_empty() { String::new() } else { format!("/{version}") }
 }
