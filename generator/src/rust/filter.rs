@@ -1,60 +1,14 @@
 //! `filter`: typed `$filter` expressions, a type per model with a function per property that
 //! can be compared with a literal (primitives and enums), and the `Literal` form of each enum.
 
-use super::{Context, doc_lines, ident};
-use crate::edm::{Primitive, TypeKind, TypeRef, TypeTarget};
+use super::layout::{Arg, Layout, type_text};
+use super::{Context, deprecated_note};
+use crate::edm::{Primitive, TypeId, TypeKind, TypeRef, TypeTarget};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(super) fn file(context: &Context<'_>) -> TokenStream {
-    let mut items = Vec::new();
-    for id in &context.selection.types {
-        let ty = context.model.ty(*id);
-        match &ty.kind {
-            TypeKind::Entity(_) | TypeKind::Complex(_) if !context.is_any_json(*id) => {
-                let names = super::models::field_names(context, *id);
-                let functions = context.model.all_properties(*id).into_iter().filter_map(|(_, p)| {
-                    let value = filterable(context, &p.ty)?;
-                    let function = ident(&names[&p.name]);
-                    let wire = &p.name;
-                    let doc = doc_lines(&[format!("`{wire}` ({}).", context.model.type_ref_name(&p.ty))]);
-                    let deprecated = super::deprecated(&p.annotations);
-                    Some(quote! {
-                        #doc
-                        #deprecated
-                        pub fn #function() -> Property<#value> {
-                            Property::new(#wire)
-                        }
-                    })
-                });
-                let name = context.type_ident(*id);
-                let doc = doc_lines(&[format!("The properties of `{}` in `$filter` expressions.", ty.qualified_name)]);
-                items.push(quote! {
-                    #doc
-                    #[derive(Debug, Clone, Copy)]
-                    pub struct #name;
-
-                    impl #name {
-                        #(#functions)*
-                    }
-                });
-            }
-            TypeKind::Enum(e) if !e.is_flags => {
-                // OData 4.0 writes a member with its type; Graph takes the bare `'member'`.
-                let name = context.type_ident(*id);
-                let prefix = if context.config.service.is_graph() { "" } else { ty.qualified_name.as_str() };
-                let template = format!("{prefix}'{{}}'");
-                items.push(quote! {
-                    impl Literal for crate::models::#name {
-                        fn literal(&self) -> ::std::string::String {
-                            format!(#template, self.as_ref().replace('\'', "''"))
-                        }
-                    }
-                });
-            }
-            _ => {}
-        }
-    }
+/// The head of the file: its documentation, the re-exports, and the `Literal` of GUIDs.
+pub(super) fn head(context: &Context<'_>) -> TokenStream {
     // GUIDs are bare in expressions; `uuid` is a dependency only when the selection has one.
     let guid = if context.uses_guid() {
         quote! {
@@ -76,7 +30,55 @@ pub(super) fn file(context: &Context<'_>) -> TokenStream {
         pub use crate::odata::filter::{Expr, Literal, Property};
 
         #guid
-        #(#items)*
+    }
+}
+
+/// The printed items of one selected type: a struct with a function per property, or the
+/// `Literal` impl of an enum (built as tokens and formatted by `format_items`).
+pub(super) fn item(
+    context: &Context<'_>,
+    id: TypeId,
+    format_items: impl Fn(TokenStream) -> Result<String, String>,
+) -> Result<String, String> {
+    let ty = context.model.ty(id);
+    match &ty.kind {
+        TypeKind::Entity(_) | TypeKind::Complex(_) if !context.is_any_json(id) => {
+            let names = super::models::field_names(context, id);
+            let name = &context.type_names[&id];
+            let mut l = Layout::default();
+            l.cbox(0);
+            l.docs(&[format!("The properties of `{}` in `$filter` expressions.", ty.qualified_name)]);
+            l.attr_list("derive", &[Arg::Word("Debug"), Arg::Word("Clone"), Arg::Word("Copy")]);
+            l.unit_struct(name);
+            l.impl_head(name);
+            for (_, p) in context.model.all_properties(id) {
+                let Some(value) = filterable(context, &p.ty) else { continue };
+                l.docs(&[format!("`{}` ({}).", p.name, context.model.type_ref_name(&p.ty))]);
+                if let Some(note) = deprecated_note(&p.annotations) {
+                    l.attr_list("deprecated", &[Arg::Str("note", &note)]);
+                }
+                l.property_fn(&names[&p.name], &format!("Property<{}>", type_text(&value)), &p.name);
+            }
+            l.close_block();
+            l.end();
+            let mut out = String::new();
+            l.print(&mut out);
+            Ok(out)
+        }
+        TypeKind::Enum(e) if !e.is_flags => {
+            // OData 4.0 writes a member with its type; Graph takes the bare `'member'`.
+            let name = context.type_ident(id);
+            let prefix = if context.config.service.is_graph() { "" } else { ty.qualified_name.as_str() };
+            let template = format!("{prefix}'{{}}'");
+            format_items(quote! {
+                impl Literal for crate::models::#name {
+                    fn literal(&self) -> ::std::string::String {
+                        format!(#template, self.as_ref().replace('\'', "''"))
+                    }
+                }
+            })
+        }
+        _ => Ok(String::new()),
     }
 }
 

@@ -1,8 +1,9 @@
 //! `models`: a struct per entity and complex type, an open enum per enum type, an alias per
 //! type definition.
 
+use super::layout::{Arg, Layout, type_text};
 use super::naming::{camel, snake, unique};
-use super::{Context, deprecated, doc_alias, doc_lines, docs, ident};
+use super::{Context, deprecated_note, doc_lines, doc_text, docs, ident, needs_doc_alias};
 use crate::edm::{EnumType, Primitive, TypeId, TypeKind, TypeTarget};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -50,20 +51,26 @@ pub(super) fn header() -> TokenStream {
     }
 }
 
-/// The item (or items) for one selected type.
-pub(super) fn item(context: &Context<'_>, id: TypeId) -> TokenStream {
+/// The printed item (or items) for one selected type. Structs are printed straight from the
+/// plan; the other items are built as tokens and formatted by `format_items`.
+pub(super) fn item(
+    context: &Context<'_>,
+    id: TypeId,
+    format_items: impl Fn(TokenStream) -> Result<String, String>,
+) -> Result<String, String> {
     if context.is_any_json(id) {
-        return TokenStream::new();
+        return Ok(String::new());
     }
     match &context.model.ty(id).kind {
         TypeKind::Entity(_) | TypeKind::Complex(_) => {
-            let mut tokens = structured(context, id);
+            let mut out = String::new();
+            structured(context, id, &mut out);
             if let Some(members) = context.any_members.get(&id) {
-                tokens.extend(any_enum(context, id, members));
+                out.push_str(&format_items(any_enum(context, id, members))?);
             }
-            tokens
+            Ok(out)
         }
-        TypeKind::Enum(e) => enumeration(context, id, e),
+        TypeKind::Enum(e) => format_items(enumeration(context, id, e)),
         TypeKind::Definition(d) => {
             let ty = context.model.ty(id);
             let name = context.type_ident(id);
@@ -72,7 +79,7 @@ pub(super) fn item(context: &Context<'_>, id: TypeId) -> TokenStream {
                 &ty.annotations,
                 &format!("The type definition `{}` (Edm.{}).", ty.qualified_name, d.underlying_type.name()),
             );
-            quote! { #doc pub type #name = #underlying; }
+            format_items(quote! { #doc pub type #name = #underlying; })
         }
     }
 }
@@ -200,147 +207,185 @@ pub(super) fn field_names(context: &Context<'_>, id: TypeId) -> std::collections
     unique(wire_names, snake, RESERVED_FIELDS)
 }
 
-fn structured(context: &Context<'_>, id: TypeId) -> TokenStream {
+/// The struct of an entity or complex type and its setters, printed straight from the plan.
+fn structured(context: &Context<'_>, id: TypeId, out: &mut String) {
     let model = context.model;
     let ty = model.ty(id);
-    let name = context.type_ident(id);
+    let name = &context.type_names[&id];
     let kind = if matches!(ty.kind, TypeKind::Entity(_)) { "entity type" } else { "complex type" };
-    let doc = docs(&ty.annotations, &format!("The {kind} `{}`.", ty.qualified_name));
-    let alias = doc_alias(&context.type_names[&id], &ty.name);
-    let doc = quote!(#doc #alias);
     let properties = model.all_properties(id);
     let navigations = generated_navigations(context, id);
     let names = field_names(context, id);
-    // Each field with its setter: (field tokens, setter tokens).
-    let mut fields = Vec::new();
-    let mut setters = Vec::new();
+    let entity = matches!(ty.kind, TypeKind::Entity(_));
+
+    let mut l = Layout::default();
+    // Items sit in the file's consistent box: each attribute on its own line.
+    l.cbox(0);
+    item_docs(&mut l, &ty.annotations, &format!("The {kind} `{}`.", ty.qualified_name));
+    if needs_doc_alias(name, &ty.name) {
+        l.attr_list("doc", &[Arg::Str("alias", &ty.name)]);
+    }
+    l.attr_list(
+        "derive",
+        &[
+            Arg::Word("Debug"),
+            Arg::Word("Clone"),
+            Arg::Word("PartialEq"),
+            Arg::Word("Default"),
+            Arg::Word("::serde::Serialize"),
+            Arg::Word("::serde::Deserialize"),
+        ],
+    );
+    l.attr_word("non_exhaustive");
+    l.struct_head(name);
+    l.docs(&[
+        "The `@odata.type` annotation: the concrete type of the instance, such as".to_owned(),
+        "`#microsoft.graph.user`.".to_owned(),
+    ]);
+    optional_serde(&mut l, "@odata.type", None);
+    l.field("odata_type", STRING_OPTION);
+    if entity {
+        l.docs(&[
+            "The entity's ETag (`@odata.etag`, or the response's `ETag` header), for".to_owned(),
+            "`if_match` on an update, a delete or a bound operation.".to_owned(),
+        ]);
+        optional_serde(&mut l, "@odata.etag", None);
+        l.field("odata_etag", STRING_OPTION);
+    }
+    // What each setter needs: field, wire name, value type, nullable, deprecation note.
+    let mut setters: Vec<(&str, &str, String, bool, Option<String>)> = Vec::new();
     for (owner, p) in &properties {
-        let field = ident(&names[&p.name]);
-        let wire = &p.name;
+        let field = names[&p.name].as_str();
+        let wire = p.name.as_str();
         let type_name = model.type_ref_name(&p.ty);
         let inherited = if *owner == id {
             String::new()
         } else {
             format!(", inherited from `{}`", model.ty(*owner).qualified_name)
         };
-        let doc = docs(&p.annotations, &format!("The `{wire}` property ({type_name}{inherited})."));
-        let alias = doc_alias(&names[&p.name], wire);
-        let doc = quote!(#doc #alias);
-        let deprecation = deprecated(&p.annotations);
-        let mut item = context.item_type(&p.ty);
+        item_docs(&mut l, &p.annotations, &format!("The `{wire}` property ({type_name}{inherited})."));
+        if needs_doc_alias(field, wire) {
+            l.attr_list("doc", &[Arg::Str("alias", wire)]);
+        }
+        let mut item = type_text(&context.item_type(&p.ty));
         // An `Any…` enum boxes its variants already.
         let polymorphic = matches!(p.ty.target, TypeTarget::Named(t) if context.any_members.contains_key(&t));
         if !p.ty.collection && !polymorphic && recursive(context, &p.ty.target, id) {
-            item = quote!(::std::boxed::Box<#item>);
+            item = format!("::std::boxed::Box<{item}>");
         }
-        let value = if p.ty.collection { quote!(::std::vec::Vec<#item>) } else { item };
+        let value = if p.ty.collection { format!("::std::vec::Vec<{item}>") } else { item };
         // Int64 decodes from numbers and from IEEE754Compatible strings, and is written as the
-        // crate's IEEE754_COMPATIBLE says.
+        // crate's IEEE754_COMPATIBLE says: (deserialize_with, serialize_with).
         let int64 = context.is_int64(&p.ty);
-        let with = |helper: &str| {
-            if int64 {
-                let path = format!("crate::odata::int64::{helper}");
-                quote!(, deserialize_with = #path, serialize_with = "crate::odata::int64::serialize")
-            } else {
-                quote!()
+        let nullable = p.nullable && !p.ty.collection;
+        let with = |helper: &'static str| int64.then_some((helper, "crate::odata::int64::serialize"));
+        if nullable {
+            let mut args = vec![
+                Arg::Str("rename", wire),
+                Arg::Word("default"),
+                Arg::Str("skip_serializing_if", NULLABLE_IS_ABSENT),
+            ];
+            if let Some((de, ser)) = with("crate::odata::int64::nullable") {
+                args.extend([Arg::Str("deserialize_with", de), Arg::Str("serialize_with", ser)]);
             }
-        };
-        if p.nullable && !p.ty.collection {
-            let with = with("nullable");
-            fields.push(quote! {
-                #doc
-                #[serde(rename = #wire, default, skip_serializing_if = "crate::odata::Nullable::is_absent" #with)]
-                pub #field: crate::odata::Nullable<#value>,
-            });
-            let doc = doc_lines(&[format!("Sets `{wire}` to a value, or to `Nullable::Null` to clear it.")]);
-            setters.push(quote! {
-                #doc
-                #deprecation
-                pub fn #field(mut self, value: impl ::std::convert::Into<crate::odata::Nullable<#value>>) -> Self {
-                    self.#field = value.into();
-                    self
-                }
-            });
+            l.attr_list("serde", &args);
+            l.field(field, &format!("crate::odata::Nullable<{value}>"));
         } else {
-            let with = with(if p.ty.collection { "option_vec" } else { "option" });
-            fields.push(quote! {
-                #doc
-                #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none" #with)]
-                pub #field: ::std::option::Option<#value>,
-            });
-            let setter = setter(&field, wire, &value);
-            setters.push(quote!(#deprecation #setter));
+            let helper =
+                if p.ty.collection { "crate::odata::int64::option_vec" } else { "crate::odata::int64::option" };
+            optional_serde(&mut l, wire, with(helper));
+            l.field(field, &format!("::std::option::Option<{value}>"));
         }
+        setters.push((field, wire, value, nullable, deprecated_note(&p.annotations)));
     }
     for (_, n) in &navigations {
-        let field = ident(&names[&n.name]);
-        let wire = &n.name;
-        let doc = docs(
+        let field = names[&n.name].as_str();
+        let wire = n.name.as_str();
+        item_docs(
+            &mut l,
             &n.annotations,
             &format!("The `{wire}` navigation property ({}), present when expanded.", model.type_ref_name(&n.ty)),
         );
-        let alias = doc_alias(&names[&n.name], wire);
-        let item = context.item_type(&n.ty);
-        let value = if n.ty.collection { quote!(::std::vec::Vec<#item>) } else { quote!(::std::boxed::Box<#item>) };
-        fields.push(quote! {
-            #doc
-            #alias
-            #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
-            pub #field: ::std::option::Option<#value>,
-        });
-        setters.push(setter(&field, wire, &value));
+        if needs_doc_alias(field, wire) {
+            l.attr_list("doc", &[Arg::Str("alias", wire)]);
+        }
+        let item = type_text(&context.item_type(&n.ty));
+        let value =
+            if n.ty.collection { format!("::std::vec::Vec<{item}>") } else { format!("::std::boxed::Box<{item}>") };
+        optional_serde(&mut l, wire, None);
+        l.field(field, &format!("::std::option::Option<{value}>"));
+        setters.push((field, wire, value, false, None));
     }
-    let odata_type_setter = setter(&format_ident!("odata_type"), "@odata.type", &quote!(::std::string::String));
-    // Entities carry their version: `@odata.etag`, or the `ETag` header of a single-entity
-    // response; pass it to `if_match` to update or delete only that version.
-    let (etag_field, etag_setter) = if matches!(ty.kind, TypeKind::Entity(_)) {
-        (
-            quote! {
-                /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
-                /// `if_match` on an update, a delete or a bound operation.
-                #[serde(rename = "@odata.etag", default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub odata_etag: ::std::option::Option<::std::string::String>,
-            },
-            setter(&format_ident!("odata_etag"), "@odata.etag", &quote!(::std::string::String)),
-        )
-    } else {
-        (quote!(), quote!())
-    };
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-        #[non_exhaustive]
-        pub struct #name {
-            /// The `@odata.type` annotation: the concrete type of the instance, such as
-            /// `#microsoft.graph.user`.
-            #[serde(rename = "@odata.type", default, skip_serializing_if = "::std::option::Option::is_none")]
-            pub odata_type: ::std::option::Option<::std::string::String>,
-            #etag_field
-            #(#fields)*
-            /// Properties and annotations this crate does not know, kept so that they are
-            /// written back unchanged.
-            #[serde(flatten)]
-            pub additional_properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
+    l.docs(&[
+        "Properties and annotations this crate does not know, kept so that they are".to_owned(),
+        "written back unchanged.".to_owned(),
+    ]);
+    l.attr_list("serde", &[Arg::Word("flatten")]);
+    l.field("additional_properties", "::serde_json::Map<::std::string::String, ::serde_json::Value>");
+    l.close_block();
 
-        impl #name {
-            #odata_type_setter
-            #etag_setter
-            #(#setters)*
+    l.impl_head(name);
+    setter(&mut l, "odata_type", "@odata.type", "::std::string::String");
+    if entity {
+        setter(&mut l, "odata_etag", "@odata.etag", "::std::string::String");
+    }
+    for (field, wire, value, nullable, deprecation) in &setters {
+        if *nullable {
+            l.docs(&[format!("Sets `{wire}` to a value, or to `Nullable::Null` to clear it.")]);
+            if let Some(note) = deprecation {
+                l.attr_list("deprecated", &[Arg::Str("note", note)]);
+            }
+            setter_fn(&mut l, field, &format!("crate::odata::Nullable<{value}>"), None);
+        } else {
+            if let Some(note) = deprecation {
+                l.attr_list("deprecated", &[Arg::Str("note", note)]);
+            }
+            setter(&mut l, field, wire, value);
         }
+    }
+    l.close_block();
+    l.end();
+    l.print(out);
+}
+
+const STRING_OPTION: &str = "::std::option::Option<::std::string::String>";
+const NULLABLE_IS_ABSENT: &str = "crate::odata::Nullable::is_absent";
+
+/// The documentation of an item: its lines, then `#[deprecated]` when the service deprecates it.
+fn item_docs(l: &mut Layout, annotations: &[crate::edm::Annotation], origin: &str) {
+    l.docs(&doc_text(annotations, origin));
+    if let Some(note) = deprecated_note(annotations) {
+        l.attr_list("deprecated", &[Arg::Str("note", &note)]);
     }
 }
 
-/// The setter of an optional (not nullable) field.
-fn setter(field: &syn::Ident, wire: &str, value: &TokenStream) -> TokenStream {
-    let doc = doc_lines(&[format!("Sets `{wire}`.")]);
-    quote! {
-        #doc
-        pub fn #field(mut self, value: impl ::std::convert::Into<#value>) -> Self {
-            self.#field = ::std::option::Option::Some(value.into());
-            self
-        }
+/// `#[serde(rename = …, default, skip_serializing_if = "::std::option::Option::is_none")]`,
+/// with `(deserialize_with, serialize_with)` helpers when given.
+fn optional_serde(l: &mut Layout, wire: &str, with: Option<(&str, &str)>) {
+    let mut args = vec![
+        Arg::Str("rename", wire),
+        Arg::Word("default"),
+        Arg::Str("skip_serializing_if", "::std::option::Option::is_none"),
+    ];
+    if let Some((de, ser)) = with {
+        args.extend([Arg::Str("deserialize_with", de), Arg::Str("serialize_with", ser)]);
     }
+    l.attr_list("serde", &args);
+}
+
+/// The setter of an optional (not nullable) field.
+fn setter(l: &mut Layout, field: &str, wire: &str, value: &str) {
+    l.docs(&[format!("Sets `{wire}`.")]);
+    setter_fn(l, field, value, Some("::std::option::Option::Some"));
+}
+
+/// `pub fn field(mut self, value: impl Into<T>) -> Self { self.field = …; self }`, the value
+/// wrapped in `wrap` when given.
+fn setter_fn(l: &mut Layout, field: &str, value: &str, wrap: Option<&str>) {
+    l.setter_head(field, value);
+    l.assign_value_into(field, wrap);
+    l.tail("self");
+    l.close_block();
 }
 
 /// Whether a single-valued property of type `target` in `owner` makes the struct infinitely

@@ -271,11 +271,17 @@ pub(super) fn ids_file(context: &Context<'_>) -> Result<TokenStream, String> {
 /// A module of the operations tree.
 #[derive(Default)]
 struct Module {
-    items: Vec<TokenStream>,
-    /// Rust names already used in this module (operation and body types).
-    names: Vec<String>,
+    items: Vec<Item>,
     children: BTreeMap<String, Module>,
     doc: String,
+}
+
+/// An operation in the plan of the `operations` file, built into tokens by the job that prints
+/// its module.
+enum Item {
+    Crud { path: usize, crud: CrudOperation },
+    Bound { index: usize, name: String },
+    Import { index: usize, name: String },
 }
 
 impl Module {
@@ -286,15 +292,45 @@ impl Module {
         }
     }
 
-    fn tokens(&self) -> TokenStream {
-        let items = &self.items;
-        let children = self.children.iter().map(|(name, child)| {
-            let name = ident(name);
-            let doc = doc_lines(std::slice::from_ref(&child.doc));
-            let body = child.tokens();
-            quote! { #doc pub mod #name { #body } }
+    fn tokens(&self, context: &Context<'_>) -> Result<TokenStream, String> {
+        let mut items = items_tokens(context, &self.items)?;
+        for (name, child) in &self.children {
+            items.extend(child_module(context, name, child)?);
+        }
+        Ok(items)
+    }
+}
+
+fn items_tokens(context: &Context<'_>, items: &[Item]) -> Result<TokenStream, String> {
+    let mut tokens = TokenStream::new();
+    for item in items {
+        tokens.extend(match item {
+            Item::Crud { path, crud } => crud_operation(context, &context.selection.paths[*path], *crud),
+            Item::Bound { index, name } => bound_operation(context, *index, name)?,
+            Item::Import { index, name } => imported_operation(context, *index, name)?,
         });
-        quote! { #(#items)* #(#children)* }
+    }
+    Ok(tokens)
+}
+
+/// `pub mod name { … }` with its documentation.
+fn child_module(context: &Context<'_>, name: &str, child: &Module) -> Result<TokenStream, String> {
+    let name = ident(name);
+    let doc = doc_lines(std::slice::from_ref(&child.doc));
+    let body = child.tokens(context)?;
+    Ok(quote! { #doc pub mod #name { #body } })
+}
+
+/// The plan of the `operations` file: a module tree mirroring the URL paths, every name decided.
+/// Each top-level module is built and printed by its own job.
+pub(super) struct Plan {
+    root: Module,
+}
+
+impl Plan {
+    /// The number of top-level modules.
+    pub fn modules(&self) -> usize {
+        self.root.children.len()
     }
 }
 
@@ -504,9 +540,9 @@ fn module_path(context: &Context<'_>, path: &ResourcePath) -> Vec<String> {
     path.segments.iter().map(module).collect()
 }
 
-pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
+pub(super) fn plan(context: &Context<'_>) -> Plan {
     let mut root = Module::default();
-    for path in &context.selection.paths {
+    for (path_index, path) in context.selection.paths.iter().enumerate() {
         let module_path = module_path(context, path);
         for depth in 0..module_path.len() {
             let module = root.at(&module_path[..=depth]);
@@ -516,10 +552,7 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
             }
         }
         for crud in &path.operations {
-            let item = crud_operation(context, path, *crud);
-            let module = root.at(&module_path);
-            module.names.push(format!("{crud:?}"));
-            module.items.push(item);
+            root.at(&module_path).items.push(Item::Crud { path: path_index, crud: *crud });
         }
     }
     // Bound operations live in the module of the path they are invoked on.
@@ -584,8 +617,7 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
             .map(|i| keys.iter().find(|k| k.ends_with(&format!("#{i}"))).cloned().unwrap_or_default())
             .collect();
         for (i, key) in indices.iter().zip(&keys) {
-            let item = bound_operation(context, *i, &names[key])?;
-            root.at(&module_path).items.push(item);
+            root.at(&module_path).items.push(Item::Bound { index: *i, name: names[key].clone() });
         }
     }
     // Action and function imports live at the root, as they are addressed at the service root;
@@ -615,17 +647,33 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
     let names = unique(wanted.keys().map(String::as_str), |key| escape(wanted[key].clone()), &["Literal"]);
     for (key, rust_name) in &names {
         let index: usize = key.rsplit('#').next().and_then(|i| i.parse().ok()).unwrap_or_default();
-        root.items.push(imported_operation(context, index, rust_name)?);
+        root.items.push(Item::Import { index, name: rust_name.clone() });
     }
-    let body = root.tokens();
+    Plan { root }
+}
+
+/// The head of the `operations` file: its documentation and the operations at the service root.
+pub(super) fn head(context: &Context<'_>, plan: &Plan) -> Result<TokenStream, String> {
+    let items = items_tokens(context, &plan.root.items)?;
     Ok(quote! {
         //! Operations: one type per operation, in modules that mirror the URL path.
         //!
         //! Build an operation, turn it into an `http::Request` with
         //! [`crate::odata::Operation::to_request`], send it with any HTTP client, and decode the
         //! response with [`crate::odata::Operation::parse_response`].
-        #body
+        #items
+    })
+}
 
+/// The top-level module at this index of the plan.
+pub(super) fn module(context: &Context<'_>, plan: &Plan, index: usize) -> Result<TokenStream, String> {
+    let (name, child) = plan.root.children.iter().nth(index).ok_or("internal error: no such module")?;
+    child_module(context, name, child)
+}
+
+/// The end of the `operations` file: the helpers that the operations share.
+pub(super) fn tail() -> TokenStream {
+    quote! {
         /// How a function parameter is written as an OData URL literal.
         #[allow(dead_code)]
         pub(crate) enum Literal {
@@ -682,7 +730,7 @@ pub(super) fn file(context: &Context<'_>) -> Result<TokenStream, String> {
                 (_, other) => other.to_string(),
             }
         }
-    })
+    }
 }
 
 fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperation) -> TokenStream {

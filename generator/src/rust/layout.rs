@@ -1,0 +1,574 @@
+//! Line breaking for source printed straight from the plan, laid out exactly as prettyplease
+//! lays out the same syntax, without building tokens and parsing them back.
+//!
+//! The printer is Oppen's: text, breaks, and boxes that either fit on the line or break
+//! (a consistent box breaks all its breaks, an inconsistent one only those whose next chunk
+//! does not fit). Margin, indent and minimum space are prettyplease's. Because an item is laid
+//! out whole, sizes are computed in one pass over it instead of with a bounded look-ahead; the
+//! decisions are the same (a look-ahead only gives up on what is already too long).
+
+const MARGIN: isize = 89;
+pub(super) const INDENT: isize = 4;
+const MIN_SPACE: isize = 60;
+/// The width of a break that must break.
+const HARD: usize = 0xffff;
+
+#[derive(Clone, Copy)]
+struct Break {
+    offset: isize,
+    blank: usize,
+    /// Printed before the line break when it breaks (a trailing comma).
+    pre_break: Option<char>,
+    if_nonempty: bool,
+    never: bool,
+}
+
+const BREAK: Break = Break { offset: 0, blank: 0, pre_break: None, if_nonempty: false, never: false };
+
+#[derive(Clone, Copy)]
+enum Token {
+    /// A range of `Layout::text`.
+    Text(u32, u32),
+    Break(Break),
+    Begin {
+        offset: isize,
+        consistent: bool,
+    },
+    End,
+}
+
+#[derive(Clone, Copy)]
+enum Frame {
+    Fits,
+    Broken { indent: usize, consistent: bool },
+}
+
+/// One item's tokens, then its text.
+#[derive(Default)]
+pub(super) struct Layout {
+    text: String,
+    tokens: Vec<Token>,
+}
+
+impl Layout {
+    pub fn word(&mut self, word: &str) {
+        let start = self.text.len() as u32;
+        self.text.push_str(word);
+        self.tokens.push(Token::Text(start, self.text.len() as u32));
+    }
+
+    /// Text built in place: `f` appends to the buffer.
+    pub fn word_with(&mut self, f: impl FnOnce(&mut String)) {
+        let start = self.text.len() as u32;
+        f(&mut self.text);
+        self.tokens.push(Token::Text(start, self.text.len() as u32));
+    }
+
+    pub fn cbox(&mut self, offset: isize) {
+        self.tokens.push(Token::Begin { offset, consistent: true });
+    }
+
+    pub fn ibox(&mut self, offset: isize) {
+        self.tokens.push(Token::Begin { offset, consistent: false });
+    }
+
+    pub fn end(&mut self) {
+        // A box that holds only a break is dropped with it, and a break that applies only
+        // to a non-empty box goes when the box ends right after it.
+        if let Some(Token::Break(b)) = self.tokens.last().copied() {
+            if let Some(Token::Begin { .. }) = self.tokens.len().checked_sub(2).map(|i| self.tokens[i]) {
+                self.tokens.truncate(self.tokens.len() - 2);
+                return;
+            }
+            if b.if_nonempty {
+                self.tokens.pop();
+            }
+        }
+        self.tokens.push(Token::End);
+    }
+
+    fn brk(&mut self, b: Break) {
+        self.tokens.push(Token::Break(b));
+    }
+
+    pub fn space(&mut self) {
+        self.brk(Break { blank: 1, ..BREAK });
+    }
+
+    pub fn zerobreak(&mut self) {
+        self.brk(BREAK);
+    }
+
+    pub fn hardbreak(&mut self) {
+        self.brk(Break { blank: HARD, ..BREAK });
+    }
+
+    pub fn hardbreak_if_nonempty(&mut self) {
+        self.brk(Break { blank: HARD, if_nonempty: true, ..BREAK });
+    }
+
+    pub fn neverbreak(&mut self) {
+        self.brk(Break { never: true, ..BREAK });
+    }
+
+    /// A comma between items, or after the last one only when the list breaks.
+    pub fn trailing_comma(&mut self, last: bool) {
+        if last {
+            self.brk(Break { pre_break: Some(','), ..BREAK });
+        } else {
+            self.word(",");
+            self.space();
+        }
+    }
+
+    /// Shifts the indentation after the last break (used before closing a box).
+    pub fn offset(&mut self, offset: isize) {
+        if let Some(Token::Break(b)) = self.tokens.last_mut() {
+            b.offset += offset;
+        }
+    }
+
+    /// Lays the tokens out and appends the text to `out`.
+    pub fn print(&self, out: &mut String) {
+        let sizes = self.sizes();
+        let mut space = MARGIN;
+        let mut indent: usize = 0;
+        let mut pending: usize = 0;
+        let mut frames: Vec<Frame> = Vec::new();
+        for (token, size) in self.tokens.iter().zip(sizes) {
+            match *token {
+                Token::Text(start, end) => {
+                    let text = &self.text[start as usize..end as usize];
+                    out.extend(std::iter::repeat_n(' ', pending));
+                    pending = 0;
+                    out.push_str(text);
+                    space -= text.len() as isize;
+                }
+                Token::Begin { offset, consistent } => {
+                    if size > space {
+                        frames.push(Frame::Broken { indent, consistent });
+                        indent = (indent as isize + offset).max(0) as usize;
+                    } else {
+                        frames.push(Frame::Fits);
+                    }
+                }
+                Token::End => {
+                    if let Some(Frame::Broken { indent: outer, .. }) = frames.pop() {
+                        indent = outer;
+                    }
+                }
+                Token::Break(b) => {
+                    let top = frames.last().copied().unwrap_or(Frame::Broken { indent: 0, consistent: false });
+                    let fits = b.never
+                        || match top {
+                            Frame::Fits => true,
+                            Frame::Broken { consistent: true, .. } => false,
+                            Frame::Broken { consistent: false, .. } => size <= space,
+                        };
+                    if fits {
+                        pending += b.blank;
+                        space -= b.blank as isize;
+                    } else {
+                        if let Some(c) = b.pre_break {
+                            out.extend(std::iter::repeat_n(' ', pending));
+                            out.push(c);
+                        }
+                        out.push('\n');
+                        let line_indent = indent as isize + b.offset;
+                        pending = line_indent.max(0) as usize;
+                        space = (MARGIN - line_indent).max(MIN_SPACE);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The size of each token: a text's length; a break's width plus what follows it up to the
+    /// next break of its box or an outer one; a box's length up to the first break after it.
+    fn sizes(&self) -> Vec<isize> {
+        let mut sizes = vec![0isize; self.tokens.len()];
+        let mut total: isize = 0;
+        // Open boxes, and the last break of each box not yet measured.
+        let mut stack: Vec<usize> = Vec::new();
+        let resolve = |stack: &mut Vec<usize>, sizes: &mut Vec<isize>, total: isize, tokens: &[Token]| {
+            let mut depth = 0usize;
+            while let Some(&index) = stack.last() {
+                match tokens[index] {
+                    Token::Begin { .. } => {
+                        if depth == 0 {
+                            break;
+                        }
+                        stack.pop();
+                        sizes[index] += total;
+                        depth -= 1;
+                    }
+                    Token::End => {
+                        stack.pop();
+                        sizes[index] = 1;
+                        depth += 1;
+                    }
+                    _ => {
+                        stack.pop();
+                        sizes[index] += total;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                }
+            }
+        };
+        for (index, token) in self.tokens.iter().enumerate() {
+            match *token {
+                Token::Text(start, end) => {
+                    sizes[index] = (end - start) as isize;
+                    total += (end - start) as isize;
+                }
+                Token::Begin { .. } => {
+                    sizes[index] = -total;
+                    stack.push(index);
+                }
+                Token::End => {
+                    sizes[index] = -1;
+                    stack.push(index);
+                }
+                Token::Break(b) => {
+                    resolve(&mut stack, &mut sizes, total, &self.tokens);
+                    sizes[index] = -total;
+                    stack.push(index);
+                    total += b.blank as isize;
+                }
+            }
+        }
+        // The end of the item measures what is still open, as a last break would.
+        while !stack.is_empty() {
+            resolve(&mut stack, &mut sizes, total, &self.tokens);
+            if let Some(&index) = stack.last() {
+                if matches!(self.tokens[index], Token::Begin { .. }) {
+                    stack.pop();
+                    sizes[index] += total;
+                }
+            }
+        }
+        sizes
+    }
+}
+
+/// A Rust string literal for `text`, escaped as `proc_macro2` writes one.
+pub(super) fn string_literal(out: &mut String, text: &str) {
+    out.push('"');
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\0' if chars.as_str().starts_with(|next: char| next.is_ascii_digit() && next <= '7') => {
+                out.push_str("\\x00")
+            }
+            '\0' => out.push_str("\\0"),
+            '\'' => out.push('\''),
+            c => out.extend(c.escape_debug()),
+        }
+    }
+    out.push('"');
+}
+
+/// Syntax laid out as prettyplease lays it out (its `attr`, `path`, `item_struct`, `signature`
+/// and `stmt`), for the shapes the printed items use.
+impl Layout {
+    /// `/// line` for each line of the documentation (as `doc_lines` splits it).
+    pub fn docs(&mut self, lines: &[String]) {
+        for line in lines.iter().flat_map(|l| l.split('\n')) {
+            self.word("///");
+            let line = line.trim_end().trim_end_matches(' ');
+            if !line.is_empty() {
+                self.word_with(|out| {
+                    out.push(' ');
+                    out.push_str(line);
+                });
+            }
+            self.hardbreak();
+        }
+    }
+
+    /// `#[name]`.
+    pub fn attr_word(&mut self, name: &str) {
+        self.word("#[");
+        self.word(name);
+        self.word("]");
+        self.space();
+    }
+
+    /// `#[name(arg, key = "value", …)]`: one line when it fits, else one argument per line.
+    pub fn attr_list(&mut self, name: &str, args: &[Arg<'_>]) {
+        self.word("#[");
+        self.word(name);
+        self.word("(");
+        self.cbox(INDENT);
+        self.zerobreak();
+        for (i, arg) in args.iter().enumerate() {
+            match arg {
+                Arg::Word(word) => self.word(word),
+                Arg::Str(key, value) => {
+                    self.word(key);
+                    self.word(" = ");
+                    self.word_with(|out| string_literal(out, value));
+                }
+            }
+            if i + 1 < args.len() {
+                self.word(",");
+                self.space();
+            }
+        }
+        self.zerobreak();
+        self.offset(-INDENT);
+        self.end();
+        self.word(")");
+        self.word("]");
+        self.space();
+    }
+
+    /// A type path such as `crate::odata::Nullable<::std::vec::Vec<crate::models::X>>`, whose
+    /// generic arguments break inside their angle brackets.
+    pub fn ty(&mut self, ty: &str) {
+        let mut rest = ty;
+        while let Some(at) = rest.find(['<', '>', ',']) {
+            if at > 0 {
+                self.word(&rest[..at]);
+            }
+            match rest.as_bytes()[at] {
+                b'<' => {
+                    self.word("<");
+                    self.cbox(INDENT);
+                    self.zerobreak();
+                }
+                b'>' => {
+                    self.trailing_comma(true);
+                    self.offset(-INDENT);
+                    self.end();
+                    self.word(">");
+                }
+                _ => self.trailing_comma(false),
+            }
+            rest = rest[at + 1..].trim_start();
+        }
+        if !rest.is_empty() {
+            self.word(rest);
+        }
+    }
+
+    /// The head of an inherent impl block, `impl Name {`; close it with [`Layout::close_block`].
+    pub fn impl_head(&mut self, name: &str) {
+        self.cbox(INDENT);
+        self.ibox(-INDENT);
+        self.cbox(INDENT);
+        self.word("impl");
+        self.end();
+        self.word(" ");
+        self.word(name);
+        self.end();
+        self.word(" ");
+        self.word("{");
+        self.hardbreak_if_nonempty();
+    }
+
+    /// `pub struct Name {`; close it with [`Layout::close_block`].
+    pub fn struct_head(&mut self, name: &str) {
+        self.cbox(INDENT);
+        self.word("pub ");
+        self.word("struct ");
+        self.word(name);
+        self.word(" ");
+        self.word("{");
+        self.hardbreak_if_nonempty();
+    }
+
+    /// `pub struct Name;`.
+    pub fn unit_struct(&mut self, name: &str) {
+        self.cbox(INDENT);
+        self.word("pub ");
+        self.word("struct ");
+        self.word(name);
+        self.word(";");
+        self.end();
+        self.hardbreak();
+    }
+
+    /// `pub fn name() -> Property<T> { Property::new("wire") }`.
+    pub fn property_fn(&mut self, name: &str, ty: &str, wire: &str) {
+        self.cbox(INDENT);
+        self.word("pub ");
+        self.word("fn ");
+        self.word(name);
+        self.word("(");
+        self.neverbreak();
+        self.cbox(0);
+        self.zerobreak();
+        self.offset(-INDENT);
+        self.end();
+        self.word(")");
+        self.cbox(-INDENT);
+        self.word(" -> ");
+        self.ty(ty);
+        self.end();
+        self.word(" ");
+        self.word("{");
+        self.hardbreak_if_nonempty();
+        self.ibox(0);
+        self.word("Property::new");
+        self.word("(");
+        self.cbox(INDENT);
+        self.zerobreak();
+        self.word_with(|out| string_literal(out, wire));
+        self.trailing_comma(true);
+        self.offset(-INDENT);
+        self.end();
+        self.word(")");
+        self.end();
+        self.hardbreak();
+        self.close_block();
+    }
+
+    /// `pub name: Type,` in a struct.
+    pub fn field(&mut self, name: &str, ty: &str) {
+        self.word("pub ");
+        self.word(name);
+        self.word(": ");
+        self.ty(ty);
+        self.word(",");
+        self.hardbreak();
+    }
+
+    /// `}` of a struct, an impl block or a function.
+    pub fn close_block(&mut self) {
+        self.offset(-INDENT);
+        self.end();
+        self.word("}");
+        self.hardbreak();
+    }
+
+    /// `pub fn name(mut self, value: impl ::std::convert::Into<T>) -> Self {`, the head of a
+    /// chainable setter; close it with [`Layout::close_block`].
+    pub fn setter_head(&mut self, name: &str, value: &str) {
+        self.cbox(INDENT);
+        self.word("pub ");
+        self.word("fn ");
+        self.word(name);
+        self.word("(");
+        self.neverbreak();
+        self.cbox(0);
+        self.zerobreak();
+        self.word("mut ");
+        self.word("self");
+        self.trailing_comma(false);
+        self.word("value");
+        self.word(": ");
+        self.word("impl ");
+        self.word("::std::convert::Into");
+        self.ty(&["<", value, ">"].concat());
+        self.trailing_comma(true);
+        self.offset(-INDENT);
+        self.end();
+        self.word(")");
+        self.cbox(-INDENT);
+        self.word(" -> ");
+        self.word("Self");
+        self.end();
+        self.word(" ");
+        self.word("{");
+        self.hardbreak_if_nonempty();
+    }
+
+    /// `self.field = value.into();`, or with the value wrapped in `wrap` (a path such as
+    /// `::std::option::Option::Some`).
+    pub fn assign_value_into(&mut self, field: &str, wrap: Option<&str>) {
+        self.ibox(0);
+        self.ibox(0);
+        self.cbox(INDENT);
+        self.word("self");
+        self.zerobreak();
+        self.word(".");
+        self.word(field);
+        self.end();
+        self.word(" = ");
+        self.neverbreak();
+        if let Some(wrap) = wrap {
+            self.word(wrap);
+            self.word("(");
+            self.cbox(INDENT);
+            self.zerobreak();
+            self.value_into();
+            self.trailing_comma(true);
+            self.offset(-INDENT);
+            self.end();
+            self.word(")");
+        } else {
+            self.value_into();
+        }
+        self.end();
+        self.word(";");
+        self.end();
+        self.hardbreak();
+    }
+
+    /// `value.into()`, a method call.
+    fn value_into(&mut self) {
+        self.cbox(INDENT);
+        self.word("value");
+        self.zerobreak();
+        self.word(".");
+        self.word("into");
+        self.cbox(0);
+        self.word("(");
+        self.cbox(INDENT);
+        self.zerobreak();
+        self.offset(-INDENT);
+        self.end();
+        self.word(")");
+        self.end();
+        self.end();
+    }
+
+    /// A block's last expression, a path such as `self`.
+    pub fn tail(&mut self, expr: &str) {
+        self.ibox(0);
+        self.word(expr);
+        self.end();
+        self.hardbreak();
+    }
+}
+
+/// An argument of an attribute list.
+pub(super) enum Arg<'a> {
+    /// `default`, `flatten`.
+    Word(&'a str),
+    /// `key = "value"`.
+    Str(&'a str, &'a str),
+}
+
+/// The text of a type built as tokens (`crate::odata::Nullable<::std::string::String>`).
+pub(super) fn type_text(tokens: &proc_macro2::TokenStream) -> String {
+    use proc_macro2::TokenTree;
+    let mut out = String::new();
+    let mut after_word = false;
+    for tree in tokens.clone() {
+        match tree {
+            TokenTree::Ident(ident) => {
+                if after_word {
+                    out.push(' ');
+                }
+                out.push_str(&ident.to_string());
+                after_word = true;
+            }
+            TokenTree::Punct(punct) => {
+                out.push(punct.as_char());
+                if punct.as_char() == ',' {
+                    out.push(' ');
+                }
+                after_word = false;
+            }
+            other => {
+                out.push_str(&other.to_string());
+                after_word = true;
+            }
+        }
+    }
+    out
+}
