@@ -79,7 +79,12 @@ pub fn generate(config: &Config) -> Result<Generated, GenerateError> {
 
 /// Generates the crate from a document already in memory (`name` is used in messages).
 pub fn generate_from(config: &Config, name: &str, bytes: &[u8]) -> Result<Generated, GenerateError> {
-    let loaded = crate::load(bytes);
+    // The lock's hash of the input is computed on the other core while the document is read.
+    let (loaded, input_sha256) = std::thread::scope(|scope| {
+        let hash = scope.spawn(|| sha256(bytes));
+        let loaded = crate::load(bytes);
+        (loaded, hash.join().unwrap_or_else(|_| sha256(bytes)))
+    });
     let source = SourceFile::new(name, bytes);
     let Some(model) = loaded.model else {
         return Err(GenerateError::Model { rendered: loaded.diagnostics.iter().map(|d| source.render(d)).collect() });
@@ -99,7 +104,7 @@ pub fn generate_from(config: &Config, name: &str, bytes: &[u8]) -> Result<Genera
     let files = crate::rust::generate(&model, &selection, config).map_err(GenerateError::Unsupported)?;
     let mut files = files;
     files.insert(crate::write::MANIFEST.to_owned(), crate::write::manifest(&files));
-    let lock = lock_text(config, &config.input, bytes);
+    let lock = lock_text(config, &config.input, bytes.len(), &input_sha256);
     let not_generated = selection
         .not_generated
         .iter()
@@ -123,7 +128,7 @@ pub fn generate_from(config: &Config, name: &str, bytes: &[u8]) -> Result<Genera
 /// The lock file: what the crate was generated from, by which generator. Generated files carry
 /// none of this, so that the same selection from another document gives the same files. Its
 /// paths are relative to the lock's folder, so the project can move.
-fn lock_text(config: &Config, input: &Path, bytes: &[u8]) -> String {
+fn lock_text(config: &Config, input: &Path, size: usize, sha256_of_input: &str) -> String {
     let lock_dir = config.lock_path().parent().map(Path::to_owned).unwrap_or_default();
     format!(
         "# Written by `odata-codegen generate`: what the crate in {output} was generated from.\n\
@@ -144,8 +149,7 @@ fn lock_text(config: &Config, input: &Path, bytes: &[u8]) -> String {
          sha256 = {config_sha:?}\n",
         input = relative_path(&lock_dir, input),
         output = relative_path(&lock_dir, &config.output),
-        sha = sha256(bytes),
-        size = bytes.len(),
+        sha = sha256_of_input,
         version = env!("CARGO_PKG_VERSION"),
         config_sha = sha256(config.text.as_bytes()),
     )
