@@ -40,7 +40,7 @@ pub fn generate(model: &Model, selection: &Selection, config: &Config) -> Result
     // Every file, every top-level operations module and every model item is one job for the
     // printing threads: the largest first, so the cores finish together.
     let mut jobs = vec![Job::OperationsHead];
-    jobs.extend((0..operations.modules()).map(Job::OperationsModule));
+    jobs.extend((0..operations.units.len()).map(Job::OperationsUnit));
     jobs.extend([Job::OperationsTail, Job::FilterHead, Job::Ids, Job::Lib, Job::ModelsHeader]);
     jobs.extend((0..selection.types.len()).map(Job::Model));
     jobs.extend((0..selection.types.len()).map(Job::Filter));
@@ -48,7 +48,7 @@ pub fn generate(model: &Model, selection: &Selection, config: &Config) -> Result
     let mut next = || printed.next().expect("one result per job");
     let mut files = BTreeMap::new();
     let mut operations_file = next();
-    for _ in 0..=operations.modules() {
+    for _ in 0..=operations.units.len() {
         operations_file.push_str(&next());
     }
     files.insert("src/operations.rs".to_owned(), operations_file);
@@ -97,8 +97,8 @@ fn for_profile(template: &str, graph: bool) -> String {
 enum Job {
     /// The documentation of `operations` and the operations at the service root.
     OperationsHead,
-    /// The top-level module of `operations` at this index.
-    OperationsModule(usize),
+    /// The piece of `operations` at this index: an operation, or a module's start or end.
+    OperationsUnit(usize),
     /// The helpers at the end of `operations`.
     OperationsTail,
     /// The documentation and re-exports of `filter`.
@@ -115,8 +115,8 @@ enum Job {
 impl Job {
     fn print(self, context: &Context<'_>, operations: &operations::Plan) -> Result<String, String> {
         match self {
-            Job::OperationsHead => format(operations::head(context, operations)?),
-            Job::OperationsModule(index) => unparse(operations::module(context, operations, index)?),
+            Job::OperationsHead => format(operations::head()),
+            Job::OperationsUnit(index) => operations::unit(context, &operations.units[index], unparse),
             Job::OperationsTail => unparse(operations::tail()),
             Job::FilterHead => format(filter::head(context)),
             Job::Filter(index) => filter::item(context, context.selection.types[index], unparse),

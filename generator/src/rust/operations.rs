@@ -277,8 +277,8 @@ struct Module {
 }
 
 /// An operation in the plan of the `operations` file, built into tokens by the job that prints
-/// its module.
-enum Item {
+/// it.
+pub(super) enum Item {
     Crud { path: usize, crud: CrudOperation },
     Bound { index: usize, name: String },
     Import { index: usize, name: String },
@@ -292,46 +292,37 @@ impl Module {
         }
     }
 
-    fn tokens(&self, context: &Context<'_>) -> Result<TokenStream, String> {
-        let mut items = items_tokens(context, &self.items)?;
-        for (name, child) in &self.children {
-            items.extend(child_module(context, name, child)?);
+    /// The module's items, then its child modules, in print order (`depth` modules deep).
+    fn units(self, depth: usize, units: &mut Vec<Unit>) {
+        units.extend(self.items.into_iter().map(|item| Unit::Item { depth, item }));
+        for (name, child) in self.children {
+            units.push(Unit::Open { depth, name, doc: child.doc.clone() });
+            child.units(depth + 1, units);
+            units.push(Unit::Close { depth });
         }
-        Ok(items)
     }
 }
 
-fn items_tokens(context: &Context<'_>, items: &[Item]) -> Result<TokenStream, String> {
-    let mut tokens = TokenStream::new();
-    for item in items {
-        tokens.extend(match item {
-            Item::Crud { path, crud } => crud_operation(context, &context.selection.paths[*path], *crud),
-            Item::Bound { index, name } => bound_operation(context, *index, name)?,
-            Item::Import { index, name } => imported_operation(context, *index, name)?,
-        });
-    }
-    Ok(tokens)
+/// A piece of the `operations` file, printed by one job: the start of a module, an operation
+/// (its items), or the end of a module.
+pub(super) enum Unit {
+    Open { depth: usize, name: String, doc: String },
+    Item { depth: usize, item: Item },
+    Close { depth: usize },
 }
 
-/// `pub mod name { … }` with its documentation.
-fn child_module(context: &Context<'_>, name: &str, child: &Module) -> Result<TokenStream, String> {
-    let name = ident(name);
-    let doc = doc_lines(std::slice::from_ref(&child.doc));
-    let body = child.tokens(context)?;
-    Ok(quote! { #doc pub mod #name { #body } })
+fn item_tokens(context: &Context<'_>, item: &Item) -> Result<TokenStream, String> {
+    Ok(match item {
+        Item::Crud { path, crud } => crud_operation(context, &context.selection.paths[*path], *crud),
+        Item::Bound { index, name } => bound_operation(context, *index, name)?,
+        Item::Import { index, name } => imported_operation(context, *index, name)?,
+    })
 }
 
-/// The plan of the `operations` file: a module tree mirroring the URL paths, every name decided.
-/// Each top-level module is built and printed by its own job.
+/// The plan of the `operations` file: its pieces in print order, in modules that mirror the URL
+/// paths, every name decided. Each operation is built and printed by its own job.
 pub(super) struct Plan {
-    root: Module,
-}
-
-impl Plan {
-    /// The number of top-level modules.
-    pub fn modules(&self) -> usize {
-        self.root.children.len()
-    }
+    pub units: Vec<Unit>,
 }
 
 /// One key in a path: the struct field that holds it and how the path uses it.
@@ -649,26 +640,52 @@ pub(super) fn plan(context: &Context<'_>) -> Plan {
         let index: usize = key.rsplit('#').next().and_then(|i| i.parse().ok()).unwrap_or_default();
         root.items.push(Item::Import { index, name: rust_name.clone() });
     }
-    Plan { root }
+    let mut units = Vec::new();
+    root.units(0, &mut units);
+    Plan { units }
 }
 
-/// The head of the `operations` file: its documentation and the operations at the service root.
-pub(super) fn head(context: &Context<'_>, plan: &Plan) -> Result<TokenStream, String> {
-    let items = items_tokens(context, &plan.root.items)?;
-    Ok(quote! {
+/// The head of the `operations` file: its documentation.
+pub(super) fn head() -> TokenStream {
+    quote! {
         //! Operations: one type per operation, in modules that mirror the URL path.
         //!
         //! Build an operation, turn it into an `http::Request` with
         //! [`crate::odata::Operation::to_request`], send it with any HTTP client, and decode the
         //! response with [`crate::odata::Operation::parse_response`].
-        #items
-    })
+    }
 }
 
-/// The top-level module at this index of the plan.
-pub(super) fn module(context: &Context<'_>, plan: &Plan, index: usize) -> Result<TokenStream, String> {
-    let (name, child) = plan.root.children.iter().nth(index).ok_or("internal error: no such module")?;
-    child_module(context, name, child)
+/// A piece of the file, printed. An operation is built as tokens and formatted by
+/// `format_items` inside as many modules as it is deep (so that its lines break as they do
+/// there), and those modules' lines are cut off again.
+pub(super) fn unit(
+    context: &Context<'_>,
+    unit: &Unit,
+    format_items: impl Fn(TokenStream) -> Result<String, String>,
+) -> Result<String, String> {
+    let indent = |depth: usize| "    ".repeat(depth);
+    match unit {
+        Unit::Open { depth, name, doc } => {
+            let mut docs = String::new();
+            let mut l = super::layout::Layout::default();
+            l.docs(std::slice::from_ref(doc));
+            l.print(&mut docs);
+            let docs: String = docs.lines().map(|line| format!("{}{line}\n", indent(*depth))).collect();
+            Ok(format!("{docs}{}pub mod {} {{\n", indent(*depth), ident(name)))
+        }
+        Unit::Close { depth } => Ok(format!("{}}}\n", indent(*depth))),
+        Unit::Item { depth, item } => {
+            let mut tokens = item_tokens(context, item)?;
+            for _ in 0..*depth {
+                tokens = quote! { mod m { #tokens } };
+            }
+            let text = format_items(tokens)?;
+            let lines: Vec<&str> = text.lines().collect();
+            let inner = lines.get(*depth..lines.len().saturating_sub(*depth)).unwrap_or_default();
+            Ok(inner.iter().flat_map(|line| [*line, "\n"]).collect())
+        }
+    }
 }
 
 /// The end of the `operations` file: the helpers that the operations share.
