@@ -393,24 +393,7 @@ impl Layout {
 
     /// `pub fn name() -> Property<T> { Property::new("wire") }`.
     pub fn property_fn(&mut self, name: &str, ty: &str, wire: &str) {
-        self.cbox(INDENT);
-        self.word("pub ");
-        self.word("fn ");
-        self.word(name);
-        self.word("(");
-        self.neverbreak();
-        self.cbox(0);
-        self.zerobreak();
-        self.offset(-INDENT);
-        self.end();
-        self.word(")");
-        self.cbox(-INDENT);
-        self.word(" -> ");
-        self.ty(ty);
-        self.end();
-        self.word(" ");
-        self.word("{");
-        self.hardbreak_if_nonempty();
+        self.fn_head(name, |_| {}, ty);
         self.ibox(0);
         self.word("Property::new");
         self.word("(");
@@ -424,6 +407,30 @@ impl Layout {
         self.end();
         self.hardbreak();
         self.close_block();
+    }
+
+    /// `pub fn name(parameters) -> returns {`, the parameters written by `parameters` (each
+    /// followed by `trailing_comma`); close it with [`Layout::close_block`].
+    fn fn_head(&mut self, name: &str, parameters: impl FnOnce(&mut Self), returns: &str) {
+        self.cbox(INDENT);
+        self.word("pub ");
+        self.word("fn ");
+        self.word(name);
+        self.word("(");
+        self.neverbreak();
+        self.cbox(0);
+        self.zerobreak();
+        parameters(self);
+        self.offset(-INDENT);
+        self.end();
+        self.word(")");
+        self.cbox(-INDENT);
+        self.word(" -> ");
+        self.ty(returns);
+        self.end();
+        self.word(" ");
+        self.word("{");
+        self.hardbreak_if_nonempty();
     }
 
     /// `pub name: Type,` in a struct.
@@ -447,33 +454,17 @@ impl Layout {
     /// `pub fn name(mut self, value: impl ::std::convert::Into<T>) -> Self {`, the head of a
     /// chainable setter; close it with [`Layout::close_block`].
     pub fn setter_head(&mut self, name: &str, value: &str) {
-        self.cbox(INDENT);
-        self.word("pub ");
-        self.word("fn ");
-        self.word(name);
-        self.word("(");
-        self.neverbreak();
-        self.cbox(0);
-        self.zerobreak();
-        self.word("mut ");
-        self.word("self");
-        self.trailing_comma(false);
-        self.word("value");
-        self.word(": ");
-        self.word("impl ");
-        self.word("::std::convert::Into");
-        self.ty(&["<", value, ">"].concat());
-        self.trailing_comma(true);
-        self.offset(-INDENT);
-        self.end();
-        self.word(")");
-        self.cbox(-INDENT);
-        self.word(" -> ");
-        self.word("Self");
-        self.end();
-        self.word(" ");
-        self.word("{");
-        self.hardbreak_if_nonempty();
+        let parameters = |l: &mut Self| {
+            l.word("mut ");
+            l.word("self");
+            l.trailing_comma(false);
+            l.word("value");
+            l.word(": ");
+            l.word("impl ");
+            l.ty(&format!("::std::convert::Into<{value}>"));
+            l.trailing_comma(true);
+        };
+        self.fn_head(name, parameters, "Self");
     }
 
     /// `self.field = value.into();`, or with the value wrapped in `wrap` (a path such as
