@@ -295,8 +295,8 @@ impl Module {
     /// The module's items, then its child modules, in print order (`depth` modules deep).
     fn units(self, depth: usize, units: &mut Vec<Unit>) {
         units.extend(self.items.into_iter().map(|item| Unit::Item { depth, item }));
-        for (name, child) in self.children {
-            units.push(Unit::Open { depth, name, doc: child.doc.clone() });
+        for (name, mut child) in self.children {
+            units.push(Unit::Open { depth, name, doc: std::mem::take(&mut child.doc) });
             child.units(depth + 1, units);
             units.push(Unit::Close { depth });
         }
