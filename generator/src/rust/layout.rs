@@ -130,10 +130,16 @@ impl Layout {
 
     /// Lays the tokens out and appends the text to `out`.
     pub fn print(&self, out: &mut String) {
+        self.print_at(out, 0);
+    }
+
+    /// Lays the tokens out as items `base` columns deep (inside modules or an impl block)
+    /// and appends the text to `out`.
+    pub fn print_at(&self, out: &mut String, base: usize) {
         let sizes = self.sizes();
-        let mut space = MARGIN;
-        let mut indent: usize = 0;
-        let mut pending: usize = 0;
+        let mut indent = base;
+        let mut space = MARGIN - base as isize;
+        let mut pending: usize = base;
         let mut frames: Vec<Frame> = Vec::new();
         for (token, size) in self.tokens.iter().zip(sizes) {
             match *token {
@@ -158,7 +164,7 @@ impl Layout {
                     }
                 }
                 Token::Break(b) => {
-                    let top = frames.last().copied().unwrap_or(Frame::Broken { indent: 0, consistent: false });
+                    let top = frames.last().copied().unwrap_or(Frame::Broken { indent: base, consistent: false });
                     let fits = b.never
                         || match top {
                             Frame::Fits => true,
@@ -369,6 +375,25 @@ impl Layout {
         self.hardbreak_if_nonempty();
     }
 
+    /// The head of a trait impl block, `impl path::Trait for Name {`; close it with
+    /// [`Layout::close_block`].
+    pub fn trait_impl_head(&mut self, trait_path: &str, name: &str) {
+        self.cbox(INDENT);
+        self.ibox(-INDENT);
+        self.cbox(INDENT);
+        self.word("impl");
+        self.end();
+        self.word(" ");
+        self.word(trait_path);
+        self.space();
+        self.word("for ");
+        self.word(name);
+        self.end();
+        self.word(" ");
+        self.word("{");
+        self.hardbreak_if_nonempty();
+    }
+
     /// `pub struct Name {`; close it with [`Layout::close_block`].
     pub fn struct_head(&mut self, name: &str) {
         self.cbox(INDENT);
@@ -433,6 +458,21 @@ impl Layout {
         self.hardbreak_if_nonempty();
     }
 
+    /// `type Name = Type;` in a trait impl.
+    pub fn associated_type(&mut self, name: &str, ty: &str) {
+        self.cbox(INDENT);
+        self.word("type ");
+        self.word(name);
+        self.word(" = ");
+        self.neverbreak();
+        self.ibox(-INDENT);
+        self.ty(ty);
+        self.end();
+        self.word(";");
+        self.end();
+        self.hardbreak();
+    }
+
     /// `pub name: Type,` in a struct.
     pub fn field(&mut self, name: &str, ty: &str) {
         self.word("pub ");
@@ -467,16 +507,18 @@ impl Layout {
         self.fn_head(name, parameters, "Self");
     }
 
-    /// `self.field = value.into();`, or with the value wrapped in `wrap` (a path such as
-    /// `::std::option::Option::Some`).
-    pub fn assign_value_into(&mut self, field: &str, wrap: Option<&str>) {
+    /// `self.field = value.into();` (`self.a.b = …` for the fields `["a", "b"]`), or with the
+    /// value wrapped in `wrap` (a path such as `::std::option::Option::Some`).
+    pub fn assign_value_into(&mut self, fields: &[&str], wrap: Option<&str>) {
         self.ibox(0);
         self.ibox(0);
         self.cbox(INDENT);
         self.word("self");
-        self.zerobreak();
-        self.word(".");
-        self.word(field);
+        for field in fields {
+            self.zerobreak();
+            self.word(".");
+            self.word(field);
+        }
         self.end();
         self.word(" = ");
         self.neverbreak();

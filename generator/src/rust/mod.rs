@@ -116,7 +116,7 @@ impl Job {
     fn print(self, context: &Context<'_>, operations: &operations::Plan) -> Result<String, String> {
         match self {
             Job::OperationsHead => format(operations::head()),
-            Job::OperationsUnit(index) => operations::unit(context, &operations.units[index], unparse),
+            Job::OperationsUnit(index) => operations::unit(context, operations, index, unparse),
             Job::OperationsTail => unparse(operations::tail()),
             Job::FilterHead => format(filter::head(context)),
             Job::Filter(index) => filter::item(context, context.selection.types[index], unparse),
@@ -451,16 +451,8 @@ fn deprecation_note(revision: &crate::edm::Revision) -> String {
     note
 }
 
-/// `#[doc(alias = "wireName")]` when the Rust name differs from the name on the wire, so that
-/// searching the docs for the schema's name finds the item.
-pub(crate) fn doc_alias(rust: &str, wire: &str) -> TokenStream {
-    if !needs_doc_alias(rust, wire) {
-        return TokenStream::new();
-    }
-    quote!(#[doc(alias = #wire)])
-}
-
-/// Whether [`doc_alias`] gives an alias.
+/// Whether an item needs `#[doc(alias = "wireName")]`: its Rust name differs from the name on
+/// the wire, and searching the docs for the schema's name should find it.
 pub(crate) fn needs_doc_alias(rust: &str, wire: &str) -> bool {
     rust.trim_start_matches("r#").trim_end_matches('_') != wire
 }

@@ -383,7 +383,7 @@ fn setter(l: &mut Layout, field: &str, wire: &str, value: &str) {
 /// wrapped in `wrap` when given.
 fn setter_fn(l: &mut Layout, field: &str, value: &str, wrap: Option<&str>) {
     l.setter_head(field, value);
-    l.assign_value_into(field, wrap);
+    l.assign_value_into(&[field], wrap);
     l.tail("self");
     l.close_block();
 }

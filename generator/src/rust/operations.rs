@@ -5,14 +5,16 @@
 //! cloud_certification_authority::List`), so list/get/create/update/delete never collide with
 //! an action of the same spelling, and a name never depends on operations elsewhere.
 
+use super::layout::{Arg, INDENT, Layout, type_text};
 use super::naming::{camel, escape, snake, unique};
-use super::{Context, doc_lines, docs, ident};
+use super::{Context, deprecated_note, doc_lines, doc_text as doc_text_of, ident, needs_doc_alias};
 use crate::config::{CrudOperation, KeySyntax};
 use crate::edm::{AnnotationsExt, OperationKind, Primitive, TypeId, TypeTarget};
 use crate::select::{ResourcePath, Segment, SegmentKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// Entity types addressed by key somewhere in the selection's paths.
 fn keyed_types(context: &Context<'_>) -> Vec<TypeId> {
@@ -311,18 +313,224 @@ pub(super) enum Unit {
     Close { depth: usize },
 }
 
-fn item_tokens(context: &Context<'_>, item: &Item) -> Result<TokenStream, String> {
-    Ok(match item {
-        Item::Crud { path, crud } => crud_operation(context, &context.selection.paths[*path], *crud),
-        Item::Bound { index, name } => bound_operation(context, *index, name)?,
-        Item::Import { index, name } => imported_operation(context, *index, name)?,
-    })
+fn decide(context: &Context<'_>, item: &Item) -> Result<Decided, String> {
+    match item {
+        Item::Crud { path, crud } => Ok(crud_operation(context, &context.selection.paths[*path], *crud)),
+        Item::Bound { index, name } => bound_operation(context, *index, name),
+        Item::Import { index, name } => imported_operation(context, *index, name),
+    }
 }
 
 /// The plan of the `operations` file: its pieces in print order, in modules that mirror the URL
 /// paths, every name decided. Each operation is built and printed by its own job.
 pub(super) struct Plan {
     pub units: Vec<Unit>,
+    /// The members every operation shares, printed once for each depth of module.
+    shared: Vec<Shared>,
+}
+
+/// Impl items that are the same in every operation of a module depth, printed by the first job
+/// that needs them.
+#[derive(Default)]
+struct Shared {
+    headers: OnceLock<Result<String, String>>,
+    /// `with_query` and the query setters: of a single entity, of a collection.
+    query: [OnceLock<Result<String, String>>; 2],
+    /// `parse_response`, by [`Parse`].
+    parse: [OnceLock<Result<String, String>>; Parse::COUNT],
+}
+
+/// How an operation decodes its response: the `crate::odata` function it calls.
+#[derive(Clone, Copy)]
+enum Parse {
+    Page,
+    Entity,
+    OptionalEntity,
+    Empty,
+    Collection,
+    Stream,
+    Value,
+}
+
+impl Parse {
+    const COUNT: usize = 7;
+
+    fn function(self) -> &'static str {
+        match self {
+            Parse::Page => "parse_page",
+            Parse::Entity => "parse_entity",
+            Parse::OptionalEntity => "parse_optional_entity",
+            Parse::Empty => "parse_empty",
+            Parse::Collection => "parse_collection",
+            Parse::Stream => "parse_stream",
+            Parse::Value => "parse_value",
+        }
+    }
+}
+
+/// An operation with every name and type decided: its struct, its parameters' struct, and the
+/// members of its impl blocks. The members that differ from operation to operation are built
+/// as tokens (`new`, `to_request`); the rest is printed straight from this.
+struct Decided {
+    name: String,
+    docs: Vec<String>,
+    alias: Option<String>,
+    deprecated: Option<String>,
+    /// Whether the struct derives `Default` (its constructor takes nothing).
+    default: bool,
+    fields: Vec<Field>,
+    /// The parameters' struct: its name, documentation and fields.
+    body: Option<(String, Vec<String>, Vec<Field>)>,
+    new: TokenStream,
+    /// The setters of optional parameters: field and value type.
+    setters: Vec<(String, String, String)>,
+    /// Query option setters: of a collection (`true`) or a single entity.
+    query: Option<bool>,
+    output: String,
+    to_request: TokenStream,
+    parse: Parse,
+}
+
+/// A field of an operation's struct or of its parameters' struct.
+struct Field {
+    docs: Vec<String>,
+    deprecated: Option<String>,
+    /// The `#[serde(…)]` arguments, if any.
+    serde: Vec<(&'static str, String)>,
+    name: String,
+    ty: String,
+}
+
+impl Field {
+    fn plain(doc: &str, name: &str, ty: String) -> Field {
+        Field { docs: vec![doc.to_owned()], deprecated: None, serde: Vec::new(), name: name.to_owned(), ty }
+    }
+
+    fn print(&self, l: &mut Layout) {
+        l.docs(&self.docs);
+        if let Some(note) = &self.deprecated {
+            l.attr_list("deprecated", &[Arg::Str("note", note)]);
+        }
+        if !self.serde.is_empty() {
+            let args: Vec<Arg<'_>> = self.serde.iter().map(|(key, value)| Arg::Str(key, value)).collect();
+            l.attr_list("serde", &args);
+        }
+        l.field(&self.name, &self.ty);
+    }
+}
+
+/// A struct's documentation, attributes and head, `derive` taking `derives`.
+fn struct_head(l: &mut Layout, name: &str, docs: &[String], derives: &[&str]) {
+    l.docs(docs);
+    let derives: Vec<Arg<'_>> = derives.iter().map(|d| Arg::Word(d)).collect();
+    l.attr_list("derive", &derives);
+    l.attr_word("non_exhaustive");
+    l.struct_head(name);
+}
+
+impl Decided {
+    /// The operation's items, `depth` modules deep.
+    fn print(
+        self,
+        depth: usize,
+        shared: &Shared,
+        unparse: &impl Fn(TokenStream) -> Result<String, String>,
+    ) -> Result<String, String> {
+        let indent = depth * INDENT as usize;
+        let mut out = String::new();
+        let mut l = Layout::default();
+        // Items sit in a consistent box: each attribute on its own line.
+        l.cbox(0);
+        l.docs(&self.docs);
+        if let Some(alias) = &self.alias {
+            l.attr_list("doc", &[Arg::Str("alias", alias)]);
+        }
+        if let Some(note) = &self.deprecated {
+            l.attr_list("deprecated", &[Arg::Str("note", note)]);
+        }
+        let derives: &[&str] =
+            if self.default { &["Debug", "Clone", "PartialEq", "Default"] } else { &["Debug", "Clone", "PartialEq"] };
+        struct_head(&mut l, &self.name, &[], derives);
+        for field in &self.fields {
+            field.print(&mut l);
+        }
+        l.close_block();
+        if let Some((name, docs, fields)) = &self.body {
+            struct_head(
+                &mut l,
+                name,
+                docs,
+                &["Debug", "Clone", "PartialEq", "::serde::Serialize", "::serde::Deserialize"],
+            );
+            for field in fields {
+                field.print(&mut l);
+            }
+            l.close_block();
+        }
+        l.impl_head(&self.name);
+        l.print_at(&mut out, indent);
+        out.push_str(&impl_items(self.new, depth, unparse)?);
+        for (wire, field, value) in &self.setters {
+            let mut l = Layout::default();
+            l.cbox(0);
+            l.docs(&[format!("Sets the optional `{wire}` parameter.")]);
+            l.setter_head(field, value);
+            l.assign_value_into(&["body", field], Some("::std::option::Option::Some"));
+            l.tail("self");
+            l.close_block();
+            l.end();
+            l.print_at(&mut out, indent + INDENT as usize);
+        }
+        if let Some(collection) = self.query {
+            let query = shared.query[usize::from(collection)]
+                .get_or_init(|| impl_items(query_members(collection), depth, unparse));
+            out.push_str(query.as_ref()?);
+        }
+        let headers = shared.headers.get_or_init(|| impl_items(header_methods(), depth, unparse));
+        out.push_str(headers.as_ref()?);
+        out.extend(std::iter::repeat_n(' ', indent));
+        out.push_str("}\n");
+        let mut l = Layout::default();
+        l.cbox(0);
+        l.trait_impl_head("crate::odata::Operation", &self.name);
+        l.associated_type("Output", &self.output);
+        l.print_at(&mut out, indent);
+        out.push_str(&impl_items(self.to_request, depth, unparse)?);
+        let parse =
+            shared.parse[self.parse as usize].get_or_init(|| impl_items(parse_response(self.parse), depth, unparse));
+        out.push_str(parse.as_ref()?);
+        out.extend(std::iter::repeat_n(' ', indent));
+        out.push_str("}\n");
+        Ok(out)
+    }
+}
+
+/// Members of an impl block built as tokens, formatted `depth` modules deep: inside as many
+/// modules and an impl block, whose lines are cut off again.
+fn impl_items(
+    tokens: TokenStream,
+    depth: usize,
+    unparse: &impl Fn(TokenStream) -> Result<String, String>,
+) -> Result<String, String> {
+    let mut tokens = quote! { impl M { #tokens } };
+    for _ in 0..depth {
+        tokens = quote! { mod m { #tokens } };
+    }
+    let text = unparse(tokens)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let wrappers = depth + 1;
+    let inner = lines.get(wrappers..lines.len().saturating_sub(wrappers)).unwrap_or_default();
+    Ok(inner.iter().flat_map(|line| [*line, "\n"]).collect())
+}
+
+/// `parse_response`: the response decoded by `parse`.
+fn parse_response(parse: Parse) -> TokenStream {
+    let function = format_ident!("{}", parse.function());
+    quote! {
+        fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, crate::odata::Error> {
+            crate::odata::#function(response)
+        }
+    }
 }
 
 /// One key in a path: the struct field that holds it and how the path uses it.
@@ -345,8 +553,23 @@ fn example_keys(keys: &[Key]) -> Vec<(String, TypeId)> {
     keys.iter().map(|k| (k.field.to_string(), k.entity)).collect()
 }
 
-fn key_doc(key: &Key) -> TokenStream {
-    doc_lines(&[format!("The key that follows `{}` in the path.", key.segment)])
+/// The fields of an operation's keys.
+fn key_fields_of(keys: &[Key]) -> Vec<Field> {
+    keys.iter()
+        .map(|k| {
+            let doc = format!("The key that follows `{}` in the path.", k.segment);
+            Field::plain(&doc, &k.field.to_string(), format!("crate::ids::{}", k.ty))
+        })
+        .collect()
+}
+
+/// The field every operation has for its request headers.
+fn headers_field() -> Field {
+    Field::plain(
+        "Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).",
+        "headers",
+        "crate::odata::RequestHeaders".to_owned(),
+    )
 }
 
 /// `/beta` before the paths shown in documentation, or nothing when the version is empty.
@@ -416,28 +639,14 @@ fn path_expression(context: &Context<'_>, template: &str, keys: &[Key]) -> Token
     quote!(format!(#template, #(self.#fields.#method()),*))
 }
 
-/// `impl Operation`: the request built from the path, and the response parsed.
-fn operation_impl(
-    name: &syn::Ident,
-    output: &TokenStream,
-    path: &TokenStream,
-    request: &TokenStream,
-    parse: &TokenStream,
-) -> TokenStream {
+/// `Operation::to_request`: the request built from the path.
+fn to_request(path: &TokenStream, request: &TokenStream) -> TokenStream {
     quote! {
-        impl crate::odata::Operation for #name {
-            type Output = #output;
-
-            fn to_request(&self, root: &crate::odata::ServiceRoot) -> ::http::Request<::std::vec::Vec<u8>> {
-                let path = #path;
-                let mut request = { #request };
-                self.headers.apply(&mut request);
-                request
-            }
-
-            fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, crate::odata::Error> {
-                #parse
-            }
+        fn to_request(&self, root: &crate::odata::ServiceRoot) -> ::http::Request<::std::vec::Vec<u8>> {
+            let path = #path;
+            let mut request = { #request };
+            self.headers.apply(&mut request);
+            request
         }
     }
 }
@@ -450,13 +659,9 @@ const OPERATION_MEMBERS: &[&str] =
 /// The query option setters of operations that take query options.
 const QUERY_MEMBERS: &[&str] = &["select", "expand", "filter", "orderby", "top", "skip", "count", "search"];
 
-/// The `headers` field every operation has, and its setters.
-fn header_members() -> (TokenStream, TokenStream) {
-    let field = quote! {
-        /// Headers added to the request (`If-Match`, `If-None-Match`, `Prefer`, ...).
-        pub headers: crate::odata::RequestHeaders,
-    };
-    let methods = quote! {
+/// The setters of the `headers` field every operation has.
+fn header_methods() -> TokenStream {
+    quote! {
         /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
         /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
         /// `412 Precondition Failed` otherwise.
@@ -477,8 +682,21 @@ fn header_members() -> (TokenStream, TokenStream) {
             self.headers.set(name.as_ref(), value.as_ref());
             self
         }
-    };
-    (field, methods)
+    }
+}
+
+/// `with_query` and one setter per query option (see [`query_setters`]).
+fn query_members(collection: bool) -> TokenStream {
+    let setters = query_setters(collection);
+    quote! {
+        /// Sets all query options at once.
+        pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
+            self.query = query;
+            self
+        }
+
+        #setters
+    }
 }
 
 /// One setter per query option the operation accepts, each setting that field of its
@@ -512,11 +730,6 @@ fn query_setters(collection: bool) -> TokenStream {
         }
     });
     quote!(#(#setters)*)
-}
-
-/// `Default` for operations whose constructor takes nothing (clippy's `new_without_default`).
-fn default_derive(takes_nothing: bool) -> TokenStream {
-    if takes_nothing { quote!(Default,) } else { quote!() }
 }
 
 /// The module of a path's operations: a module per segment, `as_<type>` for a cast
@@ -642,7 +855,9 @@ pub(super) fn plan(context: &Context<'_>) -> Plan {
     }
     let mut units = Vec::new();
     root.units(0, &mut units);
-    Plan { units }
+    let depths = units.iter().map(|unit| if let Unit::Item { depth, .. } = unit { depth + 1 } else { 0 }).max();
+    let shared = (0..depths.unwrap_or_default()).map(|_| Shared::default()).collect();
+    Plan { units, shared }
 }
 
 /// The head of the `operations` file: its documentation.
@@ -656,35 +871,27 @@ pub(super) fn head() -> TokenStream {
     }
 }
 
-/// A piece of the file, printed. An operation is built as tokens and formatted by
-/// `format_items` inside as many modules as it is deep (so that its lines break as they do
-/// there), and those modules' lines are cut off again.
+/// The piece of the file at `index`, printed. A module's head and end are printed directly;
+/// an operation is decided, then printed by [`Decided::print`].
 pub(super) fn unit(
     context: &Context<'_>,
-    unit: &Unit,
+    plan: &Plan,
+    index: usize,
     format_items: impl Fn(TokenStream) -> Result<String, String>,
 ) -> Result<String, String> {
-    let indent = |depth: usize| "    ".repeat(depth);
-    match unit {
+    let indent = |depth: usize| depth * INDENT as usize;
+    match &plan.units[index] {
         Unit::Open { depth, name, doc } => {
-            let mut docs = String::new();
-            let mut l = super::layout::Layout::default();
+            let mut out = String::new();
+            let mut l = Layout::default();
             l.docs(std::slice::from_ref(doc));
-            l.print(&mut docs);
-            let docs: String = docs.lines().map(|line| format!("{}{line}\n", indent(*depth))).collect();
-            Ok(format!("{docs}{}pub mod {} {{\n", indent(*depth), ident(name)))
+            l.print_at(&mut out, indent(*depth));
+            out.extend(std::iter::repeat_n(' ', indent(*depth)));
+            out.push_str(&format!("pub mod {} {{\n", ident(name)));
+            Ok(out)
         }
-        Unit::Close { depth } => Ok(format!("{}}}\n", indent(*depth))),
-        Unit::Item { depth, item } => {
-            let mut tokens = item_tokens(context, item)?;
-            for _ in 0..*depth {
-                tokens = quote! { mod m { #tokens } };
-            }
-            let text = format_items(tokens)?;
-            let lines: Vec<&str> = text.lines().collect();
-            let inner = lines.get(*depth..lines.len().saturating_sub(*depth)).unwrap_or_default();
-            Ok(inner.iter().flat_map(|line| [*line, "\n"]).collect())
-        }
+        Unit::Close { depth } => Ok(format!("{}}}\n", " ".repeat(indent(*depth)))),
+        Unit::Item { depth, item } => decide(context, item)?.print(*depth, &plan.shared[*depth], &format_items),
     }
 }
 
@@ -750,7 +957,7 @@ pub(super) fn tail() -> TokenStream {
     }
 }
 
-fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperation) -> TokenStream {
+fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperation) -> Decided {
     let target = path.last().entity_type;
     let model_type = context.model_type(target);
     let polymorphic = context.any_members.contains_key(&target);
@@ -797,21 +1004,25 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
         call: String::new(),
     };
     doc_text.extend(super::examples::lines(context, &example));
-    let doc = doc_lines(&doc_text);
     let key_fields: Vec<&syn::Ident> = keys.iter().map(|k| &k.field).collect();
     let key_types: Vec<&syn::Ident> = keys.iter().map(|k| &k.ty).collect();
-    let key_docs = keys.iter().map(key_doc);
     let path_expr = path_expression(context, &template, &keys);
     let method_ident = format_ident!("{method}");
-    let (extra_fields, extra_init, extra_args, output, request, parse) = match crud {
+    let model_type_text = type_text(&model_type);
+    let (extra_field, extra_init, extra_args, output, request, parse) = match crud {
         CrudOperation::List | CrudOperation::Get => (
-            quote! {
-                /// Query options (`$select`, `$filter`, `$expand`, ...).
-                pub query: crate::odata::QueryOptions,
-            },
+            Some(Field::plain(
+                "Query options (`$select`, `$filter`, `$expand`, ...).",
+                "query",
+                "crate::odata::QueryOptions".to_owned(),
+            )),
             quote!(query: crate::odata::QueryOptions::default(),),
             quote!(),
-            if crud == CrudOperation::List { quote!(crate::odata::Page<#model_type>) } else { quote!(#model_type) },
+            if crud == CrudOperation::List {
+                format!("crate::odata::Page<{model_type_text}>")
+            } else {
+                model_type_text
+            },
             if context.config.service.is_graph() {
                 // Graph needs `ConsistencyLevel: eventual` for `$count` and `$search`.
                 quote! {
@@ -826,90 +1037,66 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
                     crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &self.query.to_query(), ::std::option::Option::None)
                 }
             },
-            if crud == CrudOperation::List {
-                quote!(crate::odata::parse_page(response))
-            } else {
-                quote!(crate::odata::parse_entity(response))
-            },
+            if crud == CrudOperation::List { Parse::Page } else { Parse::Entity },
         ),
         CrudOperation::Create | CrudOperation::Update => (
-            quote! {
-                /// The entity to send; only the properties that are set are written.
-                pub body: #model_type,
-            },
+            Some(Field::plain(
+                "The entity to send; only the properties that are set are written.",
+                "body",
+                model_type_text.clone(),
+            )),
             // A base type's value may be any of its types: `AnyX` from any of them.
             if polymorphic { quote!(body: body.into(),) } else { quote!(body,) },
             if polymorphic { quote!(body: impl ::std::convert::Into<#model_type>) } else { quote!(body: #model_type) },
             if crud == CrudOperation::Create {
-                quote!(#model_type)
+                model_type_text
             } else {
-                quote!(::std::option::Option<#model_type>)
+                format!("::std::option::Option<{model_type_text}>")
             },
             quote! {
                 let body = ::serde_json::to_vec(&self.body).expect("generated models always serialize");
                 crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &[], ::std::option::Option::Some(body))
             },
-            if crud == CrudOperation::Create {
-                quote!(crate::odata::parse_entity(response))
-            } else {
-                quote!(crate::odata::parse_optional_entity(response))
-            },
+            if crud == CrudOperation::Create { Parse::Entity } else { Parse::OptionalEntity },
         ),
         CrudOperation::Delete => (
+            None,
             quote!(),
             quote!(),
-            quote!(),
-            quote!(()),
+            "()".to_owned(),
             quote! {
                 crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::DELETE, &path, &[], ::std::option::Option::None)
             },
-            quote!(crate::odata::parse_empty(response)),
+            Parse::Empty,
         ),
     };
-    let builder = match crud {
-        CrudOperation::List | CrudOperation::Get => {
-            let setters = query_setters(crud == CrudOperation::List);
-            quote! {
-                /// Sets all query options at once.
-                pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
-                    self.query = query;
-                    self
-                }
-
-                #setters
-            }
-        }
-        _ => quote!(),
-    };
-    let (headers_field, header_methods) = header_members();
     let separator = if keys.is_empty() || extra_args.is_empty() { quote!() } else { quote!(,) };
-    let default = default_derive(keys.is_empty() && extra_args.is_empty());
-    let operation_impl = operation_impl(&name, &output, &path_expr, &request, &parse);
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, #default)]
-        #[non_exhaustive]
-        pub struct #name {
-            #( #key_docs pub #key_fields: crate::ids::#key_types, )*
-            #extra_fields
-            #headers_field
-        }
-
-        impl #name {
+    let mut fields = key_fields_of(&keys);
+    fields.extend(extra_field);
+    fields.push(headers_field());
+    Decided {
+        name: name.to_string(),
+        docs: doc_text,
+        alias: None,
+        deprecated: None,
+        default: keys.is_empty() && extra_args.is_empty(),
+        fields,
+        body: None,
+        new: quote! {
             /// The operation for these keys.
             pub fn new(#(#key_fields: impl ::std::convert::Into<crate::ids::#key_types>),* #separator #extra_args) -> Self {
                 Self { #(#key_fields: #key_fields.into(),)* #extra_init headers: ::std::default::Default::default() }
             }
-
-            #builder
-            #header_methods
-        }
-
-        #operation_impl
+        },
+        setters: Vec::new(),
+        query: matches!(crud, CrudOperation::List | CrudOperation::Get).then_some(crud == CrudOperation::List),
+        output,
+        to_request: to_request(&path_expr, &request),
+        parse,
     }
 }
 
-fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Result<TokenStream, String> {
+fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Result<Decided, String> {
     let model = context.model;
     let bound = &context.selection.operations[index];
     let op = model.operation(bound.operation);
@@ -924,7 +1111,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
 
 /// An action or function import: an unbound operation addressed at the service root by the
 /// import's name.
-fn imported_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Result<TokenStream, String> {
+fn imported_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Result<Decided, String> {
     let imported = &context.selection.imports[index];
     let op = context.model.operation(imported.operation);
     operation_type(context, op, rust_name, (String::new(), String::new(), Vec::new()), &imported.name, Vec::new())
@@ -939,7 +1126,7 @@ fn operation_type(
     path: (String, String, Vec<Key>),
     segment: &str,
     module: Vec<String>,
-) -> Result<TokenStream, String> {
+) -> Result<Decided, String> {
     let model = context.model;
     let (template, shown, keys) = path;
     let name = ident(rust_name);
@@ -1005,10 +1192,6 @@ fn operation_type(
         call: example_call,
     };
     doc_text.extend(super::examples::lines(context, &example));
-    let doc = doc_lines(&doc_text);
-    let deprecation = super::deprecated(&op.annotations);
-    let alias = super::doc_alias(rust_name, &op.name);
-    let doc = quote!(#doc #alias #deprecation);
     let mut required = Vec::new();
     let mut body_fields = Vec::new();
     let mut setters = Vec::new();
@@ -1016,31 +1199,26 @@ fn operation_type(
         let field = field_ident(&p.name);
         let wire = &p.name;
         let value = context.value_type(&p.ty);
+        let value_text = type_text(&value);
         let optional = p.annotations.optional_parameter().is_some();
-        let doc = docs(&p.annotations, &format!("The `{wire}` parameter ({}).", model.type_ref_name(&p.ty)));
-        let skip = if optional { quote!(, skip_serializing_if = "::std::option::Option::is_none") } else { quote!() };
-        let int64 = if context.is_int64(&p.ty) {
-            quote!(, serialize_with = "crate::odata::int64::serialize")
-        } else {
-            quote!()
-        };
+        let mut serde = vec![("rename", wire.clone())];
+        if optional {
+            serde.push(("skip_serializing_if", "::std::option::Option::is_none".to_owned()));
+        }
+        if context.is_int64(&p.ty) {
+            serde.push(("serialize_with", "crate::odata::int64::serialize".to_owned()));
+        }
         // A required, non-nullable parameter is always sent: no `Option`.
         let plain = !optional && !p.nullable;
-        let field_type = if plain { value.clone() } else { quote!(::std::option::Option<#value>) };
-        body_fields.push(quote! {
-            #doc
-            #[serde(rename = #wire #skip #int64)]
-            pub #field: #field_type,
+        body_fields.push(Field {
+            docs: doc_text_of(&p.annotations, &format!("The `{wire}` parameter ({}).", model.type_ref_name(&p.ty))),
+            deprecated: deprecated_note(&p.annotations),
+            serde,
+            name: field.to_string(),
+            ty: if plain { value_text.clone() } else { format!("::std::option::Option<{value_text}>") },
         });
         if optional {
-            let doc = doc_lines(&[format!("Sets the optional `{wire}` parameter.")]);
-            setters.push(quote! {
-                #doc
-                pub fn #field(mut self, value: impl ::std::convert::Into<#value>) -> Self {
-                    self.body.#field = ::std::option::Option::Some(value.into());
-                    self
-                }
-            });
+            setters.push((wire.clone(), field.to_string(), value_text));
         } else {
             required.push((field, value, plain));
         }
@@ -1049,13 +1227,12 @@ fn operation_type(
     let required_types: Vec<&TokenStream> = required.iter().map(|(_, t, _)| t).collect();
     let key_fields: Vec<&syn::Ident> = keys.iter().map(|k| &k.field).collect();
     let key_types: Vec<&syn::Ident> = keys.iter().map(|k| &k.ty).collect();
-    let key_docs = keys.iter().map(key_doc);
-    let body_doc = doc_lines(&[format!(
+    let body_doc = vec![format!(
         "The parameters of the {} `{}`: the body of [`{rust_name}`].",
         if is_action { "action" } else { "function" },
         op.qualified_name,
         rust_name = rust_name.trim_start_matches("r#")
-    )]);
+    )];
     let path_expr = if is_action {
         let call_template = format!("/{}", call.replace('{', "{{").replace('}', "}}"));
         path_expression(context, &(template + &call_template), &keys)
@@ -1103,18 +1280,18 @@ fn operation_type(
         }
     };
     let (output, parse) = match &op.return_type {
-        None => (quote!(()), quote!(crate::odata::parse_empty(response))),
+        None => ("()".to_owned(), Parse::Empty),
         Some(r) => {
-            let item = context.item_type(&r.ty);
+            let item = type_text(&context.item_type(&r.ty));
             let structured = matches!(r.ty.target, TypeTarget::Named(id) if model.structured(id).is_some() && context.selected.contains(&id));
             match (r.ty.collection, is_action, structured) {
-                (true, true, _) => (quote!(::std::vec::Vec<#item>), quote!(crate::odata::parse_collection(response))),
-                (true, false, _) => (quote!(crate::odata::Page<#item>), quote!(crate::odata::parse_page(response))),
+                (true, true, _) => (format!("::std::vec::Vec<{item}>"), Parse::Collection),
+                (true, false, _) => (format!("crate::odata::Page<{item}>"), Parse::Page),
                 (false, _, _) if r.ty.target == TypeTarget::Primitive(Primitive::Stream) => {
-                    (quote!(crate::odata::Stream), quote!(crate::odata::parse_stream(response)))
+                    ("crate::odata::Stream".to_owned(), Parse::Stream)
                 }
-                (false, _, true) => (quote!(#item), quote!(crate::odata::parse_entity(response))),
-                (false, _, false) => (quote!(#item), quote!(crate::odata::parse_value(response))),
+                (false, _, true) => (item, Parse::Entity),
+                (false, _, false) => (item, Parse::Value),
             }
         }
     };
@@ -1128,25 +1305,14 @@ fn operation_type(
         .map(|p| field_ident(&p.name))
         .collect();
     let separator = if keys.is_empty() || required.is_empty() { quote!() } else { quote!(,) };
-    let default = default_derive(keys.is_empty() && required.is_empty());
-    let operation_impl = operation_impl(&name, &output, &path_expr, &request, &parse);
+    let mut fields = key_fields_of(&keys);
     // Operations without parameters have no body.
-    let (body_field, body_struct, body_init) = if parameters.is_empty() {
-        (quote!(), quote!(), quote!())
+    let (body, body_init) = if parameters.is_empty() {
+        (None, quote!())
     } else {
+        fields.push(Field::plain("The parameters.", "body", body_name.to_string()));
         (
-            quote! {
-                /// The parameters.
-                pub body: #body_name,
-            },
-            quote! {
-                #body_doc
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                #[non_exhaustive]
-                pub struct #body_name {
-                    #(#body_fields)*
-                }
-            },
+            Some((body_name.to_string(), body_doc, body_fields)),
             quote! {
                 body: #body_name {
                     #(#required_fields: #required_values,)*
@@ -1155,42 +1321,26 @@ fn operation_type(
             },
         )
     };
-    let (headers_field, header_methods) = header_members();
-    let (query_field, query_init, query_methods) = if paged {
-        let setters = query_setters(true);
-        (
-            quote! {
-                /// Query options for the returned collection (`$filter`, `$top`, `$select`, ...).
-                pub query: crate::odata::QueryOptions,
-            },
-            quote!(query: ::std::default::Default::default(),),
-            quote! {
-                /// Sets all query options at once.
-                pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
-                    self.query = query;
-                    self
-                }
-
-                #setters
-            },
-        )
+    let query_init = if paged {
+        fields.push(Field::plain(
+            "Query options for the returned collection (`$filter`, `$top`, `$select`, ...).",
+            "query",
+            "crate::odata::QueryOptions".to_owned(),
+        ));
+        quote!(query: ::std::default::Default::default(),)
     } else {
-        (quote!(), quote!(), quote!())
+        quote!()
     };
-    Ok(quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, #default)]
-        #[non_exhaustive]
-        pub struct #name {
-            #( #key_docs pub #key_fields: crate::ids::#key_types, )*
-            #body_field
-            #query_field
-            #headers_field
-        }
-
-        #body_struct
-
-        impl #name {
+    fields.push(headers_field());
+    Ok(Decided {
+        name: name.to_string(),
+        docs: doc_text,
+        alias: needs_doc_alias(rust_name, &op.name).then(|| op.name.clone()),
+        deprecated: deprecated_note(&op.annotations),
+        default: keys.is_empty() && required.is_empty(),
+        fields,
+        body,
+        new: quote! {
             /// The operation for these keys, with its required parameters.
             pub fn new(
                 #(#key_fields: impl ::std::convert::Into<crate::ids::#key_types>),* #separator
@@ -1203,13 +1353,12 @@ fn operation_type(
                     headers: ::std::default::Default::default(),
                 }
             }
-
-            #(#setters)*
-            #query_methods
-            #header_methods
-        }
-
-        #operation_impl
+        },
+        setters,
+        query: paged.then_some(true),
+        output,
+        to_request: to_request(&path_expr, &request),
+        parse,
     })
 }
 
