@@ -329,8 +329,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The namespace an element name's prefix is bound to in the current scope.
-    fn namespace_of(&self, qname: &str) -> Ns {
-        let prefix = qname.rsplit_once(':').map_or("", |(prefix, _)| prefix);
+    fn namespace_of(&self, prefix: &str) -> Ns {
         self.scopes.iter().rev().find(|(_, p, _)| *p == prefix).map_or(Ns::Other, |(_, _, ns)| *ns)
     }
 
@@ -347,7 +346,9 @@ impl<'a> Reader<'a> {
         let name_bytes = start.name().into_inner();
         let name_at = self.offset_of(name_bytes);
         let qname = &self.text[name_at..name_at + name_bytes.len()];
-        let local = qname.rsplit(':').next().unwrap_or(qname);
+        // One scan for the prefix: names are short, and a byte loop beats a memchr call.
+        let colon = qname.bytes().rposition(|b| b == b':');
+        let (prefix, local) = colon.map_or(("", qname), |at| (&qname[..at], &qname[at + 1..]));
         let span = Span::new(name_at.saturating_sub(1), self.position());
         let mut attrs = self.spare_attrs.pop().unwrap_or_default();
         // quick-xml's duplicate check allocates per element; names are compared below instead.
@@ -417,7 +418,7 @@ impl<'a> Reader<'a> {
             })?;
             attrs.push(Attr { name: key, value: Text { value, span } });
         }
-        let ns = self.namespace_of(qname);
+        let ns = self.namespace_of(prefix);
         if empty {
             // No end tag follows: the element's scope closes now.
             self.leave();
