@@ -19,11 +19,16 @@ struct Break {
     blank: usize,
     /// Printed before the line break when it breaks (a trailing comma).
     pre_break: Option<char>,
+    /// Printed after the line break when it breaks (the `}` of a match arm's braces).
+    post_break: Option<&'static str>,
+    /// Printed when it does not break (the `,` after a match arm); not counted in sizes.
+    no_break: Option<char>,
     if_nonempty: bool,
     never: bool,
 }
 
-const BREAK: Break = Break { offset: 0, blank: 0, pre_break: None, if_nonempty: false, never: false };
+const BREAK: Break =
+    Break { offset: 0, blank: 0, pre_break: None, post_break: None, no_break: None, if_nonempty: false, never: false };
 
 #[derive(Clone, Copy)]
 enum Token {
@@ -174,6 +179,10 @@ impl Layout {
                     if fits {
                         pending += b.blank;
                         space -= b.blank as isize;
+                        if let Some(c) = b.no_break {
+                            out.push(c);
+                            space -= 1;
+                        }
                     } else {
                         if let Some(c) = b.pre_break {
                             out.extend(std::iter::repeat_n(' ', pending));
@@ -183,6 +192,12 @@ impl Layout {
                         let line_indent = indent as isize + b.offset;
                         pending = line_indent.max(0) as usize;
                         space = (MARGIN - line_indent).max(MIN_SPACE);
+                        if let Some(text) = b.post_break {
+                            out.extend(std::iter::repeat_n(' ', pending));
+                            pending = 0;
+                            out.push_str(text);
+                            space -= text.len() as isize;
+                        }
                     }
                 }
             }
@@ -375,16 +390,28 @@ impl Layout {
         self.hardbreak_if_nonempty();
     }
 
-    /// The head of a trait impl block, `impl path::Trait for Name {`; close it with
+    /// The head of a trait impl block, `impl<generics> path::Trait for Name {`; close it with
     /// [`Layout::close_block`].
-    pub fn trait_impl_head(&mut self, trait_path: &str, name: &str) {
+    pub fn trait_impl_head(&mut self, generics: &[&str], trait_path: &str, name: &str) {
         self.cbox(INDENT);
         self.ibox(-INDENT);
         self.cbox(INDENT);
         self.word("impl");
+        if !generics.is_empty() {
+            self.word("<");
+            self.cbox(0);
+            self.zerobreak();
+            for (i, generic) in generics.iter().enumerate() {
+                self.word(generic);
+                self.trailing_comma(i + 1 == generics.len());
+            }
+            self.offset(-INDENT);
+            self.end();
+            self.word(">");
+        }
         self.end();
         self.word(" ");
-        self.word(trait_path);
+        self.ty(trait_path);
         self.space();
         self.word("for ");
         self.word(name);
@@ -403,6 +430,32 @@ impl Layout {
         self.word(" ");
         self.word("{");
         self.hardbreak_if_nonempty();
+    }
+
+    /// `pub enum Name {`; close it with [`Layout::close_block`].
+    pub fn enum_head(&mut self, name: &str) {
+        self.cbox(INDENT);
+        self.word("pub ");
+        self.word("enum ");
+        self.word(name);
+        self.word(" ");
+        self.word("{");
+        self.hardbreak_if_nonempty();
+    }
+
+    /// `Name(Type),` in an enum.
+    pub fn tuple_variant(&mut self, name: &str, ty: &str) {
+        self.word(name);
+        self.cbox(INDENT);
+        self.word("(");
+        self.zerobreak();
+        self.ty(ty);
+        self.trailing_comma(true);
+        self.offset(-INDENT);
+        self.word(")");
+        self.end();
+        self.word(",");
+        self.hardbreak();
     }
 
     /// `pub struct Name;`.
@@ -437,8 +490,15 @@ impl Layout {
     /// `pub fn name(parameters) -> returns {`, the parameters written by `parameters` (each
     /// followed by `trailing_comma`); close it with [`Layout::close_block`].
     fn fn_head(&mut self, name: &str, parameters: impl FnOnce(&mut Self), returns: &str) {
+        self.fn_head_with("pub ", name, parameters, returns);
+    }
+
+    /// [`Layout::fn_head`] with the visibility `vis` (`""` in a trait impl).
+    pub fn fn_head_with(&mut self, vis: &str, name: &str, parameters: impl FnOnce(&mut Self), returns: &str) {
         self.cbox(INDENT);
-        self.word("pub ");
+        if !vis.is_empty() {
+            self.word(vis);
+        }
         self.word("fn ");
         self.word(name);
         self.word("(");
@@ -559,12 +619,69 @@ impl Layout {
         self.end();
     }
 
-    /// A block's last expression, a path such as `self`.
-    pub fn tail(&mut self, expr: &str) {
+    /// `match scrutinee {` (a path); each arm follows with [`Layout::match_arm`], then
+    /// [`Layout::match_end`].
+    pub fn match_head(&mut self, scrutinee: &str) {
         self.ibox(0);
-        self.word(expr);
+        self.word("match ");
+        self.cbox(0);
+        self.word(scrutinee);
+        self.word(" ");
+        self.end();
+        self.word("{");
+        self.neverbreak();
+        self.cbox(INDENT);
+        self.hardbreak_if_nonempty();
+    }
+
+    /// `pattern => body,`: the body (an expression that is not a block) written by `body`,
+    /// put in braces on its own line when the arm does not fit. The pattern does not break.
+    pub fn match_arm(&mut self, pattern: &str, body: impl FnOnce(&mut Self)) {
+        self.ibox(0);
+        self.word(pattern);
+        self.word(" => ");
+        self.neverbreak();
+        self.cbox(INDENT);
+        self.brk(Break { pre_break: Some('{'), ..BREAK });
+        body(self);
+        self.brk(Break { offset: -INDENT, post_break: Some("}"), no_break: Some(','), ..BREAK });
+        self.end();
         self.end();
         self.hardbreak();
+    }
+
+    /// The `}` of a `match`.
+    pub fn match_end(&mut self) {
+        self.offset(-INDENT);
+        self.end();
+        self.word("}");
+        self.end();
+    }
+
+    /// `path(argument)`: a call with one argument, written by `argument`.
+    pub fn call(&mut self, path: &str, argument: impl FnOnce(&mut Self)) {
+        self.word(path);
+        self.word("(");
+        self.cbox(INDENT);
+        self.zerobreak();
+        argument(self);
+        self.trailing_comma(true);
+        self.offset(-INDENT);
+        self.end();
+        self.word(")");
+    }
+
+    /// A block's last expression, written by `expr`.
+    pub fn tail_with(&mut self, expr: impl FnOnce(&mut Self)) {
+        self.ibox(0);
+        expr(self);
+        self.end();
+        self.hardbreak();
+    }
+
+    /// A block's last expression, a path such as `self`.
+    pub fn tail(&mut self, expr: &str) {
+        self.tail_with(|l| l.word(expr));
     }
 }
 

@@ -1,7 +1,7 @@
 //! `models`: a struct per entity and complex type, an open enum per enum type, an alias per
 //! type definition.
 
-use super::layout::{Arg, Layout, type_text};
+use super::layout::{Arg, Layout, string_literal, type_text};
 use super::naming::{camel, snake, unique};
 use super::{Context, deprecated_note, doc_lines, doc_text, docs, ident, needs_doc_alias};
 use crate::edm::{EnumType, Primitive, TypeId, TypeKind, TypeTarget};
@@ -70,7 +70,11 @@ pub(super) fn item(
             }
             Ok(out)
         }
-        TypeKind::Enum(e) => format_items(enumeration(context, id, e)),
+        TypeKind::Enum(e) => {
+            let mut out = String::new();
+            enumeration(context, id, e, &mut out);
+            Ok(out)
+        }
         TypeKind::Definition(d) => {
             let ty = context.model.ty(id);
             let name = context.type_ident(id);
@@ -410,98 +414,155 @@ fn recursive(context: &Context<'_>, target: &TypeTarget, owner: TypeId) -> bool 
     false
 }
 
-fn enumeration(context: &Context<'_>, id: TypeId, e: &EnumType) -> TokenStream {
+fn enumeration(context: &Context<'_>, id: TypeId, e: &EnumType, out: &mut String) {
     let ty = context.model.ty(id);
-    let name = context.type_ident(id);
+    let name = &context.type_names[&id];
     let flags = if e.is_flags { " Flags: properties hold several members, written comma-separated." } else { "" };
-    let doc = docs(&ty.annotations, &format!("The enum type `{}`.{flags}", ty.qualified_name));
     let names = unique(e.members.iter().map(|m| m.name.as_str()), camel, &["Unrecognized"]);
-    let variants: Vec<syn::Ident> = e.members.iter().map(|m| ident(&names[&m.name])).collect();
-    let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
-    let values: Vec<i64> = e.members.iter().map(|m| m.value).collect();
-    let variant_docs = e.members.iter().map(|m| docs(&m.annotations, &format!("`{}` (value {}).", m.name, m.value)));
-    let unrecognized = format_ident!("Unrecognized");
-    let value_doc = doc_lines(&[format!(
-        "The member's numeric value (Edm.{}), or `None` for a member this crate does not know.",
-        match e.underlying_type {
-            Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64 =>
-                e.underlying_type.name(),
-            _ => "Int32",
+    let variants: Vec<String> = e.members.iter().map(|m| ident(&names[&m.name]).to_string()).collect();
+    let underlying = match e.underlying_type {
+        Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64 => {
+            e.underlying_type.name()
         }
-    )]);
-    quote! {
-        #doc
-        ///
-        /// The enum is open: a member the service adds later decodes into `Unrecognized` with
-        /// its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added
-        /// by a later schema is not a breaking change.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(
-                #variant_docs
-                #variants,
-            )*
-            /// A member this crate does not know yet, kept exactly as the service sent it.
-            #unrecognized(::std::string::String),
-        }
+        _ => "Int32",
+    };
 
-        impl #name {
-            /// The member's name as the service writes it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#variants => #wires,)*
-                    Self::#unrecognized(name) => name,
-                }
-            }
-
-            #value_doc
-            pub fn value(&self) -> ::std::option::Option<i64> {
-                match self {
-                    #(Self::#variants => ::std::option::Option::Some(#values),)*
-                    Self::#unrecognized(_) => ::std::option::Option::None,
-                }
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-
-            // Not `Self::Err`: an enum member named `Err` would make it ambiguous.
-            fn from_str(name: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-                ::std::result::Result::Ok(match name {
-                    #(#wires => Self::#variants,)*
-                    other => Self::#unrecognized(other.to_owned()),
-                })
-            }
-        }
-
-        impl ::std::convert::AsRef<str> for #name {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let name = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(match name.parse() {
-                    ::std::result::Result::Ok(member) => member,
-                    ::std::result::Result::Err(never) => match never {},
-                })
-            }
-        }
+    let mut l = Layout::default();
+    // Items sit in the file's consistent box: each attribute on its own line.
+    l.cbox(0);
+    item_docs(&mut l, &ty.annotations, &format!("The enum type `{}`.{flags}", ty.qualified_name));
+    l.docs(&[
+        String::new(),
+        "The enum is open: a member the service adds later decodes into `Unrecognized` with".to_owned(),
+        "its name and is written back unchanged. It is `#[non_exhaustive]`, so a member added".to_owned(),
+        "by a later schema is not a breaking change.".to_owned(),
+    ]);
+    let derives = ["Debug", "Clone", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"];
+    l.attr_list("derive", &derives.map(Arg::Word));
+    l.attr_word("non_exhaustive");
+    l.enum_head(name);
+    for (member, variant) in e.members.iter().zip(&variants) {
+        item_docs(&mut l, &member.annotations, &format!("`{}` (value {}).", member.name, member.value));
+        l.word(variant);
+        l.word(",");
+        l.hardbreak();
     }
+    l.docs(&["A member this crate does not know yet, kept exactly as the service sent it.".to_owned()]);
+    l.tuple_variant("Unrecognized", "::std::string::String");
+    l.close_block();
+
+    l.impl_head(name);
+    l.docs(&["The member's name as the service writes it.".to_owned()]);
+    l.fn_head_with("pub ", "as_str", receiver, "&str");
+    l.tail_with(|l| {
+        l.match_head("self");
+        for (member, variant) in e.members.iter().zip(&variants) {
+            l.match_arm(&format!("Self::{variant}"), |l| l.word_with(|out| string_literal(out, &member.name)));
+        }
+        l.match_arm("Self::Unrecognized(name)", |l| l.word("name"));
+        l.match_end();
+    });
+    l.close_block();
+    l.docs(&[format!(
+        "The member's numeric value (Edm.{underlying}), or `None` for a member this crate does not know."
+    )]);
+    l.fn_head_with("pub ", "value", receiver, "::std::option::Option<i64>");
+    l.tail_with(|l| {
+        l.match_head("self");
+        for (member, variant) in e.members.iter().zip(&variants) {
+            l.match_arm(&format!("Self::{variant}"), |l| {
+                l.call("::std::option::Option::Some", |l| l.word(&format!("{}i64", member.value)))
+            });
+        }
+        l.match_arm("Self::Unrecognized(_)", |l| l.word("::std::option::Option::None"));
+        l.match_end();
+    });
+    l.close_block();
+    l.close_block();
+
+    // Not `Self::Err` in `from_str`: an enum member named `Err` would make it ambiguous.
+    l.trait_impl_head(&[], "::std::str::FromStr", name);
+    l.associated_type("Err", "::std::convert::Infallible");
+    let name_parameter = |l: &mut Layout| {
+        l.word("name: &str");
+        l.trailing_comma(true);
+    };
+    l.fn_head_with("", "from_str", name_parameter, "::std::result::Result<Self, ::std::convert::Infallible>");
+    l.tail_with(|l| {
+        l.call("::std::result::Result::Ok", |l| {
+            l.match_head("name");
+            for (member, variant) in e.members.iter().zip(&variants) {
+                let mut pattern = String::new();
+                string_literal(&mut pattern, &member.name);
+                l.match_arm(&pattern, |l| l.word(&format!("Self::{variant}")));
+            }
+            l.match_arm("other", |l| l.word("Self::Unrecognized(other.to_owned())"));
+            l.match_end();
+        })
+    });
+    l.close_block();
+    l.close_block();
+
+    // The rest does not depend on the members.
+    for (generics, trait_path, members) in ENUM_TRAIT_IMPLS {
+        l.trait_impl_head(generics, trait_path, name);
+        l.word(members.trim_end_matches('\n'));
+        l.hardbreak();
+        l.close_block();
+    }
+    l.end();
+    l.print(out);
 }
+
+/// `&self` as the only parameter of a method.
+fn receiver(l: &mut Layout) {
+    l.word("&self");
+    l.trailing_comma(true);
+}
+
+/// The trait impls of every enum type that do not depend on its members: generics, trait, and
+/// the impl's members as prettyplease lays them out in an impl block at the top of a file.
+const ENUM_TRAIT_IMPLS: [(&[&str], &str, &str); 4] = [
+    (
+        &[],
+        "::std::convert::AsRef<str>",
+        "fn as_ref(&self) -> &str {
+        self.as_str()
+    }",
+    ),
+    (
+        &[],
+        "::std::fmt::Display",
+        "fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }",
+    ),
+    (
+        &[],
+        "::serde::Serialize",
+        "fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }",
+    ),
+    (
+        &["'de"],
+        "::serde::Deserialize<'de>",
+        "fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let name = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match name.parse() {
+                ::std::result::Result::Ok(member) => member,
+                ::std::result::Result::Err(never) => match never {}
+            },
+        )
+    }",
+    ),
+];

@@ -492,7 +492,7 @@ impl Decided {
         out.push_str("}\n");
         let mut l = Layout::default();
         l.cbox(0);
-        l.trait_impl_head("crate::odata::Operation", &self.name);
+        l.trait_impl_head(&[], "crate::odata::Operation", &self.name);
         l.associated_type("Output", &self.output);
         l.print_at(&mut out, indent);
         out.push_str(&impl_items(self.to_request, depth, unparse)?);
