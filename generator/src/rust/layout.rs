@@ -637,8 +637,29 @@ impl Layout {
     /// `pattern => body,`: the body (an expression that is not a block) written by `body`,
     /// put in braces on its own line when the arm does not fit. The pattern does not break.
     pub fn match_arm(&mut self, pattern: &str, body: impl FnOnce(&mut Self)) {
+        self.match_arm_with(|l| l.word(pattern), body);
+    }
+
+    /// `Path(binding) => body,`: [`Layout::match_arm`] with a tuple struct pattern, which
+    /// breaks inside its parentheses when it does not fit.
+    pub fn match_tuple_arm(&mut self, path: &str, binding: &str, body: impl FnOnce(&mut Self)) {
+        let pattern = |l: &mut Self| {
+            l.word(path);
+            l.word("(");
+            l.cbox(INDENT);
+            l.zerobreak();
+            l.word(binding);
+            l.trailing_comma(true);
+            l.offset(-INDENT);
+            l.end();
+            l.word(")");
+        };
+        self.match_arm_with(pattern, body);
+    }
+
+    fn match_arm_with(&mut self, pattern: impl FnOnce(&mut Self), body: impl FnOnce(&mut Self)) {
         self.ibox(0);
-        self.word(pattern);
+        pattern(self);
         self.word(" => ");
         self.neverbreak();
         self.cbox(INDENT);
@@ -658,13 +679,14 @@ impl Layout {
         self.end();
     }
 
-    /// `path(argument)`: a call with one argument, written by `argument`.
-    pub fn call(&mut self, path: &str, argument: impl FnOnce(&mut Self)) {
+    /// `path(arguments)`: a call whose arguments are written by `arguments`, each but the last
+    /// followed by `trailing_comma(false)`.
+    pub fn call(&mut self, path: &str, arguments: impl FnOnce(&mut Self)) {
         self.word(path);
         self.word("(");
         self.cbox(INDENT);
         self.zerobreak();
-        argument(self);
+        arguments(self);
         self.trailing_comma(true);
         self.offset(-INDENT);
         self.end();

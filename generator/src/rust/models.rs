@@ -1,9 +1,9 @@
 //! `models`: a struct per entity and complex type, an open enum per enum type, an alias per
 //! type definition.
 
-use super::layout::{Arg, Layout, string_literal, type_text};
+use super::layout::{Arg, INDENT, Layout, string_literal, type_text};
 use super::naming::{camel, snake, unique};
-use super::{Context, deprecated_note, doc_lines, doc_text, docs, ident, needs_doc_alias};
+use super::{Context, deprecated_note, doc_text, docs, ident, needs_doc_alias};
 use crate::edm::{EnumType, Primitive, TypeId, TypeKind, TypeTarget};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -66,7 +66,7 @@ pub(super) fn item(
             let mut out = String::new();
             structured(context, id, &mut out);
             if let Some(members) = context.any_members.get(&id) {
-                out.push_str(&format_items(any_enum(context, id, members))?);
+                any_enum(context, id, members, &mut out, &format_items)?;
             }
             Ok(out)
         }
@@ -90,43 +90,25 @@ pub(super) fn item(
 
 /// `AnyX`: a value of type `X` or of one of its selected derived types, told apart by
 /// `@odata.type` when decoded, and written with it.
-fn any_enum(context: &Context<'_>, base: TypeId, members: &[TypeId]) -> TokenStream {
+fn any_enum(
+    context: &Context<'_>,
+    base: TypeId,
+    members: &[TypeId],
+    out: &mut String,
+    format_items: impl Fn(TokenStream) -> Result<String, String>,
+) -> Result<(), String> {
     let model = context.model;
     let ty = model.ty(base);
-    let name = ident(&context.any_names[&base]);
+    let name = &context.any_names[&base];
     let abstract_base = model.structured(base).is_some_and(|s| s.is_abstract);
-    let variants: Vec<syn::Ident> = members.iter().map(|id| context.type_ident(*id)).collect();
-    let unknown =
-        if variants.iter().any(|v| v == "Unknown") { format_ident!("UnknownType") } else { format_ident!("Unknown") };
-    let structs: Vec<syn::Ident> = members.iter().map(|id| context.type_ident(*id)).collect();
+    let variants: Vec<&str> = members.iter().map(|id| context.type_names[id].as_str()).collect();
+    let unknown = if variants.contains(&"Unknown") { "UnknownType" } else { "Unknown" };
     let qualified: Vec<&str> = members.iter().map(|id| model.ty(*id).qualified_name.as_str()).collect();
-    let variant_docs = members.iter().map(|id| {
-        let text = if *id == base {
-            format!("A `{}` itself: no `@odata.type`, or this one.", ty.qualified_name)
-        } else {
-            format!("A `{}`.", model.ty(*id).qualified_name)
-        };
-        doc_lines(&[text])
-    });
-    let arms = members.iter().zip(&variants).map(|(id, variant)| {
-        let names = context.wire_type_names(*id);
-        let absent = if *id == base { quote!(::std::option::Option::None |) } else { quote!() };
-        quote! {
-            #absent ::std::option::Option::Some(#(#names)|*) => {
-                crate::odata::from_object(object).map(|value| Self::#variant(::std::boxed::Box::new(value)))
-            }
-        }
-    });
-    let serialize_arms = members.iter().zip(&variants).map(|(id, variant)| {
-        if *id == base {
-            // At a place typed with the base, its own values need no `@odata.type`.
-            quote!(Self::#variant(value) => value.serialize(serializer),)
-        } else {
-            let tag = format!("#{}", model.ty(*id).qualified_name);
-            quote!(Self::#variant(value) => crate::odata::serialize_as(value.as_ref(), #tag, serializer),)
-        }
-    });
-    let doc = doc_lines(&[
+
+    let mut l = Layout::default();
+    // Items sit in the file's consistent box: each attribute on its own line.
+    l.cbox(0);
+    l.docs(&[
         format!("A `{}` value of any of the types this crate has for it: decoded by `@odata.type`", ty.qualified_name),
         format!(
             "(none means `{}`{}), written with it.",
@@ -137,47 +119,107 @@ fn any_enum(context: &Context<'_>, base: TypeId, members: &[TypeId]) -> TokenStr
         "A type the crate does not have (a later schema's, or one left out of the selection) is kept".to_owned(),
         format!("as JSON in [`{name}::{unknown}`] and written back unchanged."),
     ]);
-    let unknown_doc = doc_lines(&[format!(
+    l.attr_list("derive", &[Arg::Word("Debug"), Arg::Word("Clone"), Arg::Word("PartialEq")]);
+    l.attr_word("non_exhaustive");
+    l.enum_head(name);
+    for ((id, variant), qualified) in members.iter().zip(&variants).zip(&qualified) {
+        let doc = if *id == base {
+            format!("A `{qualified}` itself: no `@odata.type`, or this one.")
+        } else {
+            format!("A `{qualified}`.")
+        };
+        l.docs(&[doc]);
+        l.tuple_variant(variant, &format!("::std::boxed::Box<{variant}>"));
+    }
+    l.docs(&[format!(
         "A type derived from `{}` that this crate does not have: its JSON, unchanged.",
         ty.qualified_name
     )]);
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum #name {
-            #( #variant_docs #variants(::std::boxed::Box<#structs>), )*
-            #unknown_doc
-            #unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-        }
+    l.tuple_variant(unknown, "::serde_json::Map<::std::string::String, ::serde_json::Value>");
+    l.close_block();
 
-        impl #name {
-            /// The qualified name of the value's type (for an unknown one, its `@odata.type`).
-            pub fn odata_type(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #( Self::#variants(_) => ::std::option::Option::Some(#qualified), )*
-                    Self::#unknown(object) => crate::odata::odata_type_of(object),
-                }
+    l.impl_head(name);
+    l.docs(&["The qualified name of the value's type (for an unknown one, its `@odata.type`).".to_owned()]);
+    l.fn_head_with("pub ", "odata_type", receiver, "::std::option::Option<&str>");
+    l.tail_with(|l| {
+        l.match_head("self");
+        for (variant, qualified) in variants.iter().zip(&qualified) {
+            l.match_tuple_arm(&format!("Self::{variant}"), "_", |l| {
+                l.call("::std::option::Option::Some", |l| l.word_with(|out| string_literal(out, qualified)))
+            });
+        }
+        l.match_tuple_arm(&format!("Self::{unknown}"), "object", |l| {
+            l.call("crate::odata::odata_type_of", |l| l.word("object"))
+        });
+        l.match_end();
+    });
+    l.close_block();
+    l.close_block();
+
+    for variant in &variants {
+        l.trait_impl_head(&[], &format!("::std::convert::From<{variant}>"), name);
+        let value = |l: &mut Layout| {
+            l.word("value: ");
+            l.ty(variant);
+            l.trailing_comma(true);
+        };
+        l.fn_head_with("", "from", value, "Self");
+        l.tail_with(|l| l.call(&format!("Self::{variant}"), |l| l.call("::std::boxed::Box::new", |l| l.word("value"))));
+        l.close_block();
+        l.close_block();
+    }
+
+    l.trait_impl_head(&[], "::serde::Serialize", name);
+    // The signature of `serialize` as prettyplease lays it out in an impl block at the top of a
+    // file (the same for every enum).
+    l.cbox(INDENT);
+    l.word(
+        "fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {",
+    );
+    l.hardbreak_if_nonempty();
+    l.tail_with(|l| {
+        l.match_head("self");
+        for ((id, variant), qualified) in members.iter().zip(&variants).zip(&qualified) {
+            if *id == base {
+                // At a place typed with the base, its own values need no `@odata.type`.
+                l.match_tuple_arm(&format!("Self::{variant}"), "value", |l| l.word("value.serialize(serializer)"));
+            } else {
+                l.match_tuple_arm(&format!("Self::{variant}"), "value", |l| {
+                    l.call("crate::odata::serialize_as", |l| {
+                        l.word("value.as_ref()");
+                        l.trailing_comma(false);
+                        l.word_with(|out| string_literal(out, &format!("#{qualified}")));
+                        l.trailing_comma(false);
+                        l.word("serializer");
+                    })
+                });
             }
         }
+        l.match_tuple_arm(&format!("Self::{unknown}"), "object", |l| l.word("object.serialize(serializer)"));
+        l.match_end();
+    });
+    l.close_block();
+    l.close_block();
+    l.end();
+    l.print(out);
 
-        #(
-            impl ::std::convert::From<#structs> for #name {
-                fn from(value: #structs) -> Self {
-                    Self::#variants(::std::boxed::Box::new(value))
-                }
-            }
-        )*
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                    Self::#unknown(object) => object.serialize(serializer),
-                }
+    // `deserialize`'s arms call through closures, which are still formatted by prettyplease.
+    let name = format_ident!("{name}");
+    let unknown = format_ident!("{unknown}");
+    let arms = members.iter().zip(&variants).map(|(id, variant)| {
+        let names = context.wire_type_names(*id);
+        let absent = if *id == base { quote!(::std::option::Option::None |) } else { quote!() };
+        let variant = format_ident!("{variant}");
+        quote! {
+            #absent ::std::option::Option::Some(#(#names)|*) => {
+                crate::odata::from_object(object).map(|value| Self::#variant(::std::boxed::Box::new(value)))
             }
         }
-
+    });
+    out.push_str(&format_items(quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let object = <::serde_json::Map<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -187,7 +229,8 @@ fn any_enum(context: &Context<'_>, base: TypeId, members: &[TypeId]) -> TokenStr
                 }
             }
         }
-    }
+    })?);
+    Ok(())
 }
 
 /// The navigation properties of a model that are generated: those whose target is too (for
