@@ -14,7 +14,8 @@ use crate::select::{ResourcePath, Segment, SegmentKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 /// Entity types addressed by key somewhere in the selection's paths.
 fn keyed_types(context: &Context<'_>) -> Vec<TypeId> {
@@ -338,6 +339,8 @@ struct Shared {
     query: [OnceLock<Result<String, String>>; 2],
     /// `parse_response`, by [`Parse`].
     parse: [OnceLock<Result<String, String>>; Parse::COUNT],
+    /// The statements of `to_request` after the path, by the tokens of the request's block.
+    requests: Mutex<HashMap<String, String>>,
 }
 
 /// How an operation decodes its response: the `crate::odata` function it calls.
@@ -370,7 +373,7 @@ impl Parse {
 
 /// An operation with every name and type decided: its struct, its parameters' struct, and the
 /// members of its impl blocks. The members that differ from operation to operation are built
-/// as tokens (`new`, `to_request`); the rest is printed straight from this.
+/// as tokens (`new`, and the statements of `to_request`); the rest is printed straight from this.
 struct Decided {
     name: String,
     docs: Vec<String>,
@@ -387,7 +390,9 @@ struct Decided {
     /// Query option setters: of a collection (`true`) or a single entity.
     query: Option<bool>,
     output: String,
-    to_request: TokenStream,
+    /// `to_request`'s path expression, and its block that builds the request.
+    path: TokenStream,
+    request: TokenStream,
     parse: Parse,
 }
 
@@ -495,7 +500,44 @@ impl Decided {
         l.trait_impl_head(&[], "crate::odata::Operation", &self.name);
         l.associated_type("Output", &self.output);
         l.print_at(&mut out, indent);
-        out.push_str(&impl_items(self.to_request, depth, unparse)?);
+        let mut l = Layout::default();
+        l.cbox(0);
+        let parameters = |l: &mut Layout| {
+            l.word("&self");
+            l.trailing_comma(false);
+            l.word("root: ");
+            l.ty("&crate::odata::ServiceRoot");
+            l.trailing_comma(true);
+        };
+        l.fn_head_with("", "to_request", parameters, "::http::Request<::std::vec::Vec<u8>>");
+        l.print_at(&mut out, indent + INDENT as usize);
+        let path = &self.path;
+        out.push_str(&statements(quote!(let path = #path;), depth, unparse)?);
+        // Operations of one kind build their requests alike: each block is printed once.
+        let key = self.request.to_string();
+        let known = shared.requests.lock().ok().and_then(|requests| requests.get(&key).cloned());
+        let request = match known {
+            Some(printed) => printed,
+            None => {
+                let request = &self.request;
+                let printed = statements(
+                    quote! {
+                        let mut request = { #request };
+                        self.headers.apply(&mut request);
+                        request
+                    },
+                    depth,
+                    unparse,
+                )?;
+                if let Ok(mut requests) = shared.requests.lock() {
+                    requests.insert(key, printed.clone());
+                }
+                printed
+            }
+        };
+        out.push_str(&request);
+        out.extend(std::iter::repeat_n(' ', indent + INDENT as usize));
+        out.push_str("}\n");
         let parse =
             shared.parse[self.parse as usize].get_or_init(|| impl_items(parse_response(self.parse), depth, unparse));
         out.push_str(parse.as_ref()?);
@@ -512,13 +554,33 @@ fn impl_items(
     depth: usize,
     unparse: &impl Fn(TokenStream) -> Result<String, String>,
 ) -> Result<String, String> {
-    let mut tokens = quote! { impl M { #tokens } };
+    formatted_inside(quote! { impl M { #tokens } }, 1, depth, unparse)
+}
+
+/// The statements of a method's body built as tokens, formatted as in an operation `depth`
+/// modules deep (see [`impl_items`]).
+fn statements(
+    tokens: TokenStream,
+    depth: usize,
+    unparse: &impl Fn(TokenStream) -> Result<String, String>,
+) -> Result<String, String> {
+    formatted_inside(quote! { impl M { fn f() { #tokens } } }, 2, depth, unparse)
+}
+
+/// Tokens already wrapped in `wrappers` items, formatted inside `depth` modules, with the
+/// lines of the wrappers and the modules cut off again.
+fn formatted_inside(
+    mut tokens: TokenStream,
+    wrappers: usize,
+    depth: usize,
+    unparse: &impl Fn(TokenStream) -> Result<String, String>,
+) -> Result<String, String> {
     for _ in 0..depth {
         tokens = quote! { mod m { #tokens } };
     }
+    let wrappers = wrappers + depth;
     let text = unparse(tokens)?;
     let lines: Vec<&str> = text.lines().collect();
-    let wrappers = depth + 1;
     let inner = lines.get(wrappers..lines.len().saturating_sub(wrappers)).unwrap_or_default();
     Ok(inner.iter().flat_map(|line| [*line, "\n"]).collect())
 }
@@ -637,18 +699,6 @@ fn path_expression(context: &Context<'_>, template: &str, keys: &[Key]) -> Token
         KeySyntax::Parentheses => format_ident!("to_key_predicate"),
     };
     quote!(format!(#template, #(self.#fields.#method()),*))
-}
-
-/// `Operation::to_request`: the request built from the path.
-fn to_request(path: &TokenStream, request: &TokenStream) -> TokenStream {
-    quote! {
-        fn to_request(&self, root: &crate::odata::ServiceRoot) -> ::http::Request<::std::vec::Vec<u8>> {
-            let path = #path;
-            let mut request = { #request };
-            self.headers.apply(&mut request);
-            request
-        }
-    }
 }
 
 /// Names every operation type uses for its own members; a parameter setter of such a name gets
@@ -1091,7 +1141,8 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
         setters: Vec::new(),
         query: matches!(crud, CrudOperation::List | CrudOperation::Get).then_some(crud == CrudOperation::List),
         output,
-        to_request: to_request(&path_expr, &request),
+        path: path_expr,
+        request,
         parse,
     }
 }
@@ -1357,7 +1408,8 @@ fn operation_type(
         setters,
         query: paged.then_some(true),
         output,
-        to_request: to_request(&path_expr, &request),
+        path: path_expr,
+        request,
         parse,
     })
 }
