@@ -434,15 +434,24 @@ fn struct_head(l: &mut Layout, name: &str, docs: &[String], derives: &[&str]) {
 }
 
 impl Decided {
-    /// The operation's items, `depth` modules deep.
+    /// The operation's items, `depth` modules deep: its structs, its impl block and its
+    /// `impl Operation`.
     fn print(
-        self,
+        mut self,
         depth: usize,
         shared: &Shared,
         unparse: &impl Fn(TokenStream) -> Result<String, String>,
     ) -> Result<String, String> {
-        let indent = depth * INDENT as usize;
         let mut out = String::new();
+        self.structs_and_impl_head(depth, &mut out);
+        out.push_str(&impl_items(std::mem::take(&mut self.new), depth, unparse)?);
+        self.inherent_members(depth, shared, unparse, &mut out)?;
+        self.operation_impl(depth, shared, unparse, &mut out)?;
+        Ok(out)
+    }
+
+    /// The operation's struct, its parameters' struct, and the head of its impl block.
+    fn structs_and_impl_head(&self, depth: usize, out: &mut String) {
         let mut l = Layout::default();
         // Items sit in a consistent box: each attribute on its own line.
         l.cbox(0);
@@ -473,8 +482,18 @@ impl Decided {
             l.close_block();
         }
         l.impl_head(&self.name);
-        l.print_at(&mut out, indent);
-        out.push_str(&impl_items(self.new, depth, unparse)?);
+        l.print_at(out, depth * INDENT as usize);
+    }
+
+    /// The members of the impl block after `new`, and its end.
+    fn inherent_members(
+        &self,
+        depth: usize,
+        shared: &Shared,
+        unparse: &impl Fn(TokenStream) -> Result<String, String>,
+        out: &mut String,
+    ) -> Result<(), String> {
+        let indent = depth * INDENT as usize;
         for (wire, field, value) in &self.setters {
             let mut l = Layout::default();
             l.cbox(0);
@@ -484,7 +503,7 @@ impl Decided {
             l.tail("self");
             l.close_block();
             l.end();
-            l.print_at(&mut out, indent + INDENT as usize);
+            l.print_at(out, indent + INDENT as usize);
         }
         if let Some(collection) = self.query {
             let query = shared.query[usize::from(collection)]
@@ -495,11 +514,24 @@ impl Decided {
         out.push_str(headers.as_ref()?);
         out.extend(std::iter::repeat_n(' ', indent));
         out.push_str("}\n");
+        Ok(())
+    }
+
+    /// `impl Operation`: the output type, `to_request` (the path, then the request's block)
+    /// and `parse_response`.
+    fn operation_impl(
+        &self,
+        depth: usize,
+        shared: &Shared,
+        unparse: &impl Fn(TokenStream) -> Result<String, String>,
+        out: &mut String,
+    ) -> Result<(), String> {
+        let indent = depth * INDENT as usize;
         let mut l = Layout::default();
         l.cbox(0);
         l.trait_impl_head(&[], "crate::odata::Operation", &self.name);
         l.associated_type("Output", &self.output);
-        l.print_at(&mut out, indent);
+        l.print_at(out, indent);
         let mut l = Layout::default();
         l.cbox(0);
         let parameters = |l: &mut Layout| {
@@ -510,16 +542,16 @@ impl Decided {
             l.trailing_comma(true);
         };
         l.fn_head_with("", "to_request", parameters, "::http::Request<::std::vec::Vec<u8>>");
-        l.print_at(&mut out, indent + INDENT as usize);
+        l.print_at(out, indent + INDENT as usize);
         let path = &self.path;
         out.push_str(&statements(quote!(let path = #path;), depth, unparse)?);
         // Operations of one kind build their requests alike: each block is printed once.
-        let key = self.request.to_string();
+        let request = &self.request;
+        let key = request.to_string();
         let known = shared.requests.lock().ok().and_then(|requests| requests.get(&key).cloned());
         let request = match known {
             Some(printed) => printed,
             None => {
-                let request = &self.request;
                 let printed = statements(
                     quote! {
                         let mut request = { #request };
@@ -538,12 +570,12 @@ impl Decided {
         out.push_str(&request);
         out.extend(std::iter::repeat_n(' ', indent + INDENT as usize));
         out.push_str("}\n");
-        let parse =
-            shared.parse[self.parse as usize].get_or_init(|| impl_items(parse_response(self.parse), depth, unparse));
+        let parse = self.parse;
+        let parse = shared.parse[parse as usize].get_or_init(|| impl_items(parse_response(parse), depth, unparse));
         out.push_str(parse.as_ref()?);
         out.extend(std::iter::repeat_n(' ', indent));
         out.push_str("}\n");
-        Ok(out)
+        Ok(())
     }
 }
 
