@@ -567,6 +567,15 @@ impl Layout {
         self.fn_head(name, parameters, "Self");
     }
 
+    /// `pub fn name(mut self, value: impl Into<T>) -> Self { self.place = …; self }`: a chainable
+    /// setter of the field at `place` (see [`Layout::assign_value_into`]).
+    pub fn setter(&mut self, name: &str, value: &str, place: &[&str], wrap: Option<&str>) {
+        self.setter_head(name, value);
+        self.assign_value_into(place, wrap);
+        self.tail("self");
+        self.close_block();
+    }
+
     /// `self.field = value.into();` (`self.a.b = …` for the fields `["a", "b"]`), or with the
     /// value wrapped in `wrap` (a path such as `::std::option::Option::Some`).
     pub fn assign_value_into(&mut self, fields: &[&str], wrap: Option<&str>) {

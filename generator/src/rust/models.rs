@@ -51,8 +51,9 @@ pub(super) fn header() -> TokenStream {
     }
 }
 
-/// The printed item (or items) for one selected type. Structs are printed straight from the
-/// plan; the other items are built as tokens and formatted by `format_items`.
+/// The printed item (or items) for one selected type, printed straight from the plan; type
+/// definitions and the `Deserialize` of `Any…` enums are built as tokens and formatted by
+/// `format_items`.
 pub(super) fn item(
     context: &Context<'_>,
     id: TypeId,
@@ -382,7 +383,7 @@ fn structured(context: &Context<'_>, id: TypeId, out: &mut String) {
             if let Some(note) = deprecation {
                 l.attr_list("deprecated", &[Arg::Str("note", note)]);
             }
-            setter_fn(&mut l, field, &format!("crate::odata::Nullable<{value}>"), None);
+            l.setter(field, &format!("crate::odata::Nullable<{value}>"), &[field], None);
         } else {
             if let Some(note) = deprecation {
                 l.attr_list("deprecated", &[Arg::Str("note", note)]);
@@ -423,16 +424,7 @@ fn optional_serde(l: &mut Layout, wire: &str, with: Option<(&str, &str)>) {
 /// The setter of an optional (not nullable) field.
 fn setter(l: &mut Layout, field: &str, wire: &str, value: &str) {
     l.docs(&[format!("Sets `{wire}`.")]);
-    setter_fn(l, field, value, Some("::std::option::Option::Some"));
-}
-
-/// `pub fn field(mut self, value: impl Into<T>) -> Self { self.field = …; self }`, the value
-/// wrapped in `wrap` when given.
-fn setter_fn(l: &mut Layout, field: &str, value: &str, wrap: Option<&str>) {
-    l.setter_head(field, value);
-    l.assign_value_into(&[field], wrap);
-    l.tail("self");
-    l.close_block();
+    l.setter(field, value, &[field], Some("::std::option::Option::Some"));
 }
 
 /// Whether a single-valued property of type `target` in `owner` makes the struct infinitely

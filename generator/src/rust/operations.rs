@@ -279,8 +279,8 @@ struct Module {
     doc: String,
 }
 
-/// An operation in the plan of the `operations` file, built into tokens by the job that prints
-/// it.
+/// An operation in the plan of the `operations` file, decided and printed by the job that
+/// prints it.
 pub(super) enum Item {
     Crud { path: usize, crud: CrudOperation },
     Bound { index: usize, name: String },
@@ -498,10 +498,7 @@ impl Decided {
             let mut l = Layout::default();
             l.cbox(0);
             l.docs(&[format!("Sets the optional `{wire}` parameter.")]);
-            l.setter_head(field, value);
-            l.assign_value_into(&["body", field], Some("::std::option::Option::Some"));
-            l.tail("self");
-            l.close_block();
+            l.setter(field, value, &["body", field], Some("::std::option::Option::Some"));
             l.end();
             l.print_at(out, indent + INDENT as usize);
         }
