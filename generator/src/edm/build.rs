@@ -14,11 +14,10 @@ use super::*;
 use crate::csdl::{self, Text};
 use crate::diagnostics::{Diagnostic, codes};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::collections::hash_map::Entry;
 
 impl Model {
     /// Resolves and validates a syntax tree, appending every problem to `diagnostics`.
-    pub fn build(document: &csdl::Document<'_>, diagnostics: &mut Vec<Diagnostic>) -> Model {
+    pub fn build<'t>(document: &'t csdl::Document<'_>, diagnostics: &mut Vec<Diagnostic>) -> Model {
         let mut builder = Builder {
             diagnostics,
             model: Model::default(),
@@ -41,7 +40,7 @@ impl Model {
     }
 }
 
-struct Builder<'d> {
+struct Builder<'d, 't> {
     diagnostics: &'d mut Vec<Diagnostic>,
     model: Model,
     /// Namespace or alias of a schema in this document → the schema's index.
@@ -53,7 +52,7 @@ struct Builder<'d> {
     /// The span of each type's `BaseType` attribute, for cycle errors.
     base_spans: Vec<Option<Span>>,
     /// Per schema: simple name → type, for resolving references without building strings.
-    schema_types: Vec<HashMap<String, TypeId>>,
+    schema_types: Vec<HashMap<&'t str, TypeId>>,
 }
 
 /// Where a registered type came from in the syntax tree.
@@ -70,7 +69,7 @@ enum Qualifier<'m> {
     Undeclared,
 }
 
-impl<'d> Builder<'d> {
+impl<'d, 't> Builder<'d, 't> {
     fn error(&mut self, code: &'static str, span: Span, message: String) {
         self.diagnostics.push(Diagnostic::error(code, span, message));
     }
@@ -149,9 +148,18 @@ impl<'d> Builder<'d> {
 
     // ---- pass 2: registration ----
 
-    fn register_types<'t, 'a>(&mut self, document: &'t csdl::Document<'a>) -> Vec<(TypeId, Source<'t, 'a>)> {
-        let mut registered = Vec::new();
-        let mut names: HashMap<String, Span> = HashMap::default();
+    fn register_types<'a>(&mut self, document: &'t csdl::Document<'a>) -> Vec<(TypeId, Source<'t, 'a>)> {
+        let count: usize = document
+            .schemas
+            .iter()
+            .map(|s| s.entity_types.len() + s.complex_types.len() + s.enum_types.len() + s.type_definitions.len())
+            .sum();
+        let mut registered = Vec::with_capacity(count);
+        self.model.types.reserve(count);
+        self.base_spans.reserve(count);
+        self.lookup.reserve(count);
+        // Terms and entity containers share the names of their schema with its types.
+        let mut others: HashSet<String> = HashSet::default();
         self.schema_types = vec![HashMap::default(); document.schemas.len()];
         for (index, schema) in document.schemas.iter().enumerate() {
             let namespace = schema.namespace.as_str();
@@ -164,24 +172,23 @@ impl<'d> Builder<'d> {
                 .map(|t| (&t.name, t.span, Source::Structured(t)))
                 .chain(schema.enum_types.iter().map(|t| (&t.name, t.span, Source::Enum(t))))
                 .chain(schema.type_definitions.iter().map(|t| (&t.name, t.span, Source::Definition(t))));
-            let others = schema
+            let others_here = schema
                 .terms
                 .iter()
                 .map(|t| (&t.name, t.span, "term"))
                 .chain(schema.entity_containers.iter().map(|c| (&c.name, c.span, "entity container")));
             for (name, span, source) in sources {
-                let qualified_name = format!("{namespace}.{}", name.as_str());
+                let qualified_name = qualify(namespace, name.as_str());
                 let id = TypeId(self.model.types.len() as u32);
-                if names.contains_key(&qualified_name) {
+                if self.lookup.contains_key(&qualified_name) || others.contains(&qualified_name) {
                     self.error(
                         codes::DUPLICATE_NAME,
                         span,
                         format!("`{qualified_name}` is declared twice; references resolve to the first declaration"),
                     );
                 } else {
-                    names.insert(qualified_name.clone(), span);
                     self.lookup.insert(qualified_name.clone(), id);
-                    self.schema_types[schema_index].insert(name.value.to_string(), id);
+                    self.schema_types[schema_index].insert(name.as_str(), id);
                 }
                 let kind = match source {
                     Source::Structured(t) if t.kind == StructuredKind::Entity => {
@@ -209,11 +216,9 @@ impl<'d> Builder<'d> {
                 self.base_spans.push(None);
                 registered.push((id, source));
             }
-            for (name, span, what) in others {
-                let qualified_name = format!("{namespace}.{}", name.as_str());
-                if let Entry::Vacant(entry) = names.entry(qualified_name.clone()) {
-                    entry.insert(span);
-                } else {
+            for (name, span, what) in others_here {
+                let qualified_name = qualify(namespace, name.as_str());
+                if self.lookup.contains_key(&qualified_name) || !others.insert(qualified_name.clone()) {
                     self.error(
                         codes::DUPLICATE_NAME,
                         span,
@@ -300,7 +305,7 @@ impl<'d> Builder<'d> {
                         }
                     }
                 }
-                Qualifier::External(namespace) => TypeTarget::External(format!("{namespace}.{}", name.name)),
+                Qualifier::External(namespace) => TypeTarget::External(qualify(&namespace, name.name)),
                 Qualifier::Undeclared => {
                     return Err((
                         codes::UNDECLARED_QUALIFIER,
@@ -328,7 +333,7 @@ impl<'d> Builder<'d> {
     fn canonical_name(&self, text: &str) -> Option<String> {
         let (qualifier, name) = text.rsplit_once('.')?;
         match self.qualifier(qualifier) {
-            Qualifier::Schema(namespace) => Some(format!("{namespace}.{name}")),
+            Qualifier::Schema(namespace) => Some(qualify(namespace, name)),
             _ => None,
         }
     }
@@ -347,12 +352,14 @@ impl<'d> Builder<'d> {
     /// Reports a reference that must name an entity type but names something else. The abstract
     /// `Edm.EntityType` is allowed only where `abstract_allowed` (a navigation property's type;
     /// never an entity set's or singleton's, CSDL 4.01 §3.4).
-    fn expect_entity_type(&mut self, ty: &TypeRef, text: &Text<'_>, what: &str, abstract_allowed: bool) {
+    /// `owner` is (kind, name) of the element whose type this is, for the message.
+    fn expect_entity_type(&mut self, ty: &TypeRef, text: &Text<'_>, owner: (&str, &str), abstract_allowed: bool) {
+        let what = || format!("the type of {} `{}`", owner.0, owner.1);
         if !abstract_allowed && ty.target == TypeTarget::Primitive(Primitive::EntityType) {
             self.error(
                 codes::WRONG_TYPE_KIND,
                 text.span,
-                format!("{what} must be an entity type of the model, not the abstract `Edm.EntityType`"),
+                format!("{} must be an entity type of the model, not the abstract `Edm.EntityType`", what()),
             );
             return;
         }
@@ -370,7 +377,7 @@ impl<'d> Builder<'d> {
             self.error(
                 codes::WRONG_TYPE_KIND,
                 text.span,
-                format!("{what} must be an entity type, but `{name}` is {}", with_article(found)),
+                format!("{} must be an entity type, but `{name}` is {}", what(), with_article(found)),
             );
         }
     }
@@ -577,12 +584,7 @@ impl<'d> Builder<'d> {
         for n in &t.navigation_properties {
             self.unique_member(&mut seen, &n.name, n.span, id);
             let ty = self.resolve(&n.type_name);
-            self.expect_entity_type(
-                &ty,
-                &n.type_name,
-                &format!("the type of navigation property `{}`", n.name.as_str()),
-                true,
-            );
+            self.expect_entity_type(&ty, &n.type_name, ("navigation property", n.name.as_str()), true);
             let nullable = self.boolean(n.nullable.as_ref(), true);
             let contains_target = self.boolean(n.contains_target.as_ref(), false);
             if let Some(action) = &n.on_delete
@@ -637,7 +639,7 @@ impl<'d> Builder<'d> {
         }
     }
 
-    fn unique_member<'t>(&mut self, seen: &mut HashSet<&'t str>, name: &'t Text<'_>, span: Span, owner: TypeId) {
+    fn unique_member<'m>(&mut self, seen: &mut HashSet<&'m str>, name: &'m Text<'_>, span: Span, owner: TypeId) {
         if !seen.insert(name.as_str()) {
             let owner = &self.model.types[owner.0 as usize].qualified_name;
             let message = format!("`{owner}` declares a member named `{}` twice", name.as_str());
@@ -798,7 +800,7 @@ impl<'d> Builder<'d> {
     }
 
     fn operation(&mut self, namespace: &str, op: &csdl::Operation<'_>) -> Operation {
-        let qualified_name = format!("{namespace}.{}", op.name.as_str());
+        let qualified_name = qualify(namespace, op.name.as_str());
         let is_bound = self.boolean(op.is_bound.as_ref(), false);
         if is_bound && op.parameters.is_empty() {
             self.error(
@@ -874,7 +876,8 @@ impl<'d> Builder<'d> {
     /// unbound functions differ by the set of parameter names.
     fn check_overloads(&mut self) {
         let mut problems = Vec::new();
-        for ids in self.model.operation_index.values() {
+        // Only a name with several overloads can repeat a signature.
+        for ids in self.model.operation_index.values().filter(|ids| ids.len() > 1) {
             let mut seen: HashMap<(OperationKind, String), OperationId> = HashMap::default();
             for &id in ids {
                 let op = &self.model.operations[id.0 as usize];
@@ -916,7 +919,7 @@ impl<'d> Builder<'d> {
                 self.model.terms.push(Term {
                     namespace: namespace.to_owned(),
                     name: t.name.value.to_string(),
-                    qualified_name: format!("{namespace}.{}", t.name.as_str()),
+                    qualified_name: qualify(namespace, t.name.as_str()),
                     ty,
                     nullable,
                     base_term: t.base_term.as_ref().map(|b| b.value.to_string()),
@@ -966,12 +969,7 @@ impl<'d> Builder<'d> {
                     "an entity set's type is an entity type, not a collection".into(),
                 );
             }
-            self.expect_entity_type(
-                &entity_type,
-                &set.entity_type,
-                &format!("the type of entity set `{}`", set.name.as_str()),
-                false,
-            );
+            self.expect_entity_type(&entity_type, &set.entity_type, ("entity set", set.name.as_str()), false);
             let include_in_service_document = self.boolean(set.include_in_service_document.as_ref(), true);
             let annotations = self.annotations(&set.annotations, None);
             entity_sets.push(EntitySet {
@@ -994,7 +992,7 @@ impl<'d> Builder<'d> {
                     "a singleton's type is an entity type, not a collection".into(),
                 );
             }
-            self.expect_entity_type(&ty, &s.type_name, &format!("the type of singleton `{}`", s.name.as_str()), false);
+            self.expect_entity_type(&ty, &s.type_name, ("singleton", s.name.as_str()), false);
             if let Some(nullable) = s.nullable.as_ref().filter(|_| self.is_csdl_40()) {
                 self.warning(
                     codes::VERSION_MISMATCH,
@@ -1054,7 +1052,7 @@ impl<'d> Builder<'d> {
         let container = EntityContainer {
             namespace: namespace.to_owned(),
             name: c.name.value.to_string(),
-            qualified_name: format!("{namespace}.{}", c.name.as_str()),
+            qualified_name: qualify(namespace, c.name.as_str()),
             extends: c.extends.as_ref().map(|e| e.value.to_string()),
             entity_sets,
             singletons,
@@ -1349,8 +1347,8 @@ impl<'d> Builder<'d> {
             return written.to_owned();
         };
         match self.qualifier(qualifier) {
-            Qualifier::Schema(namespace) => format!("{namespace}.{name}"),
-            Qualifier::External(namespace) => format!("{namespace}.{name}"),
+            Qualifier::Schema(namespace) => qualify(namespace, name),
+            Qualifier::External(namespace) => qualify(&namespace, name),
             Qualifier::Undeclared => {
                 self.warning(
                     codes::UNDECLARED_TERM,
@@ -1646,6 +1644,15 @@ impl<'d> Builder<'d> {
         self.model.type_index = self.lookup.into_iter().collect();
         self.model
     }
+}
+
+/// `namespace.name`, built without the formatting machinery (it runs for every named element).
+fn qualify(namespace: &str, name: &str) -> String {
+    let mut qualified = String::with_capacity(namespace.len() + 1 + name.len());
+    qualified.push_str(namespace);
+    qualified.push('.');
+    qualified.push_str(name);
+    qualified
 }
 
 /// "an entity type", "a complex type", ...
