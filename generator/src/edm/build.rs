@@ -17,7 +17,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 impl Model {
     /// Resolves and validates a syntax tree, appending every problem to `diagnostics`.
-    pub fn build<'t>(document: &'t csdl::Document<'_>, diagnostics: &mut Vec<Diagnostic>) -> Model {
+    pub fn build(document: &csdl::Document<'_>, diagnostics: &mut Vec<Diagnostic>) -> Model {
         let mut builder = Builder {
             diagnostics,
             model: Model::default(),
