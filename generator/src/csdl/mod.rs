@@ -118,6 +118,15 @@ pub struct PropertyRef<'a> {
 #[derive(Debug, Default)]
 pub struct Facets<'a> {
     pub nullable: Option<Text<'a>>,
+    /// The other facets, out of line: real documents write them on few elements (Graph's
+    /// v1.0 has a few hundred `Unicode`s among ten thousand properties), and inline they would
+    /// double the size of every property and parameter in the tree.
+    pub others: Option<Box<OtherFacets<'a>>>,
+}
+
+/// `MaxLength`, `Precision`, `Scale`, `SRID` and `Unicode`.
+#[derive(Debug, Default)]
+pub struct OtherFacets<'a> {
     pub max_length: Option<Text<'a>>,
     pub precision: Option<Text<'a>>,
     pub scale: Option<Text<'a>>,
@@ -403,7 +412,8 @@ pub enum Expr<'a> {
         kind: PathKind,
         value: Text<'a>,
     },
-    Record(Record<'a>),
+    /// Boxed, as is `Dynamic`: the common constants and paths then keep every annotation small.
+    Record(Box<Record<'a>>),
     Collection {
         items: Vec<Expr<'a>>,
         span: Span,
@@ -413,7 +423,7 @@ pub enum Expr<'a> {
     },
     /// Any other expression element (`Apply`, `If`, `Cast`, `Eq`, `LabeledElement`, `UrlRef`,
     /// ...), kept generically: its attributes and operand expressions.
-    Dynamic(Dynamic<'a>),
+    Dynamic(Box<Dynamic<'a>>),
 }
 
 #[derive(Debug)]

@@ -127,6 +127,10 @@ struct Reader<'a> {
     scopes: Vec<(u32, &'a str, Ns)>,
     /// Emptied attribute vectors, reused so that elements do not allocate one each.
     spare_attrs: Vec<Vec<Attr<'a>>>,
+    /// The annotations of every element being read, innermost last: an element's own start at
+    /// the length this had when the element began, and move to an exactly sized vector when
+    /// it ends (most elements have one or two, which a growing vector would give room for four).
+    annotation_stack: Vec<Annotation<'a>>,
     /// Depth of the element whose content is being read.
     depth: u32,
     diagnostics: Vec<Diagnostic>,
@@ -141,7 +145,16 @@ impl<'a> Reader<'a> {
         config.check_end_names = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
-        Reader { text, base, xml, scopes: Vec::new(), spare_attrs: Vec::new(), depth: 0, diagnostics: Vec::new() }
+        Reader {
+            text,
+            base,
+            xml,
+            scopes: Vec::new(),
+            spare_attrs: Vec::new(),
+            annotation_stack: Vec::new(),
+            depth: 0,
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Offset in the whole text of a slice that quick-xml borrowed from it.
@@ -330,7 +343,9 @@ impl<'a> Reader<'a> {
 
     /// The namespace an element name's prefix is bound to in the current scope.
     fn namespace_of(&self, prefix: &str) -> Ns {
-        self.scopes.iter().rev().find(|(_, p, _)| *p == prefix).map_or(Ns::Other, |(_, _, ns)| *ns)
+        // Nearly every element has no prefix: skip the string comparison for those.
+        let same = |p: &str| p.len() == prefix.len() && (prefix.is_empty() || p == prefix);
+        self.scopes.iter().rev().find(|(_, p, _)| same(p)).map_or(Ns::Other, |(_, _, ns)| *ns)
     }
 
     fn element(&mut self, start: &BytesStart<'a>, empty: bool) -> Fatal<Element<'a>> {
@@ -386,7 +401,7 @@ impl<'a> Reader<'a> {
             let key = &self.text[key_at..key_at + key_bytes.len()];
             let raw_at = self.offset_of(&attr.value);
             let raw = &self.text[raw_at..raw_at + attr.value.len()];
-            if key == "xmlns" || key.starts_with("xmlns:") {
+            if key.as_bytes().starts_with(b"xmlns") && (key.len() == 5 || key.as_bytes()[5] == b':') {
                 let prefix = key.strip_prefix("xmlns").unwrap_or_default().trim_start_matches(':');
                 let ns = match raw {
                     EDM_NS => Ns::Edm,
@@ -396,7 +411,7 @@ impl<'a> Reader<'a> {
                 self.scopes.push((self.depth, prefix, ns));
                 continue;
             }
-            if attrs.iter().any(|a: &Attr<'a>| a.name == key) {
+            if attrs.iter().any(|a: &Attr<'a>| same_name(a.name, key)) {
                 self.error(
                     codes::DUPLICATE_ATTRIBUTE,
                     Span::at(raw_at),
@@ -597,7 +612,7 @@ impl<'a> Reader<'a> {
         self.unknown_attributes(&element, attrs);
         let mut includes = Vec::new();
         let mut include_annotations = Vec::new();
-        let mut annotations = Vec::new();
+        let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             if child.is(Ns::Edmx, "Include") {
                 let (child, mut attrs) = split(child);
@@ -624,11 +639,12 @@ impl<'a> Reader<'a> {
                     });
                 }
             } else if child.is(Ns::Edm, "Annotation") {
-                annotations.extend(self.annotation(child)?);
+                self.gather_annotation(child)?;
             } else {
                 self.unknown(&child, &element)?;
             }
         }
+        let annotations = self.annotations_since(annotations_at);
         Ok(self.required(&element, "Uri", uri).map(|uri| Reference {
             uri,
             includes,
@@ -714,12 +730,12 @@ impl<'a> Reader<'a> {
         let mut key = None;
         let mut properties = Vec::new();
         let mut navigation_properties = Vec::new();
-        let mut annotations = Vec::new();
+        let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             match (child.ns, child.local) {
                 (Ns::Edm, "Property") => properties.extend(self.property(child)?),
                 (Ns::Edm, "NavigationProperty") => navigation_properties.extend(self.navigation_property(child)?),
-                (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                (Ns::Edm, "Annotation") => self.gather_annotation(child)?,
                 (Ns::Edm, "Key") if kind == StructuredKind::Entity => {
                     let parsed = self.key(child)?;
                     if key.is_some() {
@@ -731,6 +747,7 @@ impl<'a> Reader<'a> {
                 _ => self.unknown(&child, &element)?,
             }
         }
+        let annotations = self.annotations_since(annotations_at);
         Ok(self.required(&element, "Name", name).map(|name| StructuredType {
             kind,
             name,
@@ -768,27 +785,47 @@ impl<'a> Reader<'a> {
     }
 
     fn facets(attrs: &mut Vec<Attr<'a>>) -> Facets<'a> {
-        Facets {
-            nullable: take(attrs, "Nullable"),
+        let nullable = take(attrs, "Nullable");
+        if attrs.is_empty() {
+            return Facets { nullable, others: None };
+        }
+        let others = OtherFacets {
             max_length: take(attrs, "MaxLength"),
             precision: take(attrs, "Precision"),
             scale: take(attrs, "Scale"),
             srid: take(attrs, "SRID"),
             unicode: take(attrs, "Unicode"),
+        };
+        let any = [&others.max_length, &others.precision, &others.scale, &others.srid, &others.unicode]
+            .iter()
+            .any(|facet| facet.is_some());
+        Facets { nullable, others: any.then(|| Box::new(others)) }
+    }
+
+    /// Reads an `<Annotation>` child onto the annotation stack.
+    fn gather_annotation(&mut self, element: Element<'a>) -> Fatal<()> {
+        if let Some(annotation) = self.annotation(element)? {
+            self.annotation_stack.push(annotation);
         }
+        Ok(())
+    }
+
+    /// The annotations gathered since the stack was `start` long.
+    fn annotations_since(&mut self, start: usize) -> Vec<Annotation<'a>> {
+        self.annotation_stack.drain(start..).collect()
     }
 
     /// Reads children that may only be annotations.
     fn annotations_only(&mut self, element: &Element<'a>) -> Fatal<Vec<Annotation<'a>>> {
-        let mut annotations = Vec::new();
+        let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(element)? {
             if child.is(Ns::Edm, "Annotation") {
-                annotations.extend(self.annotation(child)?);
+                self.gather_annotation(child)?;
             } else {
                 self.unknown(&child, element)?;
             }
         }
-        Ok(annotations)
+        Ok(self.annotations_since(annotations_at))
     }
 
     fn property(&mut self, element: Element<'a>) -> Fatal<Option<Property<'a>>> {
@@ -821,10 +858,10 @@ impl<'a> Reader<'a> {
         self.unknown_attributes(&element, attrs);
         let mut referential_constraints = Vec::new();
         let mut on_delete = None;
-        let mut annotations = Vec::new();
+        let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             match (child.ns, child.local) {
-                (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                (Ns::Edm, "Annotation") => self.gather_annotation(child)?,
                 (Ns::Edm, "ReferentialConstraint") => {
                     let (child, mut attrs) = split(child);
                     let property = take(&mut attrs, "Property");
@@ -852,6 +889,7 @@ impl<'a> Reader<'a> {
                 _ => self.unknown(&child, &element)?,
             }
         }
+        let annotations = self.annotations_since(annotations_at);
         let name = self.required(&element, "Name", name);
         let type_name = self.required(&element, "Type", type_name);
         Ok(name.zip(type_name).map(|(name, type_name)| NavigationProperty {
@@ -874,7 +912,7 @@ impl<'a> Reader<'a> {
         let is_flags = take(&mut attrs, "IsFlags");
         self.unknown_attributes(&element, attrs);
         let mut members = Vec::new();
-        let mut annotations = Vec::new();
+        let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             match (child.ns, child.local) {
                 (Ns::Edm, "Member") => {
@@ -887,10 +925,11 @@ impl<'a> Reader<'a> {
                         members.push(EnumMember { name, value, annotations: member_annotations, span: child.span });
                     }
                 }
-                (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                (Ns::Edm, "Annotation") => self.gather_annotation(child)?,
                 _ => self.unknown(&child, &element)?,
             }
         }
+        let annotations = self.annotations_since(annotations_at);
         Ok(self.required(&element, "Name", name).map(|name| EnumType {
             name,
             underlying_type,
@@ -928,7 +967,7 @@ impl<'a> Reader<'a> {
         self.unknown_attributes(&element, attrs);
         let mut parameters = Vec::new();
         let mut return_type: Option<ReturnType<'a>> = None;
-        let mut annotations = Vec::new();
+        let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             match (child.ns, child.local) {
                 (Ns::Edm, "Parameter") => {
@@ -963,10 +1002,11 @@ impl<'a> Reader<'a> {
                             Some(ReturnType { type_name, facets, annotations: return_annotations, span: child.span });
                     }
                 }
-                (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                (Ns::Edm, "Annotation") => self.gather_annotation(child)?,
                 _ => self.unknown(&child, &element)?,
             }
         }
+        let annotations = self.annotations_since(annotations_at);
         Ok(self.required(&element, "Name", name).map(|name| Operation {
             kind,
             name,
@@ -1013,7 +1053,7 @@ impl<'a> Reader<'a> {
         let mut singletons = Vec::new();
         let mut action_imports = Vec::new();
         let mut function_imports = Vec::new();
-        let mut annotations = Vec::new();
+        let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             match (child.ns, child.local) {
                 (Ns::Edm, "EntitySet") => {
@@ -1080,10 +1120,11 @@ impl<'a> Reader<'a> {
                         if is_action { action_imports.push(import) } else { function_imports.push(import) }
                     }
                 }
-                (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                (Ns::Edm, "Annotation") => self.gather_annotation(child)?,
                 _ => self.unknown(&child, &element)?,
             }
         }
+        let annotations = self.annotations_since(annotations_at);
         Ok(self.required(&element, "Name", name).map(|name| EntityContainer {
             name,
             extends,
@@ -1101,7 +1142,7 @@ impl<'a> Reader<'a> {
         element: &Element<'a>,
     ) -> Fatal<(Vec<NavigationPropertyBinding<'a>>, Vec<Annotation<'a>>)> {
         let mut bindings = Vec::new();
-        let mut annotations = Vec::new();
+        let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(element)? {
             match (child.ns, child.local) {
                 (Ns::Edm, "NavigationPropertyBinding") => {
@@ -1116,10 +1157,11 @@ impl<'a> Reader<'a> {
                         bindings.push(NavigationPropertyBinding { path, target, span: child.span });
                     }
                 }
-                (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                (Ns::Edm, "Annotation") => self.gather_annotation(child)?,
                 _ => self.unknown(&child, element)?,
             }
         }
+        let annotations = self.annotations_since(annotations_at);
         Ok((bindings, annotations))
     }
 
@@ -1157,14 +1199,15 @@ impl<'a> Reader<'a> {
         let qualifier = take(&mut attrs, "Qualifier");
         let mut value = Self::attribute_expression(&mut attrs);
         self.unknown_attributes(&element, attrs);
-        let mut annotations = Vec::new();
+        let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             if child.is(Ns::Edm, "Annotation") {
-                annotations.extend(self.annotation(child)?);
+                self.gather_annotation(child)?;
             } else if let Some(expr) = self.expression(child, &element)? {
                 self.set_value(&element, &mut value, expr);
             }
         }
+        let annotations = self.annotations_since(annotations_at);
         Ok(self.required(&element, "Term", term).map(|term| Annotation {
             term,
             qualifier,
@@ -1207,15 +1250,16 @@ impl<'a> Reader<'a> {
                 let type_name = take(&mut attrs, "Type");
                 self.unknown_attributes(&element, attrs);
                 let mut properties = Vec::new();
-                let mut annotations = Vec::new();
+                let annotations_at = self.annotation_stack.len();
                 while let Some(child) = self.next_child(&element)? {
                     match (child.ns, child.local) {
                         (Ns::Edm, "PropertyValue") => properties.extend(self.property_value(child)?),
-                        (Ns::Edm, "Annotation") => annotations.extend(self.annotation(child)?),
+                        (Ns::Edm, "Annotation") => self.gather_annotation(child)?,
                         _ => self.unknown(&child, &element)?,
                     }
                 }
-                Ok(Some(Expr::Record(Record { type_name, properties, annotations, span: element.span })))
+                let annotations = self.annotations_since(annotations_at);
+                Ok(Some(Expr::Record(Box::new(Record { type_name, properties, annotations, span: element.span }))))
             }
             "Collection" => {
                 let (element, attrs) = split(element);
@@ -1278,7 +1322,7 @@ impl<'a> Reader<'a> {
                         Node::Text(_) => {}
                     }
                 }
-                Ok(Some(Expr::Dynamic(dynamic)))
+                Ok(Some(Expr::Dynamic(Box::new(dynamic))))
             }
             _ => {
                 self.unknown(&element, parent)?;
@@ -1292,14 +1336,15 @@ impl<'a> Reader<'a> {
         let property = take(&mut attrs, "Property");
         let mut value = Self::attribute_expression(&mut attrs);
         self.unknown_attributes(&element, attrs);
-        let mut annotations = Vec::new();
+        let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             if child.is(Ns::Edm, "Annotation") {
-                annotations.extend(self.annotation(child)?);
+                self.gather_annotation(child)?;
             } else if let Some(expr) = self.expression(child, &element)? {
                 self.set_value(&element, &mut value, expr);
             }
         }
+        let annotations = self.annotations_since(annotations_at);
         Ok(self.required(&element, "Property", property).map(|property| PropertyValue {
             property,
             value,
@@ -1336,8 +1381,14 @@ fn split(element: Element<'_>) -> (Element<'_>, Vec<Attr<'_>>) {
 
 /// Removes and returns the attribute with this name.
 fn take<'a>(attrs: &mut Vec<Attr<'a>>, name: &str) -> Option<Text<'a>> {
-    let index = attrs.iter().position(|a| a.name == name)?;
+    let index = attrs.iter().position(|a| same_name(a.name, name))?;
     Some(attrs.swap_remove(index).value)
+}
+
+/// Name equality for the short names of CSDL: length and first byte decide nearly every
+/// comparison without a call to `memcmp`.
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 /// Attribute-value normalisation (XML 1.0 §3.3.3): literal tabs and line breaks become spaces,

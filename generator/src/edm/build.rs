@@ -65,7 +65,7 @@ enum Source<'d, 'a> {
 /// What a qualifier names.
 enum Qualifier<'m> {
     Schema(&'m str),
-    External(String),
+    External(&'m str),
     Undeclared,
 }
 
@@ -132,16 +132,16 @@ impl<'d, 't> Builder<'d, 't> {
         }
     }
 
-    fn qualifier(&self, qualifier: &str) -> Qualifier<'_> {
+    fn qualifier<'s>(&'s self, qualifier: &'s str) -> Qualifier<'s> {
         if let Some(&index) = self.qualifiers.get(qualifier) {
             return Qualifier::Schema(&self.model.schemas[index].namespace);
         }
         if let Some(namespace) = self.included.get(qualifier) {
-            return Qualifier::External(namespace.clone());
+            return Qualifier::External(namespace);
         }
         // The OASIS vocabularies are used everywhere without an edmx:Reference (Graph does).
         if qualifier.starts_with("Org.OData.") {
-            return Qualifier::External(qualifier.to_owned());
+            return Qualifier::External(qualifier);
         }
         Qualifier::Undeclared
     }
@@ -305,7 +305,7 @@ impl<'d, 't> Builder<'d, 't> {
                         }
                     }
                 }
-                Qualifier::External(namespace) => TypeTarget::External(qualify(&namespace, name.name)),
+                Qualifier::External(namespace) => TypeTarget::External(qualify(namespace, name.name)),
                 Qualifier::Undeclared => {
                     return Err((
                         codes::UNDECLARED_QUALIFIER,
@@ -450,6 +450,9 @@ impl<'d, 't> Builder<'d, 't> {
     /// The type facets, by the grammar of CSDL XML 4.0 and 4.01 (see [`lexical`]). Symbolic
     /// values are lower case (`max`, `variable`, `floating`), except for `Scale`.
     fn facets(&mut self, facets: &csdl::Facets<'_>) -> Facets {
+        let Some(facets) = facets.others.as_deref() else {
+            return Facets::default();
+        };
         let max_length = facets.max_length.as_ref().and_then(|t| match t.as_str() {
             "max" => Some(MaxLength::Max),
             _ => self.non_negative(t, "MaxLength", "a non-negative integer or `max`", u64::MAX).map(MaxLength::Length),
@@ -1215,29 +1218,31 @@ impl<'d, 't> Builder<'d, 't> {
         }
         let mut problems = Vec::new();
         let mut derived: Vec<(TypeId, TypeId)> = Vec::new();
+        let model = &self.model;
+        let has_property = |owner: TypeId, name: &str| {
+            lineage(model, owner)
+                .any(|t| model.structured(t).is_some_and(|s| s.properties.iter().any(|p| p.name == name)))
+        };
+        // Member name → the ancestor declaring it; one map, emptied for each derived type.
+        let mut inherited: HashMap<&str, &str> = HashMap::default();
         for index in 0..count {
             let id = TypeId(index as u32);
-            let Some(s) = self.model.structured(id) else { continue };
-            let ty = self.model.ty(id);
+            let Some(s) = model.structured(id) else { continue };
+            let ty = model.ty(id);
             if let Some(base) = s.base_type {
                 derived.push((base, id));
                 // Members may not repeat an inherited member's name.
-                let inherited: HashMap<&str, &str> = self
-                    .model
-                    .ancestors(base)
-                    .into_iter()
-                    .flat_map(|a| {
-                        let owner = self.model.ty(a).qualified_name.as_str();
-                        let s = self.model.structured(a).into_iter();
-                        s.flat_map(move |s| {
-                            s.properties
-                                .iter()
-                                .map(|p| p.name.as_str())
-                                .chain(s.navigation_properties.iter().map(|n| n.name.as_str()))
-                                .map(move |n| (n, owner))
-                        })
-                    })
-                    .collect();
+                inherited.clear();
+                for a in lineage(model, base) {
+                    let owner = model.ty(a).qualified_name.as_str();
+                    if let Some(s) = model.structured(a) {
+                        let names = s.properties.iter().map(|p| p.name.as_str());
+                        let names = names.chain(s.navigation_properties.iter().map(|n| n.name.as_str()));
+                        for name in names {
+                            inherited.insert(name, owner);
+                        }
+                    }
+                }
                 for (name, span) in s
                     .properties
                     .iter()
@@ -1257,10 +1262,9 @@ impl<'d, 't> Builder<'d, 't> {
                 }
             }
             if let Some(key) = &s.key {
-                let all = self.model.all_properties(id);
                 for r in key {
                     let first = r.name.split('/').next().unwrap_or_default();
-                    if !all.iter().any(|(_, p)| p.name == first) {
+                    if !has_property(id, first) {
                         problems.push(Diagnostic::error(
                             codes::DANGLING_KEY_PROPERTY,
                             r.span,
@@ -1275,15 +1279,12 @@ impl<'d, 't> Builder<'d, 't> {
             for n in &s.navigation_properties {
                 if let TypeTarget::Named(target) = n.ty.target {
                     for (property, referenced) in &n.referential_constraints {
-                        let has = |owner: TypeId, name: &str| {
-                            self.model.all_properties(owner).iter().any(|(_, p)| p.name == name)
-                        };
                         for (owner, name) in [(id, property), (target, referenced)] {
-                            if !has(owner, name.split('/').next().unwrap_or_default()) {
+                            if !has_property(owner, name.split('/').next().unwrap_or_default()) {
                                 problems.push(Diagnostic::error(
                                     codes::DANGLING_PATH,
                                     n.span,
-                                    format!("a referential constraint of navigation property `{}` names `{name}`, which is not a property of `{}`", n.name, self.model.ty(owner).qualified_name),
+                                    format!("a referential constraint of navigation property `{}` names `{name}`, which is not a property of `{}`", n.name, model.ty(owner).qualified_name),
                                 ));
                             }
                         }
@@ -1292,7 +1293,10 @@ impl<'d, 't> Builder<'d, 't> {
                 let (Some(partner), TypeTarget::Named(target)) = (&n.partner, &n.ty.target) else {
                     continue;
                 };
-                if !self.model.all_navigation_properties(*target).iter().any(|(_, p)| &p.name == partner) {
+                let has_partner = lineage(model, *target).any(|t| {
+                    model.structured(t).is_some_and(|s| s.navigation_properties.iter().any(|p| &p.name == partner))
+                });
+                if !has_partner {
                     problems.push(Diagnostic::error(
                         codes::DANGLING_PARTNER,
                         n.partner_span.unwrap_or(n.span),
@@ -1300,7 +1304,7 @@ impl<'d, 't> Builder<'d, 't> {
                             "navigation property `{}` of `{}` names partner `{partner}`, which `{}` does not have",
                             n.name,
                             ty.qualified_name,
-                            self.model.ty(*target).qualified_name
+                            model.ty(*target).qualified_name
                         ),
                     ));
                 }
@@ -1348,7 +1352,7 @@ impl<'d, 't> Builder<'d, 't> {
         };
         match self.qualifier(qualifier) {
             Qualifier::Schema(namespace) => qualify(namespace, name),
-            Qualifier::External(namespace) => qualify(&namespace, name),
+            Qualifier::External(namespace) => qualify(namespace, name),
             Qualifier::Undeclared => {
                 self.warning(
                     codes::UNDECLARED_TERM,
@@ -1413,10 +1417,20 @@ impl<'d, 't> Builder<'d, 't> {
                 // is added to its target's list (which also holds the element's inline annotations
                 // and those of earlier blocks), so a repeated term is reported once, at its second
                 // occurrence.
-                let annotations: Vec<Annotation> =
-                    block.annotations.iter().map(|a| self.annotation(a, qualifier)).collect();
                 let mut found = Vec::new();
                 let targets = self.resolve_target(block.target.as_str());
+                if let [only] = targets[..] {
+                    // The common case: converted straight into the target's list.
+                    self.annotations_mut(only).reserve_exact(block.annotations.len());
+                    for a in &block.annotations {
+                        let converted = self.annotation(a, qualifier);
+                        push_annotation(self.annotations_mut(only), converted, &mut found);
+                    }
+                    self.diagnostics.extend(found);
+                    continue;
+                }
+                let annotations: Vec<Annotation> =
+                    block.annotations.iter().map(|a| self.annotation(a, qualifier)).collect();
                 if targets.is_empty() {
                     if let Some(why) = self.unresolved_target_reason(block.target.as_str()) {
                         self.warning(
@@ -1467,11 +1481,11 @@ impl<'d, 't> Builder<'d, 't> {
             None => target.find('/').unwrap_or(target.len()),
         };
         let (head, rest) = target.split_at(head_end);
-        let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-        if segments.len() > 1 {
+        let mut segments = rest.split('/').filter(|s| !s.is_empty());
+        let member = segments.next();
+        if segments.next().is_some() {
             return Vec::new();
         }
-        let member = segments.first().copied();
         let (name, signature) = match head.split_once('(') {
             Some((name, sig)) => match sig.strip_suffix(')') {
                 Some(sig) => (name, Some(sig)),
@@ -1583,7 +1597,7 @@ impl<'d, 't> Builder<'d, 't> {
         };
         match &self.model.ty(id).kind {
             TypeKind::Enum(e) => e.members.iter().position(|m| m.name == member).map(|i| Target::EnumMember(id, i)),
-            TypeKind::Entity(_) | TypeKind::Complex(_) => self.model.ancestors(id).into_iter().find_map(|owner| {
+            TypeKind::Entity(_) | TypeKind::Complex(_) => lineage(&self.model, id).find_map(|owner| {
                 let s = self.model.structured(owner)?;
                 s.properties.iter().position(|p| p.name == member).map(|i| Target::Property(owner, i)).or_else(|| {
                     s.navigation_properties
@@ -1644,6 +1658,19 @@ impl<'d, 't> Builder<'d, 't> {
         self.model.type_index = self.lookup.into_iter().collect();
         self.model
     }
+}
+
+/// The type and its base types, nearest first, without allocating; base-type cycles are
+/// broken by the time anything walks up a hierarchy, and the walk is bounded all the same.
+fn lineage(model: &Model, id: TypeId) -> impl Iterator<Item = TypeId> + '_ {
+    let mut next = Some(id);
+    let mut left = model.types.len();
+    std::iter::from_fn(move || {
+        let current = next?;
+        left = left.checked_sub(1)?;
+        next = model.structured(current).and_then(|s| s.base_type);
+        Some(current)
+    })
 }
 
 /// `namespace.name`, built without the formatting machinery (it runs for every named element).
