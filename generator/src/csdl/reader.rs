@@ -131,12 +131,38 @@ struct Reader<'a> {
     /// the length this had when the element began, and move to an exactly sized vector when
     /// it ends (most elements have one or two, which a growing vector would give room for four).
     annotation_stack: Vec<Annotation<'a>>,
+    /// Buffers for the members of the element being read, kept between elements.
+    spare: Spare<'a>,
     /// Depth of the element whose content is being read.
     depth: u32,
     diagnostics: Vec<Diagnostic>,
 }
 
 type Fatal<T> = Result<T, Diagnostic>;
+
+/// Members are gathered in a reused buffer and then moved into an exactly sized vector: no
+/// copies as a vector grows, and no spare capacity kept in the tree.
+#[derive(Default)]
+struct Spare<'a> {
+    properties: Vec<Property<'a>>,
+    navigation_properties: Vec<NavigationProperty<'a>>,
+    members: Vec<EnumMember<'a>>,
+    parameters: Vec<Parameter<'a>>,
+}
+
+trait Exact<T> {
+    /// Moves the gathered items out, exactly sized, and keeps `gathered`'s buffer in `self`.
+    fn exact(&mut self, gathered: Vec<T>) -> Vec<T>;
+}
+
+impl<T> Exact<T> for Vec<T> {
+    fn exact(&mut self, mut gathered: Vec<T>) -> Vec<T> {
+        let mut items = Vec::with_capacity(gathered.len());
+        items.append(&mut gathered);
+        *self = gathered;
+        items
+    }
+}
 
 impl<'a> Reader<'a> {
     fn new(text: &'a str, base: usize) -> Reader<'a> {
@@ -152,6 +178,7 @@ impl<'a> Reader<'a> {
             scopes: Vec::new(),
             spare_attrs: Vec::new(),
             annotation_stack: Vec::new(),
+            spare: Spare::default(),
             depth: 0,
             diagnostics: Vec::new(),
         }
@@ -728,8 +755,8 @@ impl<'a> Reader<'a> {
         let has_stream = if kind == StructuredKind::Entity { take(&mut attrs, "HasStream") } else { None };
         self.unknown_attributes(&element, attrs);
         let mut key = None;
-        let mut properties = Vec::new();
-        let mut navigation_properties = Vec::new();
+        let mut properties = std::mem::take(&mut self.spare.properties);
+        let mut navigation_properties = std::mem::take(&mut self.spare.navigation_properties);
         let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             match (child.ns, child.local) {
@@ -748,6 +775,8 @@ impl<'a> Reader<'a> {
             }
         }
         let annotations = self.annotations_since(annotations_at);
+        let (properties, navigation_properties) =
+            (self.spare.properties.exact(properties), self.spare.navigation_properties.exact(navigation_properties));
         Ok(self.required(&element, "Name", name).map(|name| StructuredType {
             kind,
             name,
@@ -911,7 +940,7 @@ impl<'a> Reader<'a> {
         let underlying_type = take(&mut attrs, "UnderlyingType");
         let is_flags = take(&mut attrs, "IsFlags");
         self.unknown_attributes(&element, attrs);
-        let mut members = Vec::new();
+        let mut members = std::mem::take(&mut self.spare.members);
         let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             match (child.ns, child.local) {
@@ -930,6 +959,7 @@ impl<'a> Reader<'a> {
             }
         }
         let annotations = self.annotations_since(annotations_at);
+        let members = self.spare.members.exact(members);
         Ok(self.required(&element, "Name", name).map(|name| EnumType {
             name,
             underlying_type,
@@ -965,7 +995,7 @@ impl<'a> Reader<'a> {
         let is_composable = if kind == OperationKind::Function { take(&mut attrs, "IsComposable") } else { None };
         let entity_set_path = take(&mut attrs, "EntitySetPath");
         self.unknown_attributes(&element, attrs);
-        let mut parameters = Vec::new();
+        let mut parameters = std::mem::take(&mut self.spare.parameters);
         let mut return_type: Option<ReturnType<'a>> = None;
         let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
@@ -1007,6 +1037,7 @@ impl<'a> Reader<'a> {
             }
         }
         let annotations = self.annotations_since(annotations_at);
+        let parameters = self.spare.parameters.exact(parameters);
         Ok(self.required(&element, "Name", name).map(|name| Operation {
             kind,
             name,
