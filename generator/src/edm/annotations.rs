@@ -3,6 +3,7 @@
 
 use super::{ConstantKind, OperationId, PathKind, TypeId};
 use crate::diagnostics::Span;
+use std::sync::Arc;
 
 pub const CORE_DESCRIPTION: &str = "Org.OData.Core.V1.Description";
 pub const CORE_LONG_DESCRIPTION: &str = "Org.OData.Core.V1.LongDescription";
@@ -10,10 +11,11 @@ pub const CORE_REVISIONS: &str = "Org.OData.Core.V1.Revisions";
 pub const CORE_OPTIONAL_PARAMETER: &str = "Org.OData.Core.V1.OptionalParameter";
 
 /// One annotation. `term` is the term's qualified name with its namespace (aliases such as
-/// `Core.` are resolved), so lookups compare one spelling.
+/// `Core.` are resolved), so lookups compare one spelling; each term's name is one shared
+/// string, as a document uses a few dozen terms thousands of times.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Annotation {
-    pub term: String,
+    pub term: Arc<str>,
     pub qualifier: Option<String>,
     /// `None` when the annotation has no value: the term's default applies.
     pub value: Option<Value>,
@@ -105,7 +107,7 @@ pub trait AnnotationsExt {
 
 impl AnnotationsExt for [Annotation] {
     fn find_term(&self, term: &str) -> Option<&Annotation> {
-        self.iter().find(|a| a.term == term && a.qualifier.is_none())
+        self.iter().find(|a| &*a.term == term && a.qualifier.is_none())
     }
 
     fn description(&self) -> Option<&str> {

@@ -14,6 +14,7 @@ use super::*;
 use crate::csdl::{self, Text};
 use crate::diagnostics::{Diagnostic, codes};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::sync::Arc;
 
 impl Model {
     /// Resolves and validates a syntax tree, appending every problem to `diagnostics`.
@@ -26,6 +27,8 @@ impl Model {
             lookup: HashMap::default(),
             base_spans: Vec::new(),
             schema_types: Vec::new(),
+            namespaces: document.schemas.iter().map(|s| Arc::from(s.namespace.as_str())).collect(),
+            term_names: HashMap::default(),
         };
         builder.model.version = document.version.as_ref().map(|v| v.value.to_string()).unwrap_or_default();
         builder.schemas(document);
@@ -53,6 +56,10 @@ struct Builder<'d, 't> {
     base_spans: Vec<Option<Span>>,
     /// Per schema: simple name → type, for resolving references without building strings.
     schema_types: Vec<HashMap<&'t str, TypeId>>,
+    /// Each schema's namespace, shared by its types and operations.
+    namespaces: Vec<Arc<str>>,
+    /// A term as written → its qualified name.
+    term_names: HashMap<String, Arc<str>>,
 }
 
 /// Where a registered type came from in the syntax tree.
@@ -206,7 +213,7 @@ impl<'d, 't> Builder<'d, 't> {
                     }),
                 };
                 self.model.types.push(SchemaType {
-                    namespace: namespace.to_owned(),
+                    namespace: self.namespaces[index].clone(),
                     name: name.value.to_string(),
                     qualified_name,
                     kind,
@@ -790,10 +797,9 @@ impl<'d, 't> Builder<'d, 't> {
     // ---- pass 3: operations, terms, container ----
 
     fn operations(&mut self, document: &csdl::Document<'_>) {
-        for schema in &document.schemas {
-            let namespace = schema.namespace.as_str();
+        for (index, schema) in document.schemas.iter().enumerate() {
             for op in schema.actions.iter().chain(&schema.functions) {
-                let operation = self.operation(namespace, op);
+                let operation = self.operation(index, op);
                 let id = OperationId(self.model.operations.len() as u32);
                 self.model.operation_index.entry(operation.qualified_name.clone()).or_default().push(id);
                 self.model.operations.push(operation);
@@ -802,8 +808,10 @@ impl<'d, 't> Builder<'d, 't> {
         self.check_overloads();
     }
 
-    fn operation(&mut self, namespace: &str, op: &csdl::Operation<'_>) -> Operation {
-        let qualified_name = qualify(namespace, op.name.as_str());
+    /// An operation of the document's schema `schema`.
+    fn operation(&mut self, schema: usize, op: &csdl::Operation<'_>) -> Operation {
+        let namespace = self.namespaces[schema].clone();
+        let qualified_name = qualify(&namespace, op.name.as_str());
         let is_bound = self.boolean(op.is_bound.as_ref(), false);
         if is_bound && op.parameters.is_empty() {
             self.error(
@@ -861,7 +869,7 @@ impl<'d, 't> Builder<'d, 't> {
         let annotations = self.annotations(&op.annotations, None);
         Operation {
             kind: op.kind,
-            namespace: namespace.to_owned(),
+            namespace,
             name: op.name.value.to_string(),
             qualified_name,
             is_bound,
@@ -1147,18 +1155,21 @@ impl<'d, 't> Builder<'d, 't> {
                     _ => None,
                 }
             } else {
-                let navigation = self
-                    .model
-                    .all_navigation_properties(current)
-                    .into_iter()
-                    .find(|(_, n)| n.name == segment)
-                    .map(|(_, n)| n.ty.target.clone());
+                // Inherited members first, as `Model::all_navigation_properties` lists them.
+                let mut lineage: Vec<TypeId> = lineage(&self.model, current).collect();
+                lineage.reverse();
+                let structured = |t: &TypeId| self.model.structured(*t);
+                let navigation = lineage
+                    .iter()
+                    .filter_map(structured)
+                    .find_map(|s| s.navigation_properties.iter().find(|n| n.name == segment))
+                    .map(|n| n.ty.target.clone());
                 let property = || {
-                    self.model
-                        .all_properties(current)
-                        .into_iter()
-                        .find(|(_, p)| p.name == segment)
-                        .map(|(_, p)| p.ty.target.clone())
+                    lineage
+                        .iter()
+                        .filter_map(structured)
+                        .find_map(|s| s.properties.iter().find(|p| p.name == segment))
+                        .map(|p| p.ty.target.clone())
                 };
                 match navigation.or_else(property) {
                     Some(TypeTarget::Named(id)) if self.model.structured(id).is_some() => Some(id),
@@ -1187,8 +1198,10 @@ impl<'d, 't> Builder<'d, 't> {
         let count = self.model.types.len();
         // Base-type cycles: report each cycle once, at the type declared first in it.
         let mut in_cycle = vec![false; count];
+        let mut path = Vec::new();
         for start in 0..count {
-            let mut path = vec![TypeId(start as u32)];
+            path.clear();
+            path.push(TypeId(start as u32));
             let mut current = TypeId(start as u32);
             while let Some(base) = self.model.structured(current).and_then(|s| s.base_type) {
                 if let Some(position) = path.iter().position(|t| *t == base) {
@@ -1344,22 +1357,29 @@ impl<'d, 't> Builder<'d, 't> {
     }
 
     /// The term's qualified name with its namespace: `Core.Description` → `Org.OData.Core.V1.Description`.
-    fn term_name(&mut self, term: &Text<'_>) -> String {
+    /// Each spelling that resolves is resolved once; one that does not is reported every time.
+    fn term_name(&mut self, term: &Text<'_>) -> Arc<str> {
         let written = term.as_str();
+        if let Some(name) = self.term_names.get(written) {
+            return name.clone();
+        }
         let Some((qualifier, name)) = written.rsplit_once('.') else {
             self.warning(codes::UNDECLARED_TERM, term.span, format!("term `{written}` has no namespace qualifier"));
-            return written.to_owned();
+            return written.into();
         };
         match self.qualifier(qualifier) {
-            Qualifier::Schema(namespace) => qualify(namespace, name),
-            Qualifier::External(namespace) => qualify(namespace, name),
+            Qualifier::Schema(namespace) | Qualifier::External(namespace) => {
+                let resolved: Arc<str> = qualify(namespace, name).into();
+                self.term_names.insert(written.to_owned(), resolved.clone());
+                resolved
+            }
             Qualifier::Undeclared => {
                 self.warning(
                     codes::UNDECLARED_TERM,
                     term.span,
                     format!("term `{written}`: `{qualifier}` is neither a namespace nor an alias of this document or its references"),
                 );
-                written.to_owned()
+                written.into()
             }
         }
     }

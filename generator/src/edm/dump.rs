@@ -287,7 +287,7 @@ fn value(v: &Value) -> String {
             let notes = if annotations.is_empty() {
                 String::new()
             } else {
-                let terms: Vec<&str> = annotations.iter().map(|a| a.term.as_str()).collect();
+                let terms: Vec<&str> = annotations.iter().map(|a| &*a.term).collect();
                 format!(" annotated [{}]", terms.join(", "))
             };
             format!("{ty}{{{}}}{notes}", fields.join(", "))

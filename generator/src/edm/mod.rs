@@ -23,6 +23,7 @@ pub use names::{Primitive, TypeName, TypeNameError, parse_type_name};
 pub use crate::csdl::{ConstantKind, OperationKind, PathKind, StructuredKind};
 use crate::diagnostics::Span;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Index of a named type in [`Model::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -71,7 +72,8 @@ pub struct Schema {
 
 #[derive(Debug, Clone)]
 pub struct SchemaType {
-    pub namespace: String,
+    /// Shared by every type and operation of the schema.
+    pub namespace: Arc<str>,
     pub name: String,
     /// `namespace.name`.
     pub qualified_name: String,
@@ -225,7 +227,8 @@ pub struct TypeDefinition {
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub kind: OperationKind,
-    pub namespace: String,
+    /// Shared by every type and operation of the schema.
+    pub namespace: Arc<str>,
     pub name: String,
     pub qualified_name: String,
     pub is_bound: bool,

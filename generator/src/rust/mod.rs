@@ -198,7 +198,7 @@ impl<'m> Context<'m> {
         let container_namespace = model.container.as_ref().map(|c| c.namespace.as_str()).unwrap_or_default();
         let namespace = config.service.namespace.as_deref().unwrap_or(container_namespace);
         let (own, other): (Vec<TypeId>, Vec<TypeId>) =
-            selection.types.iter().partition(|id| model.ty(**id).namespace == namespace);
+            selection.types.iter().partition(|id| &*model.ty(**id).namespace == namespace);
         let mut type_names: BTreeMap<TypeId, String> = BTreeMap::new();
         let own_names = unique(
             own.iter().map(|id| model.ty(*id).qualified_name.as_str()),
@@ -267,7 +267,7 @@ impl<'m> Context<'m> {
     pub fn wire_type_names(&self, id: TypeId) -> Vec<String> {
         let ty = self.model.ty(id);
         let mut names = vec![ty.qualified_name.clone()];
-        let alias = self.model.schemas.iter().find(|s| s.namespace == ty.namespace).and_then(|s| s.alias.as_deref());
+        let alias = self.model.schemas.iter().find(|s| *s.namespace == *ty.namespace).and_then(|s| s.alias.as_deref());
         if let Some(alias) = alias {
             names.push(format!("{alias}.{}", ty.name));
         }
@@ -602,7 +602,7 @@ mod tests {
         use crate::edm::{Annotation, ConstantKind, Value};
         let text = |value: &str| Some(Value::Constant { kind: ConstantKind::String, value: value.to_owned() });
         let annotation = |term: &str, value| Annotation {
-            term: term.to_owned(),
+            term: term.into(),
             qualifier: None,
             value,
             annotations: Vec::new(),
