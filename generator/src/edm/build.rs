@@ -1513,6 +1513,14 @@ impl<'d, 't> Builder<'d, 't> {
             },
             None => (head, None),
         };
+        // Types first, found by schema and simple name without building the qualified name.
+        if signature.is_none()
+            && let Some((qualifier, simple)) = name.rsplit_once('.')
+            && let Some(&schema) = self.qualifiers.get(qualifier)
+            && let Some(&id) = self.schema_types[schema].get(simple)
+        {
+            return self.type_member_target(id, member).into_iter().collect();
+        }
         let Some(qualified) = self.canonical_name(name) else {
             return self.schema_target(name, signature, member);
         };
