@@ -348,7 +348,7 @@ fn run_inspect(json: bool, dump: bool, files: &[PathBuf]) -> ExitCode {
     let mut status = ExitCode::SUCCESS;
     let mut unreadable = false;
     let mut stdout = std::io::stdout().lock();
-    for path in files {
+    for (index, path) in files.iter().enumerate() {
         let name = path.display().to_string();
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
@@ -377,7 +377,7 @@ fn run_inspect(json: bool, dump: bool, files: &[PathBuf]) -> ExitCode {
         if loaded.has_errors() {
             status = ExitCode::from(1);
         }
-        if std::ptr::eq(path, files.last().expect("the loop runs on a file")) {
+        if index + 1 == files.len() {
             // The process ends next: freeing the last model would only delay the exit
             // (a tenth of a large document's load).
             std::mem::forget(loaded);

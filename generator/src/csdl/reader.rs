@@ -150,18 +150,13 @@ struct Spare<'a> {
     parameters: Vec<Parameter<'a>>,
 }
 
-trait Exact<T> {
-    /// Moves the gathered items out, exactly sized, and keeps `gathered`'s buffer in `self`.
-    fn exact(&mut self, gathered: Vec<T>) -> Vec<T>;
-}
-
-impl<T> Exact<T> for Vec<T> {
-    fn exact(&mut self, mut gathered: Vec<T>) -> Vec<T> {
-        let mut items = Vec::with_capacity(gathered.len());
-        items.append(&mut gathered);
-        *self = gathered;
-        items
-    }
+/// Moves the gathered items into an exactly sized vector, and keeps `gathered`'s buffer as the
+/// spare one.
+fn exact<T>(spare: &mut Vec<T>, mut gathered: Vec<T>) -> Vec<T> {
+    let mut items = Vec::with_capacity(gathered.len());
+    items.append(&mut gathered);
+    *spare = gathered;
+    items
 }
 
 impl<'a> Reader<'a> {
@@ -428,7 +423,7 @@ impl<'a> Reader<'a> {
             let key = &self.text[key_at..key_at + key_bytes.len()];
             let raw_at = self.offset_of(&attr.value);
             let raw = &self.text[raw_at..raw_at + attr.value.len()];
-            if key.as_bytes().starts_with(b"xmlns") && (key.len() == 5 || key.as_bytes()[5] == b':') {
+            if key == "xmlns" || key.starts_with("xmlns:") {
                 let prefix = key.strip_prefix("xmlns").unwrap_or_default().trim_start_matches(':');
                 let ns = match raw {
                     EDM_NS => Ns::Edm,
@@ -775,8 +770,8 @@ impl<'a> Reader<'a> {
             }
         }
         let annotations = self.annotations_since(annotations_at);
-        let (properties, navigation_properties) =
-            (self.spare.properties.exact(properties), self.spare.navigation_properties.exact(navigation_properties));
+        let properties = exact(&mut self.spare.properties, properties);
+        let navigation_properties = exact(&mut self.spare.navigation_properties, navigation_properties);
         Ok(self.required(&element, "Name", name).map(|name| StructuredType {
             kind,
             name,
@@ -959,7 +954,7 @@ impl<'a> Reader<'a> {
             }
         }
         let annotations = self.annotations_since(annotations_at);
-        let members = self.spare.members.exact(members);
+        let members = exact(&mut self.spare.members, members);
         Ok(self.required(&element, "Name", name).map(|name| EnumType {
             name,
             underlying_type,
@@ -1037,7 +1032,7 @@ impl<'a> Reader<'a> {
             }
         }
         let annotations = self.annotations_since(annotations_at);
-        let parameters = self.spare.parameters.exact(parameters);
+        let parameters = exact(&mut self.spare.parameters, parameters);
         Ok(self.required(&element, "Name", name).map(|name| Operation {
             kind,
             name,
