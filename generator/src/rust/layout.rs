@@ -40,6 +40,9 @@ enum Token {
         consistent: bool,
     },
     End,
+    /// prettyplease's `end_with_max_width`: when the box being closed is wider than this, an
+    /// empty text of unbounded size, which breaks the box and every box around it.
+    MaxWidth(isize),
 }
 
 #[derive(Clone, Copy)]
@@ -126,6 +129,29 @@ impl Layout {
         }
     }
 
+    /// A space between a brace and what follows, dropped when the box ends right after it.
+    pub fn space_if_nonempty(&mut self) {
+        self.brk(Break { blank: 1, if_nonempty: true, ..BREAK });
+    }
+
+    /// A comma and a space between items; after the last one a space, or a comma when the
+    /// list breaks.
+    pub fn trailing_comma_or_space(&mut self, last: bool) {
+        if last {
+            self.brk(Break { blank: 1, pre_break: Some(','), ..BREAK });
+        } else {
+            self.word(",");
+            self.space();
+        }
+    }
+
+    /// Ends a box that must break when it is wider than `max` (a struct literal's, whatever
+    /// room the line has). The boxes it ends are never empty.
+    pub fn end_with_max_width(&mut self, max: isize) {
+        self.tokens.push(Token::MaxWidth(max));
+        self.tokens.push(Token::End);
+    }
+
     /// Shifts the indentation after the last break (used before closing a box).
     pub fn offset(&mut self, offset: isize) {
         if let Some(Token::Break(b)) = self.tokens.last_mut() {
@@ -168,6 +194,12 @@ impl Layout {
                         indent = outer;
                     }
                 }
+                // Printed as the empty text it is, when it was put in.
+                Token::MaxWidth(_) if size > 0 => {
+                    out.extend(std::iter::repeat_n(' ', pending));
+                    pending = 0;
+                }
+                Token::MaxWidth(_) => {}
                 Token::Break(b) => {
                     let top = frames.last().copied().unwrap_or(Frame::Broken { indent: base, consistent: false });
                     let fits = b.never
@@ -211,6 +243,8 @@ impl Layout {
         let mut total: isize = 0;
         // Open boxes, and the last break of each box not yet measured.
         let mut stack: Vec<usize> = Vec::new();
+        // Where each open box began, for `MaxWidth`.
+        let mut begins: Vec<isize> = Vec::new();
         let resolve = |stack: &mut Vec<usize>, sizes: &mut Vec<isize>, total: isize, tokens: &[Token]| {
             let mut depth = 0usize;
             while let Some(&index) = stack.last() {
@@ -247,10 +281,18 @@ impl Layout {
                 Token::Begin { .. } => {
                     sizes[index] = -total;
                     stack.push(index);
+                    begins.push(total);
                 }
                 Token::End => {
                     sizes[index] = -1;
                     stack.push(index);
+                    begins.pop();
+                }
+                Token::MaxWidth(max) => {
+                    if begins.last().is_some_and(|begin| total - begin > max) {
+                        sizes[index] = HARD as isize;
+                        total += HARD as isize;
+                    }
                 }
                 Token::Break(b) => {
                     resolve(&mut stack, &mut sizes, total, &self.tokens);
@@ -596,13 +638,13 @@ impl Layout {
             self.word("(");
             self.cbox(INDENT);
             self.zerobreak();
-            self.value_into();
+            self.method_into("value");
             self.trailing_comma(true);
             self.offset(-INDENT);
             self.end();
             self.word(")");
         } else {
-            self.value_into();
+            self.method_into("value");
         }
         self.end();
         self.word(";");
@@ -610,10 +652,10 @@ impl Layout {
         self.hardbreak();
     }
 
-    /// `value.into()`, a method call.
-    fn value_into(&mut self) {
+    /// `receiver.into()`, a method call.
+    fn method_into(&mut self, receiver: &str) {
         self.cbox(INDENT);
-        self.word("value");
+        self.word(receiver);
         self.zerobreak();
         self.word(".");
         self.word("into");
@@ -702,6 +744,65 @@ impl Layout {
         self.word(")");
     }
 
+    /// `pub fn new(parameters) -> Self { Self { fields } }`, documented by `doc`: an operation's
+    /// constructor.
+    pub fn constructor(&mut self, doc: &str, parameters: &[Parameter], fields: &[(String, Init)]) {
+        self.docs(&[doc.to_owned()]);
+        let parameters = |l: &mut Self| {
+            for (index, parameter) in parameters.iter().enumerate() {
+                l.word(&parameter.name);
+                l.word(": ");
+                if parameter.into {
+                    l.word("impl ");
+                    l.ty(&format!("::std::convert::Into<{}>", parameter.ty));
+                } else {
+                    l.ty(&parameter.ty);
+                }
+                l.trailing_comma(index + 1 == parameters.len());
+            }
+        };
+        self.fn_head("new", parameters, "Self");
+        self.tail_with(|l| l.struct_literal("Self", fields));
+        self.close_block();
+    }
+
+    /// `path { field: value, … }`, as prettyplease's `expr_struct`.
+    fn struct_literal(&mut self, path: &str, fields: &[(String, Init)]) {
+        self.cbox(INDENT);
+        self.ibox(-INDENT);
+        self.word(path);
+        self.end();
+        self.word(" {");
+        self.space_if_nonempty();
+        for (index, (name, init)) in fields.iter().enumerate() {
+            self.word(name);
+            if !matches!(init, Init::Shorthand) {
+                self.word(": ");
+                self.ibox(0);
+                self.init(init);
+                self.end();
+            }
+            self.trailing_comma_or_space(index + 1 == fields.len());
+        }
+        self.offset(-INDENT);
+        self.end_with_max_width(34);
+        self.word("}");
+    }
+
+    fn init(&mut self, init: &Init) {
+        match init {
+            Init::Shorthand => {}
+            Init::Into(receiver) => self.method_into(receiver),
+            Init::Call(path) => {
+                self.word(path);
+                self.word("()");
+            }
+            Init::Path(path) => self.word(path),
+            Init::Wrapped(path, receiver) => self.call(path, |l| l.method_into(receiver)),
+            Init::Struct(path, fields) => self.struct_literal(path, fields),
+        }
+    }
+
     /// A block's last expression, written by `expr`.
     pub fn tail_with(&mut self, expr: impl FnOnce(&mut Self)) {
         self.ibox(0);
@@ -714,6 +815,29 @@ impl Layout {
     pub fn tail(&mut self, expr: &str) {
         self.tail_with(|l| l.word(expr));
     }
+}
+
+/// A parameter of a constructor: `name: impl ::std::convert::Into<ty>`, or `name: ty`.
+pub(super) struct Parameter {
+    pub name: String,
+    pub ty: String,
+    pub into: bool,
+}
+
+/// The value of a field in a struct literal.
+pub(super) enum Init {
+    /// The field's name alone: a variable of that name.
+    Shorthand,
+    /// `receiver.into()`.
+    Into(String),
+    /// A call without arguments: `crate::odata::QueryOptions::default()`.
+    Call(String),
+    /// A path: `::std::option::Option::None`.
+    Path(String),
+    /// `path(receiver.into())`: `::std::option::Option::Some(x.into())`.
+    Wrapped(String, String),
+    /// A struct literal: its path and fields.
+    Struct(String, Vec<(String, Init)>),
 }
 
 /// An argument of an attribute list.

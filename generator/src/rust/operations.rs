@@ -5,7 +5,7 @@
 //! cloud_certification_authority::List`), so list/get/create/update/delete never collide with
 //! an action of the same spelling, and a name never depends on operations elsewhere.
 
-use super::layout::{Arg, INDENT, Layout, type_text};
+use super::layout::{Arg, INDENT, Init, Layout, Parameter, type_text};
 use super::naming::{camel, escape, snake, unique};
 use super::{Context, deprecated_note, doc_lines, doc_text as doc_text_of, ident, needs_doc_alias};
 use crate::config::{CrudOperation, KeySyntax};
@@ -372,8 +372,8 @@ impl Parse {
 }
 
 /// An operation with every name and type decided: its struct, its parameters' struct, and the
-/// members of its impl blocks. The members that differ from operation to operation are built
-/// as tokens (`new`, and the statements of `to_request`); the rest is printed straight from this.
+/// members of its impl blocks. The statements of `to_request` are built as tokens; the rest is
+/// printed straight from this.
 struct Decided {
     name: String,
     docs: Vec<String>,
@@ -384,7 +384,7 @@ struct Decided {
     fields: Vec<Field>,
     /// The parameters' struct: its name, documentation and fields.
     body: Option<(String, Vec<String>, Vec<Field>)>,
-    new: TokenStream,
+    new: Constructor,
     /// The setters of optional parameters: field and value type.
     setters: Vec<(String, String, String)>,
     /// Query option setters: of a collection (`true`) or a single entity.
@@ -394,6 +394,33 @@ struct Decided {
     path: TokenStream,
     request: TokenStream,
     parse: Parse,
+}
+
+/// `new`: its documentation, its parameters and the fields of the `Self` it returns.
+struct Constructor {
+    doc: &'static str,
+    parameters: Vec<Parameter>,
+    fields: Vec<(String, Init)>,
+}
+
+impl Constructor {
+    /// Starts with the keys, which every constructor takes first.
+    fn with_keys(doc: &'static str, keys: &[Key]) -> Constructor {
+        let parameters = keys
+            .iter()
+            .map(|k| Parameter { name: k.field.to_string(), ty: format!("crate::ids::{}", k.ty), into: true })
+            .collect();
+        let fields = keys.iter().map(|k| (k.field.to_string(), Init::Into(k.field.to_string()))).collect();
+        Constructor { doc, parameters, fields }
+    }
+
+    fn print(&self, depth: usize, out: &mut String) {
+        let mut l = Layout::default();
+        l.cbox(0);
+        l.constructor(self.doc, &self.parameters, &self.fields);
+        l.end();
+        l.print_at(out, (depth + 1) * INDENT as usize);
+    }
 }
 
 /// A field of an operation's struct or of its parameters' struct.
@@ -437,14 +464,14 @@ impl Decided {
     /// The operation's items, `depth` modules deep: its structs, its impl block and its
     /// `impl Operation`.
     fn print(
-        mut self,
+        self,
         depth: usize,
         shared: &Shared,
         unparse: &impl Fn(TokenStream) -> Result<String, String>,
     ) -> Result<String, String> {
         let mut out = String::new();
         self.structs_and_impl_head(depth, &mut out);
-        out.push_str(&impl_items(std::mem::take(&mut self.new), depth, unparse)?);
+        self.new.print(depth, &mut out);
         self.inherent_members(depth, shared, unparse, &mut out)?;
         self.operation_impl(depth, shared, unparse, &mut out)?;
         Ok(out)
@@ -1083,8 +1110,6 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
         call: String::new(),
     };
     doc_text.extend(super::examples::lines(context, &example));
-    let key_fields: Vec<&syn::Ident> = keys.iter().map(|k| &k.field).collect();
-    let key_types: Vec<&syn::Ident> = keys.iter().map(|k| &k.ty).collect();
     let path_expr = path_expression(context, &template, &keys);
     let method_ident = format_ident!("{method}");
     let model_type_text = type_text(&model_type);
@@ -1095,8 +1120,8 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
                 "query",
                 "crate::odata::QueryOptions".to_owned(),
             )),
-            quote!(query: crate::odata::QueryOptions::default(),),
-            quote!(),
+            vec![("query".to_owned(), Init::Call("crate::odata::QueryOptions::default".to_owned()))],
+            None,
             if crud == CrudOperation::List {
                 format!("crate::odata::Page<{model_type_text}>")
             } else {
@@ -1125,8 +1150,8 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
                 model_type_text.clone(),
             )),
             // A base type's value may be any of its types: `AnyX` from any of them.
-            if polymorphic { quote!(body: body.into(),) } else { quote!(body,) },
-            if polymorphic { quote!(body: impl ::std::convert::Into<#model_type>) } else { quote!(body: #model_type) },
+            vec![("body".to_owned(), if polymorphic { Init::Into("body".to_owned()) } else { Init::Shorthand })],
+            Some(Parameter { name: "body".to_owned(), ty: model_type_text.clone(), into: polymorphic }),
             if crud == CrudOperation::Create {
                 model_type_text
             } else {
@@ -1140,8 +1165,8 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
         ),
         CrudOperation::Delete => (
             None,
-            quote!(),
-            quote!(),
+            Vec::new(),
+            None,
             "()".to_owned(),
             quote! {
                 crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::DELETE, &path, &[], ::std::option::Option::None)
@@ -1149,7 +1174,11 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
             Parse::Empty,
         ),
     };
-    let separator = if keys.is_empty() || extra_args.is_empty() { quote!() } else { quote!(,) };
+    let default = keys.is_empty() && extra_args.is_none();
+    let mut new = Constructor::with_keys("The operation for these keys.", &keys);
+    new.parameters.extend(extra_args);
+    new.fields.extend(extra_init);
+    new.fields.push(("headers".to_owned(), Init::Call("::std::default::Default::default".to_owned())));
     let mut fields = key_fields_of(&keys);
     fields.extend(extra_field);
     fields.push(headers_field());
@@ -1158,15 +1187,10 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
         docs: doc_text,
         alias: None,
         deprecated: None,
-        default: keys.is_empty() && extra_args.is_empty(),
+        default,
         fields,
         body: None,
-        new: quote! {
-            /// The operation for these keys.
-            pub fn new(#(#key_fields: impl ::std::convert::Into<crate::ids::#key_types>),* #separator #extra_args) -> Self {
-                Self { #(#key_fields: #key_fields.into(),)* #extra_init headers: ::std::default::Default::default() }
-            }
-        },
+        new,
         setters: Vec::new(),
         query: matches!(crud, CrudOperation::List | CrudOperation::Get).then_some(crud == CrudOperation::List),
         output,
@@ -1303,10 +1327,6 @@ fn operation_type(
             required.push((field, value, plain));
         }
     }
-    let required_fields: Vec<&syn::Ident> = required.iter().map(|(f, _, _)| f).collect();
-    let required_types: Vec<&TokenStream> = required.iter().map(|(_, t, _)| t).collect();
-    let key_fields: Vec<&syn::Ident> = keys.iter().map(|k| &k.field).collect();
-    let key_types: Vec<&syn::Ident> = keys.iter().map(|k| &k.ty).collect();
     let body_doc = vec![format!(
         "The parameters of the {} `{}`: the body of [`{rust_name}`].",
         if is_action { "action" } else { "function" },
@@ -1375,42 +1395,44 @@ fn operation_type(
             }
         }
     };
-    let required_values: Vec<TokenStream> = required
-        .iter()
-        .map(|(f, _, plain)| if *plain { quote!(#f.into()) } else { quote!(::std::option::Option::Some(#f.into())) })
-        .collect();
-    let optional_fields: Vec<syn::Ident> = parameters
-        .iter()
-        .filter(|p| p.annotations.optional_parameter().is_some())
-        .map(|p| field_ident(&p.name))
-        .collect();
-    let separator = if keys.is_empty() || required.is_empty() { quote!() } else { quote!(,) };
+    let mut new = Constructor::with_keys("The operation for these keys, with its required parameters.", &keys);
+    new.parameters.extend(required.iter().map(|(field, ty, _)| Parameter {
+        name: field.to_string(),
+        ty: type_text(ty),
+        into: true,
+    }));
     let mut fields = key_fields_of(&keys);
     // Operations without parameters have no body.
-    let (body, body_init) = if parameters.is_empty() {
-        (None, quote!())
+    let body = if parameters.is_empty() {
+        None
     } else {
         fields.push(Field::plain("The parameters.", "body", body_name.to_string()));
-        (
-            Some((body_name.to_string(), body_doc, body_fields)),
-            quote! {
-                body: #body_name {
-                    #(#required_fields: #required_values,)*
-                    #(#optional_fields: ::std::option::Option::None,)*
-                },
-            },
-        )
+        // Required parameters first, then the optional ones, which start unset.
+        let required = required.iter().map(|(field, _, plain)| {
+            let field = field.to_string();
+            let value = if *plain {
+                Init::Into(field.clone())
+            } else {
+                Init::Wrapped("::std::option::Option::Some".to_owned(), field.clone())
+            };
+            (field, value)
+        });
+        let optional = parameters
+            .iter()
+            .filter(|p| p.annotations.optional_parameter().is_some())
+            .map(|p| (field_ident(&p.name).to_string(), Init::Path("::std::option::Option::None".to_owned())));
+        new.fields.push(("body".to_owned(), Init::Struct(body_name.to_string(), required.chain(optional).collect())));
+        Some((body_name.to_string(), body_doc, body_fields))
     };
-    let query_init = if paged {
+    if paged {
         fields.push(Field::plain(
             "Query options for the returned collection (`$filter`, `$top`, `$select`, ...).",
             "query",
             "crate::odata::QueryOptions".to_owned(),
         ));
-        quote!(query: ::std::default::Default::default(),)
-    } else {
-        quote!()
-    };
+        new.fields.push(("query".to_owned(), Init::Call("::std::default::Default::default".to_owned())));
+    }
+    new.fields.push(("headers".to_owned(), Init::Call("::std::default::Default::default".to_owned())));
     fields.push(headers_field());
     Ok(Decided {
         name: name.to_string(),
@@ -1420,20 +1442,7 @@ fn operation_type(
         default: keys.is_empty() && required.is_empty(),
         fields,
         body,
-        new: quote! {
-            /// The operation for these keys, with its required parameters.
-            pub fn new(
-                #(#key_fields: impl ::std::convert::Into<crate::ids::#key_types>),* #separator
-                #(#required_fields: impl ::std::convert::Into<#required_types>),*
-            ) -> Self {
-                Self {
-                    #(#key_fields: #key_fields.into(),)*
-                    #body_init
-                    #query_init
-                    headers: ::std::default::Default::default(),
-                }
-            }
-        },
+        new,
         setters,
         query: paged.then_some(true),
         output,
