@@ -877,3 +877,87 @@ pub(super) fn type_text(tokens: &proc_macro2::TokenStream) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `member`, printed as a member of an impl block `depth` modules deep, is a fixed point of
+    /// prettyplease: wrapped in its modules and impl block, parsed and printed again, it is the
+    /// same text.
+    fn assert_laid_out_as_prettyplease(depth: usize, member: &str) {
+        let mut file = String::new();
+        for level in 0..depth {
+            file.push_str(&" ".repeat(level * INDENT as usize));
+            file.push_str("mod m {\n");
+        }
+        file.push_str(&" ".repeat(depth * INDENT as usize));
+        file.push_str("impl M {\n");
+        file.push_str(member);
+        file.push_str(&" ".repeat(depth * INDENT as usize));
+        file.push_str("}\n");
+        for level in (0..depth).rev() {
+            file.push_str(&" ".repeat(level * INDENT as usize));
+            file.push_str("}\n");
+        }
+        let again = prettyplease::unparse(&syn::parse_file(&file).expect("the printed text parses"));
+        assert_eq!(again, file, "laid out otherwise than prettyplease lays it out");
+    }
+
+    fn constructor(depth: usize, parameters: &[(&str, &str, bool)], fields: Vec<(String, Init)>) -> String {
+        let parameters: Vec<Parameter> = parameters
+            .iter()
+            .map(|(name, ty, into)| Parameter { name: (*name).to_owned(), ty: (*ty).to_owned(), into: *into })
+            .collect();
+        let mut l = Layout::default();
+        l.cbox(0);
+        l.constructor("The operation.", &parameters, &fields);
+        l.end();
+        let mut out = String::new();
+        l.print_at(&mut out, (depth + 1) * INDENT as usize);
+        out
+    }
+
+    fn field(name: &str, init: Init) -> (String, Init) {
+        (name.to_owned(), init)
+    }
+
+    #[test]
+    fn constructors_are_laid_out_as_prettyplease_lays_them_out() {
+        let headers = || field("headers", Init::Call("::std::default::Default::default".to_owned()));
+        let short = |depth| {
+            constructor(
+                depth,
+                &[("a", "A", true), ("b", "B", false)],
+                vec![field("a", Init::Into("a".to_owned())), field("b", Init::Shorthand)],
+            )
+        };
+        for depth in [0, 1, 4, 12] {
+            // Narrower than 34 columns: stays on one line.
+            let printed = short(depth);
+            assert!(printed.contains("Self { a: a.into(), b }"), "{printed}");
+            assert_laid_out_as_prettyplease(depth, &printed);
+            assert_laid_out_as_prettyplease(depth, &constructor(depth, &[], vec![headers()]));
+            let long = "cloud_certification_authority_leaf_certificate_id";
+            let nested = Init::Struct(
+                "RevokeLeafCertificateBySerialNumberParameters".to_owned(),
+                vec![
+                    field(long, Init::Wrapped("::std::option::Option::Some".to_owned(), long.to_owned())),
+                    field("x", Init::Path("::std::option::Option::None".to_owned())),
+                ],
+            );
+            let printed = constructor(
+                depth,
+                &[(long, "crate::ids::CloudCertificationAuthorityLeafCertificateId", true)],
+                vec![
+                    field(long, Init::Into(long.to_owned())),
+                    field("body", nested),
+                    field("small", Init::Struct("S".to_owned(), vec![field("x", Init::Into("x".to_owned()))])),
+                    field("query", Init::Call("crate::odata::QueryOptions::default".to_owned())),
+                    headers(),
+                ],
+            );
+            assert_laid_out_as_prettyplease(depth, &printed);
+        }
+    }
+}
