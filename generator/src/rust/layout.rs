@@ -621,6 +621,14 @@ impl Layout {
     /// `self.field = value.into();` (`self.a.b = …` for the fields `["a", "b"]`), or with the
     /// value wrapped in `wrap` (a path such as `::std::option::Option::Some`).
     pub fn assign_value_into(&mut self, fields: &[&str], wrap: Option<&str>) {
+        self.assign_to_self(fields, |l| match wrap {
+            Some(wrap) => l.call(wrap, |l| l.method_into("value")),
+            None => l.method_into("value"),
+        });
+    }
+
+    /// `self.a.b = …;` for the fields `["a", "b"]`, the value written by `value`.
+    pub fn assign_to_self(&mut self, fields: &[&str], value: impl FnOnce(&mut Self)) {
         self.ibox(0);
         self.ibox(0);
         self.cbox(INDENT);
@@ -633,19 +641,7 @@ impl Layout {
         self.end();
         self.word(" = ");
         self.neverbreak();
-        if let Some(wrap) = wrap {
-            self.word(wrap);
-            self.word("(");
-            self.cbox(INDENT);
-            self.zerobreak();
-            self.method_into("value");
-            self.trailing_comma(true);
-            self.offset(-INDENT);
-            self.end();
-            self.word(")");
-        } else {
-            self.method_into("value");
-        }
+        value(self);
         self.end();
         self.word(";");
         self.end();
@@ -654,20 +650,82 @@ impl Layout {
 
     /// `receiver.into()`, a method call.
     fn method_into(&mut self, receiver: &str) {
+        self.method_call(&[receiver], "into", false, &[]);
+    }
+
+    /// `a.b.method(arguments)`: a method call on the field chain `receiver` (`["self", "query"]`)
+    /// with arguments that are words (paths, literals) or, for `x.as_ref()`, [`Argument`]s.
+    /// At the start of a statement (`beginning_of_line`) prettyplease keeps a name of up to
+    /// four letters joined to what follows it.
+    pub fn method_call(&mut self, receiver: &[&str], method: &str, beginning_of_line: bool, arguments: &[Argument]) {
+        let short = |name: &str| name.len() <= INDENT as usize;
         self.cbox(INDENT);
-        self.word(receiver);
-        self.zerobreak();
+        self.word(receiver[0]);
+        for (index, field) in receiver[1..].iter().enumerate() {
+            if !(beginning_of_line && index == 0 && short(receiver[0])) {
+                self.zerobreak();
+            }
+            self.word(".");
+            self.word(field);
+        }
+        let short_receiver = receiver.len() == 1 && short(receiver[0]);
+        if !(beginning_of_line && short_receiver) {
+            self.zerobreak();
+        }
         self.word(".");
-        self.word("into");
-        self.cbox(0);
+        self.word(method);
+        self.cbox(if beginning_of_line && short_receiver { -INDENT } else { 0 });
         self.word("(");
         self.cbox(INDENT);
         self.zerobreak();
+        for (index, argument) in arguments.iter().enumerate() {
+            match argument {
+                Argument::Word(word) => self.word(word),
+                Argument::AsRef(name) => self.method_call(&[name], "as_ref", false, &[]),
+            }
+            self.trailing_comma(index + 1 == arguments.len());
+        }
         self.offset(-INDENT);
         self.end();
         self.word(")");
         self.end();
         self.end();
+    }
+
+    /// `pub fn name(mut self, parameters) -> Self { statements self }`, documented by `docs`:
+    /// a chainable method of an operation. Each parameter is `(name, type)`.
+    pub fn chainable(
+        &mut self,
+        docs: &[String],
+        name: &str,
+        parameters: &[(&str, &str)],
+        statements: impl FnOnce(&mut Self),
+    ) {
+        self.docs(docs);
+        let parameters = |l: &mut Self| {
+            l.word("mut ");
+            l.word("self");
+            for (name, ty) in parameters {
+                l.trailing_comma(false);
+                l.word(name);
+                l.word(": ");
+                l.ty(ty);
+            }
+            l.trailing_comma(true);
+        };
+        self.fn_head(name, parameters, "Self");
+        statements(self);
+        self.tail("self");
+        self.close_block();
+    }
+
+    /// A statement that is a method call on a field chain of `self` (see [`Layout::method_call`]).
+    pub fn call_statement(&mut self, receiver: &[&str], method: &str, arguments: &[Argument]) {
+        self.ibox(0);
+        self.method_call(receiver, method, true, arguments);
+        self.word(";");
+        self.end();
+        self.hardbreak();
     }
 
     /// `match scrutinee {` (a path); each arm follows with [`Layout::match_arm`], then
@@ -824,6 +882,14 @@ pub(super) struct Parameter {
     pub into: bool,
 }
 
+/// An argument of [`Layout::method_call`].
+pub(super) enum Argument<'a> {
+    /// A path or a literal, written as it is.
+    Word(&'a str),
+    /// `name.as_ref()`.
+    AsRef(&'a str),
+}
+
 /// The value of a field in a struct literal.
 pub(super) enum Init {
     /// The field's name alone: a variable of that name.
@@ -879,30 +945,31 @@ pub(super) fn type_text(tokens: &proc_macro2::TokenStream) -> String {
 }
 
 #[cfg(test)]
+/// `member`, printed as a member of an impl block `depth` modules deep, is a fixed point of
+/// prettyplease: wrapped in its modules and impl block, parsed and printed again, it is the
+/// same text.
+pub(super) fn assert_laid_out_as_prettyplease(depth: usize, member: &str) {
+    let mut file = String::new();
+    for level in 0..depth {
+        file.push_str(&" ".repeat(level * INDENT as usize));
+        file.push_str("mod m {\n");
+    }
+    file.push_str(&" ".repeat(depth * INDENT as usize));
+    file.push_str("impl M {\n");
+    file.push_str(member);
+    file.push_str(&" ".repeat(depth * INDENT as usize));
+    file.push_str("}\n");
+    for level in (0..depth).rev() {
+        file.push_str(&" ".repeat(level * INDENT as usize));
+        file.push_str("}\n");
+    }
+    let again = prettyplease::unparse(&syn::parse_file(&file).expect("the printed text parses"));
+    assert_eq!(again, file, "laid out otherwise than prettyplease lays it out");
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `member`, printed as a member of an impl block `depth` modules deep, is a fixed point of
-    /// prettyplease: wrapped in its modules and impl block, parsed and printed again, it is the
-    /// same text.
-    fn assert_laid_out_as_prettyplease(depth: usize, member: &str) {
-        let mut file = String::new();
-        for level in 0..depth {
-            file.push_str(&" ".repeat(level * INDENT as usize));
-            file.push_str("mod m {\n");
-        }
-        file.push_str(&" ".repeat(depth * INDENT as usize));
-        file.push_str("impl M {\n");
-        file.push_str(member);
-        file.push_str(&" ".repeat(depth * INDENT as usize));
-        file.push_str("}\n");
-        for level in (0..depth).rev() {
-            file.push_str(&" ".repeat(level * INDENT as usize));
-            file.push_str("}\n");
-        }
-        let again = prettyplease::unparse(&syn::parse_file(&file).expect("the printed text parses"));
-        assert_eq!(again, file, "laid out otherwise than prettyplease lays it out");
-    }
 
     fn constructor(depth: usize, parameters: &[(&str, &str, bool)], fields: Vec<(String, Init)>) -> String {
         let parameters: Vec<Parameter> = parameters

@@ -5,7 +5,7 @@
 //! cloud_certification_authority::List`), so list/get/create/update/delete never collide with
 //! an action of the same spelling, and a name never depends on operations elsewhere.
 
-use super::layout::{Arg, INDENT, Init, Layout, Parameter, type_text};
+use super::layout::{Arg, Argument, INDENT, Init, Layout, Parameter, type_text};
 use super::naming::{camel, escape, snake, unique};
 use super::{Context, deprecated_note, doc_lines, doc_text as doc_text_of, ident, needs_doc_alias};
 use crate::config::{CrudOperation, KeySyntax};
@@ -472,7 +472,7 @@ impl Decided {
         let mut out = String::new();
         self.structs_and_impl_head(depth, &mut out);
         self.new.print(depth, &mut out);
-        self.inherent_members(depth, shared, unparse, &mut out)?;
+        self.inherent_members(depth, shared, &mut out)?;
         self.operation_impl(depth, shared, unparse, &mut out)?;
         Ok(out)
     }
@@ -513,13 +513,7 @@ impl Decided {
     }
 
     /// The members of the impl block after `new`, and its end.
-    fn inherent_members(
-        &self,
-        depth: usize,
-        shared: &Shared,
-        unparse: &impl Fn(TokenStream) -> Result<String, String>,
-        out: &mut String,
-    ) -> Result<(), String> {
+    fn inherent_members(&self, depth: usize, shared: &Shared, out: &mut String) -> Result<(), String> {
         let indent = depth * INDENT as usize;
         for (wire, field, value) in &self.setters {
             let mut l = Layout::default();
@@ -531,10 +525,10 @@ impl Decided {
         }
         if let Some(collection) = self.query {
             let query = shared.query[usize::from(collection)]
-                .get_or_init(|| impl_items(query_members(collection), depth, unparse));
+                .get_or_init(|| Ok(printed_members(depth, |l| query_members(l, collection))));
             out.push_str(query.as_ref()?);
         }
-        let headers = shared.headers.get_or_init(|| impl_items(header_methods(), depth, unparse));
+        let headers = shared.headers.get_or_init(|| Ok(printed_members(depth, header_methods)));
         out.push_str(headers.as_ref()?);
         out.extend(std::iter::repeat_n(' ', indent));
         out.push_str("}\n");
@@ -765,77 +759,85 @@ const OPERATION_MEMBERS: &[&str] =
 /// The query option setters of operations that take query options.
 const QUERY_MEMBERS: &[&str] = &["select", "expand", "filter", "orderby", "top", "skip", "count", "search"];
 
+/// Members of an operation's impl block, `depth` modules deep, laid out by `members`.
+fn printed_members(depth: usize, members: impl FnOnce(&mut Layout)) -> String {
+    let mut l = Layout::default();
+    l.cbox(0);
+    members(&mut l);
+    l.end();
+    let mut out = String::new();
+    l.print_at(&mut out, (depth + 1) * INDENT as usize);
+    out
+}
+
 /// The setters of the `headers` field every operation has.
-fn header_methods() -> TokenStream {
-    quote! {
-        /// Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag
-        /// (the `@odata.etag` or `ETag` header of an earlier response), and answers
-        /// `412 Precondition Failed` otherwise.
-        pub fn if_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
-            self.headers.set("if-match", etag.as_ref());
-            self
-        }
-
-        /// Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).
-        pub fn if_none_match(mut self, etag: impl ::std::convert::AsRef<str>) -> Self {
-            self.headers.set("if-none-match", etag.as_ref());
-            self
-        }
-
-        /// Adds any other request header, such as `Prefer: return=representation`. A name or
-        /// value that is not valid in HTTP is left out.
-        pub fn header(mut self, name: impl ::std::convert::AsRef<str>, value: impl ::std::convert::AsRef<str>) -> Self {
-            self.headers.set(name.as_ref(), value.as_ref());
-            self
-        }
-    }
+fn header_methods(l: &mut Layout) {
+    // One string per doc comment, its lines as they are printed.
+    let docs = |text: &str| vec![text.to_owned()];
+    let etag = [("etag", "impl ::std::convert::AsRef<str>")];
+    l.chainable(
+        &docs(
+            "Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag\n\
+             (the `@odata.etag` or `ETag` header of an earlier response), and answers\n\
+             `412 Precondition Failed` otherwise.",
+        ),
+        "if_match",
+        &etag,
+        |l| l.call_statement(&["self", "headers"], "set", &[Argument::Word("\"if-match\""), Argument::AsRef("etag")]),
+    );
+    l.chainable(
+        &docs("Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist)."),
+        "if_none_match",
+        &etag,
+        |l| {
+            l.call_statement(
+                &["self", "headers"],
+                "set",
+                &[Argument::Word("\"if-none-match\""), Argument::AsRef("etag")],
+            )
+        },
+    );
+    l.chainable(
+        &docs(
+            "Adds any other request header, such as `Prefer: return=representation`. A name or\n\
+             value that is not valid in HTTP is left out.",
+        ),
+        "header",
+        &[("name", "impl ::std::convert::AsRef<str>"), ("value", "impl ::std::convert::AsRef<str>")],
+        |l| l.call_statement(&["self", "headers"], "set", &[Argument::AsRef("name"), Argument::AsRef("value")]),
+    );
 }
 
-/// `with_query` and one setter per query option (see [`query_setters`]).
-fn query_members(collection: bool) -> TokenStream {
-    let setters = query_setters(collection);
-    quote! {
-        /// Sets all query options at once.
-        pub fn with_query(mut self, query: crate::odata::QueryOptions) -> Self {
-            self.query = query;
-            self
-        }
-
-        #setters
-    }
-}
-
-/// One setter per query option the operation accepts, each setting that field of its
-/// `QueryOptions`: a collection takes all eight, a single entity `$select` and `$expand`.
-fn query_setters(collection: bool) -> TokenStream {
-    let texts = quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>);
-    let text = quote!(impl ::std::convert::Into<::std::string::String>);
+/// `with_query` and one setter per query option the operation accepts, each setting that field
+/// of its `QueryOptions`: a collection takes all eight, a single entity `$select` and `$expand`.
+fn query_members(l: &mut Layout, collection: bool) {
+    l.chainable(
+        &["Sets all query options at once.".to_owned()],
+        "with_query",
+        &[("query", "crate::odata::QueryOptions")],
+        |l| l.assign_to_self(&["query"], |l| l.word("query")),
+    );
+    let texts = "impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>";
+    let text = "impl ::std::convert::Into<::std::string::String>";
     let mut options = vec![
-        ("select", "Sets the properties to return (`$select`).", texts.clone()),
-        ("expand", "Sets the navigation properties to include (`$expand`).", texts.clone()),
+        ("select", "Sets the properties to return (`$select`).", texts),
+        ("expand", "Sets the navigation properties to include (`$expand`).", texts),
     ];
     if collection {
         options.extend([
-            ("filter", "Sets the filter expression (`$filter`), such as `status eq 'active'`.", text.clone()),
+            ("filter", "Sets the filter expression (`$filter`), such as `status eq 'active'`.", text),
             ("orderby", "Sets the sort keys, each `property` or `property desc` (`$orderby`).", texts),
-            ("top", "Sets the page size to ask for (`$top`).", quote!(u32)),
-            ("skip", "Sets how many items to skip (`$skip`).", quote!(u32)),
-            ("count", "Sets whether to ask for the total count (`$count=true`).", quote!(bool)),
+            ("top", "Sets the page size to ask for (`$top`).", "u32"),
+            ("skip", "Sets how many items to skip (`$skip`).", "u32"),
+            ("count", "Sets whether to ask for the total count (`$count=true`).", "bool"),
             ("search", "Sets the search expression (`$search`).", text),
         ]);
     }
-    let setters = options.into_iter().map(|(name, doc, ty)| {
-        let name = format_ident!("{name}");
-        let doc = doc_lines(&[doc.to_owned()]);
-        quote! {
-            #doc
-            pub fn #name(mut self, value: #ty) -> Self {
-                self.query = self.query.#name(value);
-                self
-            }
-        }
-    });
-    quote!(#(#setters)*)
+    for (name, doc, ty) in options {
+        l.chainable(&[doc.to_owned()], name, &[("value", ty)], |l| {
+            l.assign_to_self(&["query"], |l| l.method_call(&["self", "query"], name, false, &[Argument::Word("value")]))
+        });
+    }
 }
 
 /// The module of a path's operations: a module per segment, `as_<type>` for a cast
@@ -1492,5 +1494,21 @@ fn docs_text(annotations: &[crate::edm::Annotation], origin: &str) -> String {
     match annotations.description() {
         Some(description) => format!("{}\n\n{origin}", super::markdown_text(description)),
         None => origin.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rust::layout::assert_laid_out_as_prettyplease;
+
+    #[test]
+    fn shared_members_are_laid_out_as_prettyplease_lays_them_out_at_any_depth() {
+        for depth in [0, 1, 3, 8, 14] {
+            assert_laid_out_as_prettyplease(depth, &printed_members(depth, header_methods));
+            for collection in [false, true] {
+                assert_laid_out_as_prettyplease(depth, &printed_members(depth, |l| query_members(l, collection)));
+            }
+        }
     }
 }
