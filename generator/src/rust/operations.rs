@@ -5,7 +5,7 @@
 //! cloud_certification_authority::List`), so list/get/create/update/delete never collide with
 //! an action of the same spelling, and a name never depends on operations elsewhere.
 
-use super::layout::{Arg, Argument, INDENT, Init, Layout, Parameter, type_text};
+use super::layout::{Arg, Argument, INDENT, Init, Layout, Parameter, string_literal, type_text};
 use super::naming::{camel, escape, snake, unique};
 use super::{Context, deprecated_note, doc_lines, doc_text as doc_text_of, ident, needs_doc_alias};
 use crate::config::{CrudOperation, KeySyntax};
@@ -334,11 +334,11 @@ pub(super) struct Plan {
 /// that needs them.
 #[derive(Default)]
 struct Shared {
-    headers: OnceLock<Result<String, String>>,
+    headers: OnceLock<String>,
     /// `with_query` and the query setters: of a single entity, of a collection.
-    query: [OnceLock<Result<String, String>>; 2],
+    query: [OnceLock<String>; 2],
     /// `parse_response`, by [`Parse`].
-    parse: [OnceLock<Result<String, String>>; Parse::COUNT],
+    parse: [OnceLock<String>; Parse::COUNT],
     /// The statements of `to_request` after the path, by the tokens of the request's block.
     requests: Mutex<HashMap<String, String>>,
 }
@@ -391,7 +391,7 @@ struct Decided {
     query: Option<bool>,
     output: String,
     /// `to_request`'s path expression, and its block that builds the request.
-    path: TokenStream,
+    path: PathExpression,
     request: TokenStream,
     parse: Parse,
 }
@@ -472,7 +472,7 @@ impl Decided {
         let mut out = String::new();
         self.structs_and_impl_head(depth, &mut out);
         self.new.print(depth, &mut out);
-        self.inherent_members(depth, shared, &mut out)?;
+        self.inherent_members(depth, shared, &mut out);
         self.operation_impl(depth, shared, unparse, &mut out)?;
         Ok(out)
     }
@@ -513,7 +513,7 @@ impl Decided {
     }
 
     /// The members of the impl block after `new`, and its end.
-    fn inherent_members(&self, depth: usize, shared: &Shared, out: &mut String) -> Result<(), String> {
+    fn inherent_members(&self, depth: usize, shared: &Shared, out: &mut String) {
         let indent = depth * INDENT as usize;
         for (wire, field, value) in &self.setters {
             let mut l = Layout::default();
@@ -525,14 +525,13 @@ impl Decided {
         }
         if let Some(collection) = self.query {
             let query = shared.query[usize::from(collection)]
-                .get_or_init(|| Ok(printed_members(depth, |l| query_members(l, collection))));
-            out.push_str(query.as_ref()?);
+                .get_or_init(|| printed_members(depth, |l| query_members(l, collection)));
+            out.push_str(query);
         }
-        let headers = shared.headers.get_or_init(|| Ok(printed_members(depth, header_methods)));
-        out.push_str(headers.as_ref()?);
+        let headers = shared.headers.get_or_init(|| printed_members(depth, header_methods));
+        out.push_str(headers);
         out.extend(std::iter::repeat_n(' ', indent));
         out.push_str("}\n");
-        Ok(())
     }
 
     /// `impl Operation`: the output type, `to_request` (the path, then the request's block)
@@ -561,8 +560,7 @@ impl Decided {
         };
         l.fn_head_with("", "to_request", parameters, "::http::Request<::std::vec::Vec<u8>>");
         l.print_at(out, indent + INDENT as usize);
-        let path = &self.path;
-        out.push_str(&statements(quote!(let path = #path;), depth, unparse)?);
+        self.path.print(depth, unparse, out)?;
         // Operations of one kind build their requests alike: each block is printed once.
         let request = &self.request;
         let key = request.to_string();
@@ -589,22 +587,12 @@ impl Decided {
         out.extend(std::iter::repeat_n(' ', indent + INDENT as usize));
         out.push_str("}\n");
         let parse = self.parse;
-        let parse = shared.parse[parse as usize].get_or_init(|| impl_items(parse_response(parse), depth, unparse));
-        out.push_str(parse.as_ref()?);
+        let parse = shared.parse[parse as usize].get_or_init(|| printed_members(depth, |l| parse_response(l, parse)));
+        out.push_str(parse);
         out.extend(std::iter::repeat_n(' ', indent));
         out.push_str("}\n");
         Ok(())
     }
-}
-
-/// Members of an impl block built as tokens, formatted `depth` modules deep: inside as many
-/// modules and an impl block, whose lines are cut off again.
-fn impl_items(
-    tokens: TokenStream,
-    depth: usize,
-    unparse: &impl Fn(TokenStream) -> Result<String, String>,
-) -> Result<String, String> {
-    formatted_inside(quote! { impl M { #tokens } }, 1, depth, unparse)
 }
 
 /// The statements of a method's body built as tokens, formatted as in an operation `depth`
@@ -636,13 +624,17 @@ fn formatted_inside(
 }
 
 /// `parse_response`: the response decoded by `parse`.
-fn parse_response(parse: Parse) -> TokenStream {
-    let function = format_ident!("{}", parse.function());
-    quote! {
-        fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, crate::odata::Error> {
-            crate::odata::#function(response)
-        }
-    }
+fn parse_response(l: &mut Layout, parse: Parse) {
+    let parameters = |l: &mut Layout| {
+        l.word("&self");
+        l.trailing_comma(false);
+        l.word("response: ");
+        l.ty("::http::Response<::std::vec::Vec<u8>>");
+        l.trailing_comma(true);
+    };
+    l.fn_head_with("", "parse_response", parameters, "::std::result::Result<Self::Output, crate::odata::Error>");
+    l.tail_with(|l| l.call(&format!("crate::odata::{}", parse.function()), |l| l.word("response")));
+    l.close_block();
 }
 
 /// One key in a path: the struct field that holds it and how the path uses it.
@@ -735,20 +727,61 @@ fn path_template(context: &Context<'_>, path: &ResourcePath, key_last: bool) -> 
 
 /// `format!(template, self.key.to_key_predicate(), ...)` (or `to_path_segment()` with keys as
 /// segments), or the literal path without keys.
-fn path_expression(context: &Context<'_>, template: &str, keys: &[Key]) -> TokenStream {
+fn path_expression(context: &Context<'_>, template: &str, keys: &[Key]) -> PathExpression {
     if keys.is_empty() {
-        let literal = template.replace("{{", "{").replace("}}", "}");
-        if literal.is_empty() {
-            return quote!(::std::string::String::new());
-        }
-        return quote!(::std::string::String::from(#literal));
+        return PathExpression::Fixed(template.replace("{{", "{").replace("}}", "}"));
     }
     let fields = keys.iter().map(|k| &k.field);
     let method = match context.config.service.key_syntax() {
         KeySyntax::Segment => format_ident!("to_path_segment"),
         KeySyntax::Parentheses => format_ident!("to_key_predicate"),
     };
-    quote!(format!(#template, #(self.#fields.#method()),*))
+    PathExpression::Format(quote!(format!(#template, #(self.#fields.#method()),*)))
+}
+
+/// The path an operation's request goes to.
+enum PathExpression {
+    /// A path without keys, `::std::string::String::from("/me")`.
+    Fixed(String),
+    /// `format!(…)` with the keys: left to prettyplease, which prints macro arguments token by
+    /// token.
+    Format(TokenStream),
+}
+
+impl PathExpression {
+    /// `let path = …;` in `to_request`, `depth` modules deep.
+    fn print(
+        &self,
+        depth: usize,
+        unparse: &impl Fn(TokenStream) -> Result<String, String>,
+        out: &mut String,
+    ) -> Result<(), String> {
+        let path = match self {
+            PathExpression::Format(tokens) => {
+                out.push_str(&statements(quote!(let path = #tokens;), depth, unparse)?);
+                return Ok(());
+            }
+            PathExpression::Fixed(path) => path,
+        };
+        let mut l = Layout::default();
+        l.cbox(0);
+        l.ibox(0);
+        l.word("let ");
+        l.word("path");
+        l.word(" = ");
+        l.neverbreak();
+        if path.is_empty() {
+            l.word("::std::string::String::new()");
+        } else {
+            l.call("::std::string::String::from", |l| l.word_with(|out| string_literal(out, path)));
+        }
+        l.end();
+        l.word(";");
+        l.hardbreak();
+        l.end();
+        l.print_at(out, (depth + 2) * INDENT as usize);
+        Ok(())
+    }
 }
 
 /// Names every operation type uses for its own members; a parameter setter of such a name gets
@@ -1508,6 +1541,9 @@ mod tests {
             assert_laid_out_as_prettyplease(depth, &printed_members(depth, header_methods));
             for collection in [false, true] {
                 assert_laid_out_as_prettyplease(depth, &printed_members(depth, |l| query_members(l, collection)));
+            }
+            for parse in [Parse::Page, Parse::OptionalEntity, Parse::Collection] {
+                assert_laid_out_as_prettyplease(depth, &printed_members(depth, |l| parse_response(l, parse)));
             }
         }
     }
