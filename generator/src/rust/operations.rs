@@ -339,7 +339,7 @@ struct Shared {
     query: [OnceLock<String>; 2],
     /// `parse_response`, by [`Parse`].
     parse: [OnceLock<String>; Parse::COUNT],
-    /// The statements of `to_request` after the path, by the tokens of the request's block.
+    /// The statements of `to_request` after the path, by [`Decided::request_kind`].
     requests: Mutex<HashMap<String, String>>,
 }
 
@@ -393,6 +393,9 @@ struct Decided {
     /// `to_request`'s path expression, and its block that builds the request.
     path: PathExpression,
     request: TokenStream,
+    /// Operations whose request blocks are alike share this name, and the block is printed
+    /// once; `None` for a block of its own (a function's, which names its parameters).
+    request_kind: Option<String>,
     parse: Parse,
 }
 
@@ -562,12 +565,14 @@ impl Decided {
         l.print_at(out, indent + INDENT as usize);
         self.path.print(depth, unparse, out)?;
         // Operations of one kind build their requests alike: each block is printed once.
-        let request = &self.request;
-        let key = request.to_string();
-        let known = shared.requests.lock().ok().and_then(|requests| requests.get(&key).cloned());
+        let known = self
+            .request_kind
+            .as_ref()
+            .and_then(|kind| shared.requests.lock().ok().and_then(|requests| requests.get(kind).cloned()));
         let request = match known {
             Some(printed) => printed,
             None => {
+                let request = &self.request;
                 let printed = statements(
                     quote! {
                         let mut request = { #request };
@@ -577,8 +582,8 @@ impl Decided {
                     depth,
                     unparse,
                 )?;
-                if let Ok(mut requests) = shared.requests.lock() {
-                    requests.insert(key, printed.clone());
+                if let (Some(kind), Ok(mut requests)) = (&self.request_kind, shared.requests.lock()) {
+                    requests.insert(kind.clone(), printed.clone());
                 }
                 printed
             }
@@ -1231,6 +1236,8 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
         output,
         path: path_expr,
         request,
+        // The block depends on nothing but the kind of operation and its method.
+        request_kind: Some(format!("{crud:?} {method}")),
         parse,
     }
 }
@@ -1483,6 +1490,8 @@ fn operation_type(
         output,
         path: path_expr,
         request,
+        // An action's block depends only on whether it sends parameters.
+        request_kind: is_action.then(|| format!("action, {} parameters", parameters.len().min(1))),
         parse,
     })
 }
