@@ -601,7 +601,8 @@ impl Decided {
 }
 
 /// The statements of a method's body built as tokens, formatted as in an operation `depth`
-/// modules deep (see [`impl_items`]).
+/// modules deep: inside as many modules, an impl block and a function, whose lines are cut off
+/// again.
 fn statements(
     tokens: TokenStream,
     depth: usize,
