@@ -593,29 +593,11 @@ impl Layout {
         self.hardbreak();
     }
 
-    /// `pub fn name(mut self, value: impl ::std::convert::Into<T>) -> Self {`, the head of a
-    /// chainable setter; close it with [`Layout::close_block`].
-    pub fn setter_head(&mut self, name: &str, value: &str) {
-        let parameters = |l: &mut Self| {
-            l.word("mut ");
-            l.word("self");
-            l.trailing_comma(false);
-            l.word("value");
-            l.word(": ");
-            l.word("impl ");
-            l.ty(&format!("::std::convert::Into<{value}>"));
-            l.trailing_comma(true);
-        };
-        self.fn_head(name, parameters, "Self");
-    }
-
     /// `pub fn name(mut self, value: impl Into<T>) -> Self { self.place = …; self }`: a chainable
     /// setter of the field at `place` (see [`Layout::assign_value_into`]).
     pub fn setter(&mut self, name: &str, value: &str, place: &[&str], wrap: Option<&str>) {
-        self.setter_head(name, value);
-        self.assign_value_into(place, wrap);
-        self.tail("self");
-        self.close_block();
+        let value = format!("impl ::std::convert::Into<{value}>");
+        self.chainable(name, &[("value", &value)], |l| l.assign_value_into(place, wrap));
     }
 
     /// `self.field = value.into();` (`self.a.b = …` for the fields `["a", "b"]`), or with the
@@ -692,16 +674,9 @@ impl Layout {
         self.end();
     }
 
-    /// `pub fn name(mut self, parameters) -> Self { statements self }`, documented by `docs`:
-    /// a chainable method of an operation. Each parameter is `(name, type)`.
-    pub fn chainable(
-        &mut self,
-        docs: &[String],
-        name: &str,
-        parameters: &[(&str, &str)],
-        statements: impl FnOnce(&mut Self),
-    ) {
-        self.docs(docs);
+    /// `pub fn name(mut self, parameters) -> Self { statements self }`: a chainable method. Each
+    /// parameter is `(name, type)`.
+    pub fn chainable(&mut self, name: &str, parameters: &[(&str, &str)], statements: impl FnOnce(&mut Self)) {
         let parameters = |l: &mut Self| {
             l.word("mut ");
             l.word("self");

@@ -811,51 +811,30 @@ fn printed_members(depth: usize, members: impl FnOnce(&mut Layout)) -> String {
 
 /// The setters of the `headers` field every operation has.
 fn header_methods(l: &mut Layout) {
-    // One string per doc comment, its lines as they are printed.
-    let docs = |text: &str| vec![text.to_owned()];
     let etag = [("etag", "impl ::std::convert::AsRef<str>")];
-    l.chainable(
-        &docs(
-            "Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag\n\
-             (the `@odata.etag` or `ETag` header of an earlier response), and answers\n\
-             `412 Precondition Failed` otherwise.",
-        ),
-        "if_match",
-        &etag,
-        |l| l.call_statement(&["self", "headers"], "set", &[Argument::Word("\"if-match\""), Argument::AsRef("etag")]),
-    );
-    l.chainable(
-        &docs("Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist)."),
-        "if_none_match",
-        &etag,
-        |l| {
-            l.call_statement(
-                &["self", "headers"],
-                "set",
-                &[Argument::Word("\"if-none-match\""), Argument::AsRef("etag")],
-            )
-        },
-    );
-    l.chainable(
-        &docs(
-            "Adds any other request header, such as `Prefer: return=representation`. A name or\n\
-             value that is not valid in HTTP is left out.",
-        ),
-        "header",
-        &[("name", "impl ::std::convert::AsRef<str>"), ("value", "impl ::std::convert::AsRef<str>")],
-        |l| l.call_statement(&["self", "headers"], "set", &[Argument::AsRef("name"), Argument::AsRef("value")]),
-    );
+    let set = |l: &mut Layout, arguments: &[Argument]| l.call_statement(&["self", "headers"], "set", arguments);
+    // One string per doc comment, its lines as they are printed.
+    l.docs(&["Sends `If-Match: {etag}`: the service acts only if the entity still has this ETag\n\
+              (the `@odata.etag` or `ETag` header of an earlier response), and answers\n\
+              `412 Precondition Failed` otherwise."
+        .to_owned()]);
+    l.chainable("if_match", &etag, |l| set(l, &[Argument::Word("\"if-match\""), Argument::AsRef("etag")]));
+    l.docs(&["Sends `If-None-Match: {etag}` (`*`: only if the entity does not exist).".to_owned()]);
+    l.chainable("if_none_match", &etag, |l| set(l, &[Argument::Word("\"if-none-match\""), Argument::AsRef("etag")]));
+    l.docs(&["Adds any other request header, such as `Prefer: return=representation`. A name or\n\
+              value that is not valid in HTTP is left out."
+        .to_owned()]);
+    let name_and_value = [("name", "impl ::std::convert::AsRef<str>"), ("value", "impl ::std::convert::AsRef<str>")];
+    l.chainable("header", &name_and_value, |l| set(l, &[Argument::AsRef("name"), Argument::AsRef("value")]));
 }
 
 /// `with_query` and one setter per query option the operation accepts, each setting that field
 /// of its `QueryOptions`: a collection takes all eight, a single entity `$select` and `$expand`.
 fn query_members(l: &mut Layout, collection: bool) {
-    l.chainable(
-        &["Sets all query options at once.".to_owned()],
-        "with_query",
-        &[("query", "crate::odata::QueryOptions")],
-        |l| l.assign_to_self(&["query"], |l| l.word("query")),
-    );
+    l.docs(&["Sets all query options at once.".to_owned()]);
+    l.chainable("with_query", &[("query", "crate::odata::QueryOptions")], |l| {
+        l.assign_to_self(&["query"], |l| l.word("query"))
+    });
     let texts = "impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>";
     let text = "impl ::std::convert::Into<::std::string::String>";
     let mut options = vec![
@@ -873,7 +852,8 @@ fn query_members(l: &mut Layout, collection: bool) {
         ]);
     }
     for (name, doc, ty) in options {
-        l.chainable(&[doc.to_owned()], name, &[("value", ty)], |l| {
+        l.docs(&[doc.to_owned()]);
+        l.chainable(name, &[("value", ty)], |l| {
             l.assign_to_self(&["query"], |l| l.method_call(&["self", "query"], name, false, &[Argument::Word("value")]))
         });
     }
