@@ -1155,21 +1155,18 @@ impl<'d, 't> Builder<'d, 't> {
                     _ => None,
                 }
             } else {
-                // Inherited members first, as `Model::all_navigation_properties` lists them.
-                let mut lineage: Vec<TypeId> = lineage(&self.model, current).collect();
-                lineage.reverse();
-                let structured = |t: &TypeId| self.model.structured(*t);
-                let navigation = lineage
-                    .iter()
-                    .filter_map(structured)
-                    .find_map(|s| s.navigation_properties.iter().find(|n| n.name == segment))
-                    .map(|n| n.ty.target.clone());
+                let navigation = self
+                    .model
+                    .all_navigation_properties(current)
+                    .into_iter()
+                    .find(|(_, n)| n.name == segment)
+                    .map(|(_, n)| n.ty.target.clone());
                 let property = || {
-                    lineage
-                        .iter()
-                        .filter_map(structured)
-                        .find_map(|s| s.properties.iter().find(|p| p.name == segment))
-                        .map(|p| p.ty.target.clone())
+                    self.model
+                        .all_properties(current)
+                        .into_iter()
+                        .find(|(_, p)| p.name == segment)
+                        .map(|(_, p)| p.ty.target.clone())
                 };
                 match navigation.or_else(property) {
                     Some(TypeTarget::Named(id)) if self.model.structured(id).is_some() => Some(id),
@@ -1524,6 +1521,8 @@ impl<'d, 't> Builder<'d, 't> {
         let Some(qualified) = self.canonical_name(name) else {
             return self.schema_target(name, signature, member);
         };
+        // A type of a schema whose namespace repeats an earlier one's (reported) is registered
+        // under the first schema: only its qualified name finds it.
         if signature.is_none()
             && let Some(&id) = self.lookup.get(&qualified)
         {
