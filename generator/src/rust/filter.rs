@@ -8,29 +8,23 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The head of the file: its documentation, the re-exports, and the `Literal` of GUIDs.
-pub(super) fn head(context: &Context<'_>) -> TokenStream {
+pub(super) fn head(context: &Context<'_>) -> String {
+    const HEAD: &str = "\
+//! Typed `$filter` expressions: a type per model, a function per property that can be
+//! compared (primitive and enum properties), such as
+//! `filter::Model::property().eq(value).and(...)`; see [`crate::odata::filter`].
+//! Expressions convert into the `String` that operations' `filter` takes.
+pub use crate::odata::filter::{Expr, Literal, Property};
+";
     // GUIDs are bare in expressions; `uuid` is a dependency only when the selection has one.
-    let guid = if context.uses_guid() {
-        quote! {
-            impl Literal for ::uuid::Uuid {
-                fn literal(&self) -> ::std::string::String {
-                    self.to_string()
-                }
-            }
-        }
-    } else {
-        quote!()
-    };
-    quote! {
-        //! Typed `$filter` expressions: a type per model, a function per property that can be
-        //! compared (primitive and enum properties), such as
-        //! `filter::Model::property().eq(value).and(...)`; see [`crate::odata::filter`].
-        //! Expressions convert into the `String` that operations' `filter` takes.
-
-        pub use crate::odata::filter::{Expr, Literal, Property};
-
-        #guid
+    const GUID: &str = "\
+impl Literal for ::uuid::Uuid {
+    fn literal(&self) -> ::std::string::String {
+        self.to_string()
     }
+}
+";
+    if context.uses_guid() { format!("{HEAD}{GUID}") } else { HEAD.to_owned() }
 }
 
 /// The printed items of one selected type: a struct with a function per property, or the

@@ -35,21 +35,18 @@ const RESERVED_FIELDS: &[&str] = &[
 ];
 
 /// The file's inner documentation.
-pub(super) fn header() -> TokenStream {
-    quote! {
-        //! Models: one struct per entity and complex type, one enum per enum type.
-        //!
-        //! Every property is optional, so responses shaped by `$select` decode. Properties the
-        //! schema marks nullable are [`crate::odata::Nullable`], so a PATCH body can say "leave
-        //! unchanged" (absent) and "set to null" apart. Properties this crate does not know are
-        //! kept in `additional_properties` and written back unchanged.
-        //!
-        //! Models are `#[non_exhaustive]`, so a property added by a later schema is not a
-        //! breaking change: build them with `default()` and the chainable setters, one per
-        //! property (`Model::default().display_name("x")`), and read them by field. A setter of
-        //! a nullable property takes a value or [`crate::odata::Nullable::Null`].
-    }
-}
+pub(super) const HEADER: &str = r#"//! Models: one struct per entity and complex type, one enum per enum type.
+//!
+//! Every property is optional, so responses shaped by `$select` decode. Properties the
+//! schema marks nullable are [`crate::odata::Nullable`], so a PATCH body can say "leave
+//! unchanged" (absent) and "set to null" apart. Properties this crate does not know are
+//! kept in `additional_properties` and written back unchanged.
+//!
+//! Models are `#[non_exhaustive]`, so a property added by a later schema is not a
+//! breaking change: build them with `default()` and the chainable setters, one per
+//! property (`Model::default().display_name("x")`), and read them by field. A setter of
+//! a nullable property takes a value or [`crate::odata::Nullable::Null`].
+"#;
 
 /// The printed item (or items) for one selected type, printed straight from the plan; type
 /// definitions and the `Deserialize` of `Any…` enums are built as tokens and formatted by
