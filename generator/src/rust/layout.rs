@@ -169,7 +169,8 @@ impl Layout {
     pub fn print_at(&self, out: &mut String, base: usize) {
         let sizes = self.sizes();
         let mut indent = base;
-        let mut space = MARGIN - base as isize;
+        // As after the line break before the item.
+        let mut space = (MARGIN - base as isize).max(MIN_SPACE);
         let mut pending: usize = base;
         let mut frames: Vec<Frame> = Vec::new();
         for (token, size) in self.tokens.iter().zip(sizes) {
@@ -314,6 +315,47 @@ impl Layout {
         }
         sizes
     }
+}
+
+/// Whether prettyplease counts a word as a keyword between macro tokens.
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "as" | "async"
+            | "await"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "macro"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "yield"
+    )
 }
 
 /// A Rust string literal for `text`, escaped as `proc_macro2` writes one.
@@ -775,6 +817,134 @@ impl Layout {
         self.offset(-INDENT);
         self.end();
         self.word(")");
+    }
+
+    /// `path!(tokens)`: a macro prettyplease does not parse (it formats `format!` only with its
+    /// `verbatim` feature), printed token by token as its `mac` prints one.
+    pub fn macro_call(&mut self, path: &str, tokens: proc_macro2::TokenStream) {
+        self.word(path);
+        self.word("!(");
+        if !tokens.is_empty() {
+            self.cbox(INDENT);
+            self.zerobreak();
+            self.ibox(0);
+            self.macro_tokens(tokens);
+            self.end();
+            self.zerobreak();
+            self.offset(-INDENT);
+            self.end();
+        }
+        self.word(")");
+    }
+
+    /// Tokens with prettyplease's spacing between them (its `macro_rules_tokens` outside a
+    /// matcher): a space where two words would run together, a break before each `.`.
+    fn macro_tokens(&mut self, tokens: proc_macro2::TokenStream) {
+        use proc_macro2::{Delimiter, Spacing, TokenTree};
+        #[derive(PartialEq)]
+        enum State {
+            Start,
+            Dollar,
+            DollarCrate,
+            DollarParen,
+            DollarParenSep,
+            Pound,
+            PoundBang,
+            Dot,
+            Colon,
+            Colon2,
+            Ident,
+            IdentBang,
+            Delim,
+            Other,
+        }
+        use State::*;
+        let mut state = Start;
+        let mut previous_is_joint = true;
+        for tree in tokens {
+            let (needs_space, next) = match (&state, &tree) {
+                (Dollar, TokenTree::Ident(ident)) if ident == "crate" => (false, DollarCrate),
+                (Dollar, TokenTree::Ident(_)) => (false, Other),
+                (DollarParen, TokenTree::Punct(p))
+                    if matches!(p.as_char(), '+' | '*' | '?') && p.spacing() == Spacing::Alone =>
+                {
+                    (false, Other)
+                }
+                (DollarParen, TokenTree::Ident(_) | TokenTree::Literal(_)) => (false, DollarParenSep),
+                (DollarParen, TokenTree::Punct(p)) if p.spacing() == Spacing::Joint => (false, DollarParen),
+                (DollarParen, TokenTree::Punct(_)) => (false, DollarParenSep),
+                (DollarParenSep, TokenTree::Punct(p)) if matches!(p.as_char(), '+' | '*') => (false, Other),
+                (Pound, TokenTree::Punct(p)) if p.as_char() == '!' => (false, PoundBang),
+                (Dollar, TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => (false, DollarParen),
+                (Pound | PoundBang, TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => (false, Other),
+                (Ident, TokenTree::Group(g))
+                    if matches!(g.delimiter(), Delimiter::Parenthesis | Delimiter::Bracket) =>
+                {
+                    (false, Delim)
+                }
+                (Ident, TokenTree::Punct(p)) if p.as_char() == '!' && p.spacing() == Spacing::Alone => {
+                    (false, IdentBang)
+                }
+                (IdentBang, TokenTree::Group(g))
+                    if matches!(g.delimiter(), Delimiter::Parenthesis | Delimiter::Bracket) =>
+                {
+                    (false, Other)
+                }
+                (Colon, TokenTree::Punct(p)) if p.as_char() == ':' => (false, Colon2),
+                (_, TokenTree::Group(g)) if matches!(g.delimiter(), Delimiter::Parenthesis | Delimiter::Bracket) => {
+                    (true, Delim)
+                }
+                (_, TokenTree::Group(_)) => (true, Other),
+                (_, TokenTree::Ident(ident)) if !is_keyword(&ident.to_string()) => {
+                    (state != Dot && state != Colon2, Ident)
+                }
+                (_, TokenTree::Literal(literal)) if literal.to_string().ends_with('.') => (state != Dot, Other),
+                (_, TokenTree::Literal(_)) => (state != Dot, Ident),
+                (_, TokenTree::Punct(p)) if matches!(p.as_char(), ',' | ';') => (false, Other),
+                (_, TokenTree::Punct(p)) if p.as_char() == '.' => (state != Ident && state != Delim, Dot),
+                (_, TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == Spacing::Joint => {
+                    (state != Ident && state != DollarCrate, Colon)
+                }
+                (_, TokenTree::Punct(p)) if p.as_char() == '$' => (true, Dollar),
+                (_, TokenTree::Punct(p)) if p.as_char() == '#' => (true, Pound),
+                (_, _) => (true, Other),
+            };
+            if !previous_is_joint {
+                if needs_space {
+                    self.space();
+                } else if matches!(&tree, TokenTree::Punct(p) if p.as_char() == '.') {
+                    self.zerobreak();
+                }
+            }
+            previous_is_joint =
+                matches!(&tree, TokenTree::Punct(p) if p.spacing() == Spacing::Joint || p.as_char() == '$');
+            match tree {
+                TokenTree::Group(group) => {
+                    let (open, close) = match group.delimiter() {
+                        Delimiter::Parenthesis => ("(", ")"),
+                        Delimiter::Brace => ("{", "}"),
+                        Delimiter::Bracket => ("[", "]"),
+                        Delimiter::None => ("", ""),
+                    };
+                    self.word(open);
+                    let stream = group.stream();
+                    if !stream.is_empty() {
+                        let brace = group.delimiter() == Delimiter::Brace;
+                        if brace {
+                            self.space();
+                        }
+                        self.macro_tokens(stream);
+                        if brace {
+                            self.space();
+                        }
+                    }
+                    self.word(close);
+                }
+                TokenTree::Punct(punct) => self.word(punct.as_char().encode_utf8(&mut [0; 4])),
+                other => self.word(&other.to_string()),
+            }
+            state = next;
+        }
     }
 
     /// `pub fn new(parameters) -> Self { Self { fields } }`, documented by `doc`: an operation's

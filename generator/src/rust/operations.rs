@@ -563,7 +563,7 @@ impl Decided {
         };
         l.fn_head_with("", "to_request", parameters, "::http::Request<::std::vec::Vec<u8>>");
         l.print_at(out, indent + INDENT as usize);
-        self.path.print(depth, unparse, out)?;
+        self.path.print(depth, out);
         // Operations of one kind build their requests alike: each block is printed once.
         let known = self
             .request_kind
@@ -742,33 +742,20 @@ fn path_expression(context: &Context<'_>, template: &str, keys: &[Key]) -> PathE
         KeySyntax::Segment => format_ident!("to_path_segment"),
         KeySyntax::Parentheses => format_ident!("to_key_predicate"),
     };
-    PathExpression::Format(quote!(format!(#template, #(self.#fields.#method()),*)))
+    PathExpression::Format(quote!(#template, #(self.#fields.#method()),*))
 }
 
 /// The path an operation's request goes to.
 enum PathExpression {
     /// A path without keys, `::std::string::String::from("/me")`.
     Fixed(String),
-    /// `format!(…)` with the keys: left to prettyplease, which prints macro arguments token by
-    /// token.
+    /// `format!(…)` with the keys: the macro's arguments.
     Format(TokenStream),
 }
 
 impl PathExpression {
     /// `let path = …;` in `to_request`, `depth` modules deep.
-    fn print(
-        &self,
-        depth: usize,
-        unparse: &impl Fn(TokenStream) -> Result<String, String>,
-        out: &mut String,
-    ) -> Result<(), String> {
-        let path = match self {
-            PathExpression::Format(tokens) => {
-                out.push_str(&statements(quote!(let path = #tokens;), depth, unparse)?);
-                return Ok(());
-            }
-            PathExpression::Fixed(path) => path,
-        };
+    fn print(&self, depth: usize, out: &mut String) {
         let mut l = Layout::default();
         l.cbox(0);
         l.ibox(0);
@@ -776,17 +763,18 @@ impl PathExpression {
         l.word("path");
         l.word(" = ");
         l.neverbreak();
-        if path.is_empty() {
-            l.word("::std::string::String::new()");
-        } else {
-            l.call("::std::string::String::from", |l| l.word_with(|out| string_literal(out, path)));
+        match self {
+            PathExpression::Format(arguments) => l.macro_call("format", arguments.clone()),
+            PathExpression::Fixed(path) if path.is_empty() => l.word("::std::string::String::new()"),
+            PathExpression::Fixed(path) => {
+                l.call("::std::string::String::from", |l| l.word_with(|out| string_literal(out, path)))
+            }
         }
         l.end();
         l.word(";");
         l.hardbreak();
         l.end();
         l.print_at(out, (depth + 2) * INDENT as usize);
-        Ok(())
     }
 }
 
@@ -1474,6 +1462,36 @@ mod tests {
             }
             for parse in [Parse::Page, Parse::OptionalEntity, Parse::Collection] {
                 assert_laid_out_as_prettyplease(depth, &printed_members(depth, |l| parse_response(l, parse)));
+            }
+        }
+    }
+
+    #[test]
+    fn paths_are_laid_out_as_prettyplease_lays_them_out_at_any_depth() {
+        let keyed = |template: &str, fields: &[&str]| {
+            let fields = fields.iter().map(|f| format_ident!("{f}"));
+            PathExpression::Format(quote!(#template, #(self.#fields.to_path_segment()),*))
+        };
+        let long = "/deviceManagement/cloudCertificationAuthority/{}/cloudCertificationAuthorityLeafCertificate/{}";
+        let paths = [
+            PathExpression::Fixed(String::new()),
+            PathExpression::Fixed("/me".to_owned()),
+            PathExpression::Fixed(long.replace("{}", "x")),
+            keyed("/books/{}", &["book_id"]),
+            keyed("/deviceManagement/cloudCertificationAuthority/{}", &["cloud_certification_authority_id"]),
+            keyed(long, &["cloud_certification_authority_id", "cloud_certification_authority_leaf_certificate_id"]),
+            keyed("/a/{}/b/{}/c/{}", &["a", "b", "c"]),
+        ];
+        // From 9 modules deep the statement starts past column 29, where prettyplease still
+        // leaves 60 columns.
+        for depth in [0, 1, 3, 8, 9, 14] {
+            for path in &paths {
+                let indent = " ".repeat((depth + 1) * INDENT as usize);
+                let mut member = format!("{indent}fn f() {{\n");
+                path.print(depth, &mut member);
+                member.push_str(&format!("{indent}}}\n"));
+                assert!(member.contains("let path = "), "{member}");
+                assert_laid_out_as_prettyplease(depth, &member);
             }
         }
     }
