@@ -28,12 +28,8 @@ impl Literal for ::uuid::Uuid {
 }
 
 /// The printed items of one selected type: a struct with a function per property, or the
-/// `Literal` impl of an enum (built as tokens and formatted by `format_items`).
-pub(super) fn item(
-    context: &Context<'_>,
-    id: TypeId,
-    format_items: impl Fn(TokenStream) -> Result<String, String>,
-) -> Result<String, String> {
+/// `Literal` impl of an enum, printed straight from the plan.
+pub(super) fn item(context: &Context<'_>, id: TypeId) -> Result<String, String> {
     let ty = context.model.ty(id);
     match &ty.kind {
         TypeKind::Entity(_) | TypeKind::Complex(_) if !context.is_any_json(id) => {
@@ -61,16 +57,23 @@ pub(super) fn item(
         }
         TypeKind::Enum(e) if !e.is_flags => {
             // OData 4.0 writes a member with its type; Graph takes the bare `'member'`.
-            let name = context.type_ident(id);
             let prefix = if context.config.service.is_graph() { "" } else { ty.qualified_name.as_str() };
             let template = format!("{prefix}'{{}}'");
-            format_items(quote! {
-                impl Literal for crate::models::#name {
-                    fn literal(&self) -> ::std::string::String {
-                        format!(#template, self.as_ref().replace('\'', "''"))
-                    }
-                }
-            })
+            let mut l = Layout::default();
+            l.cbox(0);
+            l.trait_impl_head(&[], "Literal", &format!("crate::models::{}", context.type_ident(id)));
+            let receiver = |l: &mut Layout| {
+                l.word("&self");
+                l.trailing_comma(true);
+            };
+            l.fn_head_with("", "literal", receiver, "::std::string::String");
+            l.tail_with(|l| l.macro_call("format", quote!(#template, self.as_ref().replace('\'', "''"))));
+            l.close_block();
+            l.close_block();
+            l.end();
+            let mut out = String::new();
+            l.print(&mut out);
+            Ok(out)
         }
         _ => Ok(String::new()),
     }

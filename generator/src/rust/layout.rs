@@ -1135,6 +1135,33 @@ mod tests {
     }
 
     #[test]
+    fn macros_are_laid_out_as_prettyplease_lays_them_out() {
+        let long = "microsoft.graph.cloudCertificationAuthorityCertificateKeySize'{}'";
+        let calls = [
+            quote::quote!("'{}'", self.as_ref().replace('\'', "''")),
+            quote::quote!(#long, self.as_ref().replace('\'', "''")),
+            quote::quote!("({key})"),
+            quote::quote!("(a={},b={})", key0, key1),
+            quote::quote!("{}", crate::odata::key_text(&self.0), x as u8, [1, 2], { y }),
+            quote::quote!(),
+        ];
+        for depth in [0, 1, 5, 9, 14] {
+            for tokens in &calls {
+                let mut l = Layout::default();
+                l.cbox(0);
+                l.fn_head("f", |_| {}, "String");
+                l.tail_with(|l| l.macro_call("format", tokens.clone()));
+                l.close_block();
+                l.end();
+                let mut out = String::new();
+                l.print_at(&mut out, (depth + 1) * INDENT as usize);
+                assert!(out.contains("format!("), "{out}");
+                assert_laid_out_as_prettyplease(depth, &out);
+            }
+        }
+    }
+
+    #[test]
     fn constructors_are_laid_out_as_prettyplease_lays_them_out() {
         let headers = || field("headers", Init::Call("::std::default::Default::default".to_owned()));
         let short = |depth| {

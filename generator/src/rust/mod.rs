@@ -121,7 +121,7 @@ impl Job {
                 Ok(runtime_file(template, context.config.service.is_graph(), &krate))
             }
             Job::OperationsUnit(index) => operations::unit(context, operations, index, unparse),
-            Job::Filter(index) => filter::item(context, context.selection.types[index], unparse),
+            Job::Filter(index) => filter::item(context, context.selection.types[index]),
             Job::Ids => format(operations::ids_file(context)?),
             Job::Lib => format(lib_file(context)),
             // Each item is printed on its own, so the file does not depend on how the items
