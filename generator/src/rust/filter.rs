@@ -29,7 +29,7 @@ impl Literal for ::uuid::Uuid {
 
 /// The printed items of one selected type: a struct with a function per property, or the
 /// `Literal` impl of an enum, printed straight from the plan.
-pub(super) fn item(context: &Context<'_>, id: TypeId) -> Result<String, String> {
+pub(super) fn item(context: &Context<'_>, id: TypeId) -> String {
     let ty = context.model.ty(id);
     match &ty.kind {
         TypeKind::Entity(_) | TypeKind::Complex(_) if !context.is_any_json(id) => {
@@ -53,7 +53,7 @@ pub(super) fn item(context: &Context<'_>, id: TypeId) -> Result<String, String> 
             l.end();
             let mut out = String::new();
             l.print(&mut out);
-            Ok(out)
+            out
         }
         TypeKind::Enum(e) if !e.is_flags => {
             // OData 4.0 writes a member with its type; Graph takes the bare `'member'`.
@@ -73,9 +73,9 @@ pub(super) fn item(context: &Context<'_>, id: TypeId) -> Result<String, String> 
             l.end();
             let mut out = String::new();
             l.print(&mut out);
-            Ok(out)
+            out
         }
-        _ => Ok(String::new()),
+        _ => String::new(),
     }
 }
 
