@@ -184,6 +184,30 @@ pub fn select(model: &Model, config: &Config) -> Result<Selection, Vec<SelectErr
             roots.push(derived);
         }
     }
+    // A path that goes on past a collection addresses one of its entities by key, and the key's
+    // type is named after the entity type. A path found by `include` brings that type along, as
+    // it brings the type it yields; a configured path must name it, as it names that one.
+    let configured = config.select.paths.len();
+    for (index, path) in paths.iter().enumerate() {
+        for segment in path.segments.iter().filter(|s| s.collection && s.kind != SegmentKind::Cast) {
+            if index >= configured {
+                closure.add(segment.entity_type);
+            } else if !closure.types.contains(&segment.entity_type) {
+                errors.push(SelectError {
+                    message: format!(
+                        "path `{}` addresses `{}` by key, so its entity type `{}` must be selected too: \
+                         add it to select.types",
+                        path.text,
+                        segment.name,
+                        model.ty(segment.entity_type).qualified_name
+                    ),
+                });
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let mut operations = Vec::new();
     if config.select.bound_operations() {
         for ids in model.operation_index.values() {

@@ -100,3 +100,32 @@ fn exclude_removes_paths_and_a_pattern_can_pick_one_subtree() {
     .unwrap_err();
     assert!(error.to_string().contains("selects nothing"), "{error}");
 }
+
+/// A path below a keyed collection addresses one entity of it by key, so the key's type is
+/// generated even when the collection itself is not selected: with its entity type, which names
+/// it, and nothing bound to that type.
+#[test]
+fn a_pattern_below_a_keyed_collection_generates_that_collection_s_key() {
+    let included = config("include = [\"/things/*\"]");
+    let model = odata_codegen::load(DOCUMENT.as_bytes()).model.unwrap();
+    let selection = odata_codegen::select::select(&model, &included).unwrap();
+    let found: Vec<&str> = selection.paths.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(found, ["things/parts", "things/related", "things/owner"]);
+    let generated = odata_codegen::generate::generate_from(&included, "demo.xml", DOCUMENT.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ids = &generated.files["src/ids.rs"];
+    assert!(ids.contains("pub struct ThingId(pub ::std::string::String);"), "{ids}");
+    let operations = &generated.files["src/operations.rs"];
+    assert!(operations.contains("pub thing_id: crate::ids::ThingId,"), "{operations}");
+    assert!(generated.files["src/models.rs"].contains("pub struct Thing {"));
+    // A configured path names every type it needs, as it names the type it yields.
+    let configured =
+        config("types = [\"Demo.part\"]\n[[select.paths]]\npath = \"things/parts\"\noperations = [\"list\"]\n");
+    let error = odata_codegen::select::select(&model, &configured).unwrap_err();
+    assert_eq!(error.len(), 1, "{error:?}");
+    assert_eq!(
+        error[0].message,
+        "path `things/parts` addresses `things` by key, so its entity type `Demo.thing` must be selected too: \
+         add it to select.types"
+    );
+}
