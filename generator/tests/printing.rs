@@ -18,8 +18,85 @@ fn every_file_of_a_crate_with_everything_in_the_beta_document_is_laid_out_as_pre
     let config = everything(&bytes);
     let generated = odata_codegen::generate::generate_from(&config, "beta-USNat-with-cloudpki.csdl", &bytes)
         .unwrap_or_else(|e| panic!("{e}"));
+    let checked = assert_laid_out_as_prettyplease(&generated.files);
+    assert!(checked > 5_000_000, "the crate is large: {checked} bytes checked");
+}
+
+/// Keys of every shape a key type is printed in: a string key whose type's name is long enough
+/// to break every line that can break, keys of an enum type in a long namespace (an OData enum
+/// literal names its type), of a type definition, of numbers, dates, durations and GUIDs, and
+/// composite keys, one of them with a decimal (no total order) and long property names.
+#[test]
+fn keys_of_every_shape_are_laid_out_as_prettyplease_does() {
+    const DOCUMENT: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="ColourOfTheThingThatIsAddressedByItsColour"><Member Name="Red" Value="0"/></EnumType>
+      <TypeDefinition Name="Serial" UnderlyingType="Edm.Int32"/>
+      <EntityType Name="ThisEntityTypeHasANameSoLongThatEveryLineOfItsKeyTypeThatCanBreakBreaks">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <EntityType Name="painted">
+        <Key><PropertyRef Name="colour"/></Key>
+        <Property Name="colour" Type="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key.ColourOfTheThingThatIsAddressedByItsColour" Nullable="false"/>
+      </EntityType>
+      <EntityType Name="serialised">
+        <Key><PropertyRef Name="serial"/></Key>
+        <Property Name="serial" Type="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key.Serial" Nullable="false"/>
+      </EntityType>
+      <EntityType Name="counted"><Key><PropertyRef Name="n"/></Key><Property Name="n" Type="Edm.Int64" Nullable="false"/></EntityType>
+      <EntityType Name="dated"><Key><PropertyRef Name="on"/></Key><Property Name="on" Type="Edm.Date" Nullable="false"/></EntityType>
+      <EntityType Name="timed"><Key><PropertyRef Name="took"/></Key><Property Name="took" Type="Edm.Duration" Nullable="false"/></EntityType>
+      <EntityType Name="identified"><Key><PropertyRef Name="guid"/></Key><Property Name="guid" Type="Edm.Guid" Nullable="false"/></EntityType>
+      <EntityType Name="measured">
+        <Key><PropertyRef Name="widthOfTheMeasuredThingInMillimetres"/><PropertyRef Name="heightOfTheMeasuredThingInMillimetres"/><PropertyRef Name="measuredOn"/></Key>
+        <Property Name="widthOfTheMeasuredThingInMillimetres" Type="Edm.Decimal" Nullable="false"/>
+        <Property Name="heightOfTheMeasuredThingInMillimetres" Type="Edm.Int32" Nullable="false"/>
+        <Property Name="measuredOn" Type="Edm.DateTimeOffset" Nullable="false"/>
+      </EntityType>
+      <EntityType Name="ThisEntityTypeHasACompositeKeyAndANameSoLongThatItsLinesBreakToo">
+        <Key><PropertyRef Name="a"/><PropertyRef Name="colour"/></Key>
+        <Property Name="a" Type="Edm.Boolean" Nullable="false"/>
+        <Property Name="colour" Type="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key.ColourOfTheThingThatIsAddressedByItsColour" Nullable="false"/>
+      </EntityType>
+      <EntityContainer Name="Service">
+        <EntitySet Name="long" EntityType="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key.ThisEntityTypeHasANameSoLongThatEveryLineOfItsKeyTypeThatCanBreakBreaks"/>
+        <EntitySet Name="painted" EntityType="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key.painted"/>
+        <EntitySet Name="serialised" EntityType="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key.serialised"/>
+        <EntitySet Name="counted" EntityType="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key.counted"/>
+        <EntitySet Name="dated" EntityType="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key.dated"/>
+        <EntitySet Name="timed" EntityType="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key.timed"/>
+        <EntitySet Name="identified" EntityType="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key.identified"/>
+        <EntitySet Name="measured" EntityType="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key.measured"/>
+        <EntitySet Name="longComposite" EntityType="An.Unusually.Long.Namespace.For.Every.Kind.Of.Key.ThisEntityTypeHasACompositeKeyAndANameSoLongThatItsLinesBreakToo"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+    let text = "input = \"keys.xml\"\noutput = \"out\"\n[crate]\nname = \"keys\"\nversion = \"0.1.0\"\n\
+                description = \"Keys\"\n[select]\ninclude = [\"/**\"]\n";
+    let config = Config::parse(Path::new("keys.toml"), text).expect("the configuration parses");
+    let generated = odata_codegen::generate::generate_from(&config, "keys.xml", DOCUMENT.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ids = &generated.files["src/ids.rs"];
+    for expected in [
+        "pub struct ThisEntityTypeHasANameSoLongThatEveryLineOfItsKeyTypeThatCanBreakBreaksId(\n",
+        "crate::operations::Literal::Enum(\n",
+        "pub struct MeasuredKey {",
+        "#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]\npub struct MeasuredKey",
+        "pub struct SerialisedId(pub crate::models::Serial);",
+    ] {
+        assert!(ids.contains(expected), "ids.rs has no {expected:?}:\n{ids}");
+    }
+    assert_laid_out_as_prettyplease(&generated.files);
+}
+
+/// Checks that each generated Rust file but the runtime is a fixed point of prettyplease, and
+/// returns how many bytes were checked.
+fn assert_laid_out_as_prettyplease(files: &std::collections::BTreeMap<String, String>) -> usize {
     let mut checked = 0;
-    for (name, text) in &generated.files {
+    for (name, text) in files {
         // The runtime is copied from templates, formatted by rustfmt.
         if !name.ends_with(".rs") || name == "src/odata.rs" || name == "src/client.rs" {
             continue;
@@ -38,7 +115,7 @@ fn every_file_of_a_crate_with_everything_in_the_beta_document_is_laid_out_as_pre
         }
         checked += body.len();
     }
-    assert!(checked > 5_000_000, "the crate is large: {checked} bytes checked");
+    checked
 }
 
 /// A configuration selecting everything in the document.

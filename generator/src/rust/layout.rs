@@ -542,6 +542,24 @@ impl Layout {
         self.hardbreak();
     }
 
+    /// `pub struct Name(pub Type);`.
+    pub fn tuple_struct(&mut self, name: &str, ty: &str) {
+        self.cbox(INDENT);
+        self.word("pub ");
+        self.word("struct ");
+        self.word(name);
+        self.word("(");
+        self.zerobreak();
+        self.word("pub ");
+        self.ty(ty);
+        self.trailing_comma(true);
+        self.offset(-INDENT);
+        self.word(")");
+        self.word(";");
+        self.end();
+        self.hardbreak();
+    }
+
     /// `pub struct Name;`.
     pub fn unit_struct(&mut self, name: &str) {
         self.cbox(INDENT);
@@ -1004,6 +1022,19 @@ impl Layout {
             Init::Wrapped(path, receiver) => self.call(path, |l| l.method_into(receiver)),
             Init::Struct(path, fields) => self.struct_literal(path, fields),
         }
+    }
+
+    /// `let name = value;`, the value written by `value`.
+    pub fn let_statement(&mut self, name: &str, value: impl FnOnce(&mut Self)) {
+        self.ibox(0);
+        self.word("let ");
+        self.word(name);
+        self.word(" = ");
+        self.neverbreak();
+        value(self);
+        self.end();
+        self.word(";");
+        self.hardbreak();
     }
 
     /// A block's last expression, written by `expr`.

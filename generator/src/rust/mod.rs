@@ -121,7 +121,7 @@ impl Job {
             Job::Client => Ok(runtime_file(context.config, CLIENT)),
             Job::OperationsUnit(index) => operations::unit(context, operations, index, unparse),
             Job::Filter(index) => Ok(filter::item(context, context.selection.types[index])),
-            Job::Ids => format(operations::ids_file(context)?),
+            Job::Ids => operations::ids_file(context),
             Job::Lib => format(lib_file(context)),
             // Each item is printed on its own, so the file does not depend on how the items
             // were shared out between threads.

@@ -7,7 +7,7 @@
 
 use super::layout::{Arg, Argument, INDENT, Init, Layout, Parameter, string_literal, type_text};
 use super::naming::{camel, escape, snake, unique};
-use super::{Context, deprecated_note, doc_lines, doc_text as doc_text_of, ident, needs_doc_alias};
+use super::{Context, deprecated_note, doc_text as doc_text_of, ident, needs_doc_alias};
 use crate::config::{CrudOperation, KeySyntax};
 use crate::edm::{AnnotationsExt, OperationKind, Primitive, TypeId, TypeTarget};
 use crate::select::{ResourcePath, Segment, SegmentKind};
@@ -124,11 +124,13 @@ fn key_primitive(p: Primitive) -> bool {
     )
 }
 
-pub(super) fn ids_file(context: &Context<'_>) -> Result<TokenStream, String> {
-    let mut items = Vec::new();
+pub(super) fn ids_file(context: &Context<'_>) -> Result<String, String> {
+    let mut l = Layout::default();
+    // Items sit in the file's consistent box: each attribute on its own line.
+    l.cbox(0);
     for id in keyed_types(context) {
         let ty = context.model.ty(id);
-        let name = id_ident(context, id);
+        let name = id_ident(context, id).to_string();
         let parts = key_parts(context, id)?;
         if parts.len() > 1 && context.config.service.key_syntax() == KeySyntax::Segment {
             return Err(format!(
@@ -137,138 +139,182 @@ pub(super) fn ids_file(context: &Context<'_>) -> Result<TokenStream, String> {
                 ty.qualified_name
             ));
         }
-        let ordered = parts.iter().all(|p| p.ordered);
-        let order = if ordered { quote!(Eq, Hash, PartialOrd, Ord,) } else { quote!() };
-        // `let name = <the value as a percent-encoded OData literal>;`
-        let literal = |part: &KeyPart, name: &syn::Ident, value: TokenStream| {
-            let style = &part.style;
-            quote! {
-                let #name = crate::odata::to_json(#value);
-                let #name = crate::odata::encode_key_literal(&crate::operations::url_literal(&#name, #style));
-            }
+        let mut derives = vec![Arg::Word("Debug"), Arg::Word("Clone"), Arg::Word("PartialEq")];
+        if parts.iter().all(|p| p.ordered) {
+            derives.extend([Arg::Word("Eq"), Arg::Word("Hash"), Arg::Word("PartialOrd"), Arg::Word("Ord")]);
+        }
+        derives.extend([Arg::Word("::serde::Serialize"), Arg::Word("::serde::Deserialize")]);
+        let to_string = |l: &mut Layout| {
+            l.word("&self");
+            l.trailing_comma(true);
         };
         if let [part] = parts.as_slice() {
-            let inner = &part.value;
-            let doc = doc_lines(&[
+            let inner = type_text(&part.value);
+            let is_string = inner == "::std::string::String";
+            l.docs(&[
                 format!("The key of `{}` (its `{}` property), as it is put into URLs.", ty.qualified_name, part.wire),
                 String::new(),
                 "It is percent-encoded, so no key can leave the resource it names.".to_owned(),
             ]);
-            let is_string = inner.to_string() == quote!(::std::string::String).to_string();
-            let segment = if is_string {
-                quote!(crate::odata::encode_path_segment(&self.0))
-            } else {
-                quote!(crate::odata::encode_path_segment(&crate::odata::key_text(&self.0)))
+            l.attr_list("derive", &derives);
+            l.attr_word("serde(transparent)");
+            l.tuple_struct(&name, &inner);
+
+            l.impl_head(&name);
+            l.docs(&["Wraps a key value.".to_owned()]);
+            let key = |l: &mut Layout| {
+                l.word("key: ");
+                l.word("impl ");
+                l.ty(&format!("::std::convert::Into<{inner}>"));
+                l.trailing_comma(true);
             };
-            let conversions = if is_string {
-                quote! {
-                    impl ::std::convert::From<&str> for #name {
-                        fn from(key: &str) -> Self { Self(key.to_owned()) }
+            l.fn_head_with("pub ", "new", key, "Self");
+            l.tail_with(|l| l.call("Self", |l| l.method_call(&["key"], "into", false, &[])));
+            l.close_block();
+            l.docs(&["The key as one percent-encoded URL path segment (`/Books/a%2Fb`).".to_owned()]);
+            l.fn_head_with("pub ", "to_path_segment", to_string, "::std::string::String");
+            l.tail_with(|l| {
+                l.call("crate::odata::encode_path_segment", |l| {
+                    if is_string {
+                        l.word("&self.0");
+                    } else {
+                        l.word("&");
+                        l.call("crate::odata::key_text", |l| l.word("&self.0"));
                     }
-                    impl ::std::convert::From<::std::string::String> for #name {
-                        fn from(key: ::std::string::String) -> Self { Self(key) }
-                    }
-                }
-            } else {
-                quote! {
-                    impl ::std::convert::From<#inner> for #name {
-                        fn from(key: #inner) -> Self { Self(key) }
-                    }
-                }
-            };
-            let predicate = literal(part, &format_ident!("key"), quote!(&self.0));
-            let display = if is_string {
-                quote!(::std::fmt::Display::fmt(&self.0, f))
-            } else {
-                quote!(f.write_str(&crate::odata::key_text(&self.0)))
-            };
-            items.push(quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, #order ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(transparent)]
-                pub struct #name(pub #inner);
+                })
+            });
+            l.close_block();
+            l.docs(&[
+                "The key predicate that follows the entity set or navigation property in a".to_owned(),
+                "URL, as an OData literal (`('a%2Fb')`, quotes doubled inside strings).".to_owned(),
+            ]);
+            l.fn_head_with("pub ", "to_key_predicate", to_string, "::std::string::String");
+            key_literal(&mut l, part, "key", "&self.0");
+            l.macro_call("format", quote!("({key})"));
+            l.hardbreak();
+            l.close_block();
+            l.close_block();
 
-                impl #name {
-                    /// Wraps a key value.
-                    pub fn new(key: impl ::std::convert::Into<#inner>) -> Self {
-                        Self(key.into())
-                    }
-
-                    /// The key as one percent-encoded URL path segment (`/Books/a%2Fb`).
-                    pub fn to_path_segment(&self) -> ::std::string::String {
-                        #segment
-                    }
-
-                    /// The key predicate that follows the entity set or navigation property in a
-                    /// URL, as an OData literal (`('a%2Fb')`, quotes doubled inside strings).
-                    pub fn to_key_predicate(&self) -> ::std::string::String {
-                        #predicate
-                        format!("({key})")
-                    }
-                }
-
-                #conversions
-
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        #display
-                    }
+            let conversions: &[(&str, &str)] =
+                if is_string { &[("&str", "key.to_owned()"), (&inner, "key")] } else { &[(&inner, "key")] };
+            for (from, value) in conversions {
+                l.trait_impl_head(&[], &format!("::std::convert::From<{from}>"), &name);
+                let key = |l: &mut Layout| {
+                    l.word("key: ");
+                    l.ty(from);
+                    l.trailing_comma(true);
+                };
+                l.fn_head_with("", "from", key, "Self");
+                l.tail_with(|l| {
+                    l.call("Self", |l| match value.strip_suffix(".to_owned()") {
+                        Some(receiver) => l.method_call(&[receiver], "to_owned", false, &[]),
+                        None => l.word(value),
+                    })
+                });
+                l.close_block();
+                l.close_block();
+            }
+            display_impl(&mut l, &name, |l| {
+                if is_string {
+                    l.call("::std::fmt::Display::fmt", |l| {
+                        l.word("&self.0");
+                        l.trailing_comma(false);
+                        l.word("f");
+                    });
+                } else {
+                    l.method_call(&["f"], "write_str", true, &[Argument::Word("&crate::odata::key_text(&self.0)")]);
                 }
             });
         } else {
-            let doc = doc_lines(&[format!(
-                "The composite key of `{}` ({}), as it is put into URLs.",
-                ty.qualified_name,
-                parts.iter().map(|p| format!("`{}`", p.wire)).collect::<Vec<_>>().join(", ")
-            )]);
-            let fields: Vec<&syn::Ident> = parts.iter().map(|p| &p.field).collect();
-            let values: Vec<&TokenStream> = parts.iter().map(|p| &p.value).collect();
-            let wires: Vec<&str> = parts.iter().map(|p| p.wire.as_str()).collect();
-            let field_docs = parts.iter().map(|p| doc_lines(&[format!("The `{}` key property.", p.wire)]));
+            let wires = parts.iter().map(|p| format!("`{}`", p.wire)).collect::<Vec<_>>().join(", ");
+            l.docs(&[format!("The composite key of `{}` ({wires}), as it is put into URLs.", ty.qualified_name)]);
+            l.attr_list("derive", &derives);
+            l.struct_head(&name);
+            let values: Vec<String> = parts.iter().map(|p| type_text(&p.value)).collect();
+            for (part, value) in parts.iter().zip(&values) {
+                l.docs(&[format!("The `{}` key property.", part.wire)]);
+                l.attr_list("serde", &[Arg::Str("rename", &part.wire)]);
+                l.field(&part.field.to_string(), value);
+            }
+            l.close_block();
+
+            l.impl_head(&name);
+            let parameters: Vec<Parameter> = parts
+                .iter()
+                .zip(&values)
+                .map(|(part, value)| Parameter { name: part.field.to_string(), ty: value.clone(), into: true })
+                .collect();
+            let fields: Vec<(String, Init)> =
+                parts.iter().map(|p| (p.field.to_string(), Init::Into(p.field.to_string()))).collect();
+            l.constructor("The key from its properties, in key order.", &parameters, &fields);
+            l.docs(&[
+                "The key predicate that follows the entity set or navigation property in a".to_owned(),
+                "URL: every key property as an OData literal (`(book_ID='a',number=2)`).".to_owned(),
+            ]);
+            l.fn_head_with("pub ", "to_key_predicate", to_string, "::std::string::String");
+            let names: Vec<syn::Ident> = (0..parts.len()).map(|i| format_ident!("key{i}")).collect();
+            for (part, name) in parts.iter().zip(&names) {
+                key_literal(&mut l, part, &name.to_string(), &format!("&self.{}", part.field));
+            }
             let format = parts.iter().map(|p| format!("{}={{}}", p.wire)).collect::<Vec<_>>().join(",");
             let format = format!("({format})");
-            let names: Vec<syn::Ident> = (0..parts.len()).map(|i| format_ident!("key{i}")).collect();
-            let literals: Vec<TokenStream> = parts
-                .iter()
-                .zip(&names)
-                .map(|(p, name)| {
-                    let field = &p.field;
-                    literal(p, name, quote!(&self.#field))
-                })
-                .collect();
-            items.push(quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, #order ::serde::Serialize, ::serde::Deserialize)]
-                pub struct #name {
-                    #( #field_docs #[serde(rename = #wires)] pub #fields: #values, )*
-                }
-
-                impl #name {
-                    /// The key from its properties, in key order.
-                    pub fn new(#(#fields: impl ::std::convert::Into<#values>),*) -> Self {
-                        Self { #(#fields: #fields.into()),* }
-                    }
-
-                    /// The key predicate that follows the entity set or navigation property in a
-                    /// URL: every key property as an OData literal (`(book_ID='a',number=2)`).
-                    pub fn to_key_predicate(&self) -> ::std::string::String {
-                        #(#literals)*
-                        format!(#format, #(#names),*)
-                    }
-                }
-
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(&self.to_key_predicate())
-                    }
-                }
+            l.macro_call("format", quote!(#format, #(#names),*));
+            l.hardbreak();
+            l.close_block();
+            l.close_block();
+            display_impl(&mut l, &name, |l| {
+                l.method_call(&["f"], "write_str", true, &[Argument::Word("&self.to_key_predicate()")])
             });
         }
     }
-    Ok(quote! {
-        //! Typed keys: one per entity type that is addressed by key in a path.
-        #(#items)*
-    })
+    l.end();
+    let mut out = format!("{}//! Typed keys: one per entity type that is addressed by key in a path.\n", super::HEADER);
+    l.print(&mut out);
+    Ok(out)
+}
+
+/// `let name = crate::odata::to_json(value);`, then `name` as a percent-encoded OData literal.
+fn key_literal(l: &mut Layout, part: &KeyPart, name: &str, value: &str) {
+    l.let_statement(name, |l| l.call("crate::odata::to_json", |l| l.word(value)));
+    l.let_statement(name, |l| {
+        l.call("crate::odata::encode_key_literal", |l| {
+            l.word("&");
+            l.call("crate::operations::url_literal", |l| {
+                l.word("&");
+                l.word(name);
+                l.trailing_comma(false);
+                literal_style_expression(l, &part.style);
+            })
+        })
+    });
+}
+
+/// A `Literal` built by [`literal_style`]: a path, or a call with one literal argument
+/// (`crate::operations::Literal::Enum("ns.Color")`).
+fn literal_style_expression(l: &mut Layout, style: &TokenStream) {
+    let mut path = style.clone().into_iter().collect::<Vec<_>>();
+    match path.pop() {
+        Some(proc_macro2::TokenTree::Group(argument)) => {
+            l.call(&type_text(&path.into_iter().collect()), |l| l.word(&argument.stream().to_string()))
+        }
+        _ => l.word(&type_text(style)),
+    }
+}
+
+/// `impl ::std::fmt::Display for name { fn fmt(&self, f) -> ::std::fmt::Result { body } }`.
+fn display_impl(l: &mut Layout, name: &str, body: impl FnOnce(&mut Layout)) {
+    l.trait_impl_head(&[], "::std::fmt::Display", name);
+    let parameters = |l: &mut Layout| {
+        l.word("&self");
+        l.trailing_comma(false);
+        l.word("f: ");
+        l.ty("&mut ::std::fmt::Formatter<'_>");
+        l.trailing_comma(true);
+    };
+    l.fn_head_with("", "fmt", parameters, "::std::fmt::Result");
+    l.tail_with(body);
+    l.close_block();
+    l.close_block();
 }
 
 /// A module of the operations tree.
