@@ -101,9 +101,15 @@ pub fn generate_from(config: &Config, name: &str, bytes: &[u8]) -> Result<Genera
         return Err(GenerateError::Model { rendered: errors });
     }
     let warnings = selected.iter().filter(|d| !d.is_error()).map(|d| source.render(d)).collect();
-    let files = crate::rust::generate(&model, &selection, config).map_err(GenerateError::Unsupported)?;
-    let mut files = files;
-    files.insert(crate::write::MANIFEST.to_owned(), crate::write::manifest(&files));
+    let mut files = crate::rust::generate(&model, &selection, config).map_err(GenerateError::Unsupported)?;
+    // The model is done with. It is freed here while the other core hashes the files for the
+    // manifest: glibc frees memory fastest on the thread that allocated it.
+    let manifest = std::thread::scope(|scope| {
+        let manifest = scope.spawn(|| crate::write::manifest(&files));
+        drop(model);
+        manifest.join().unwrap_or_else(|_| crate::write::manifest(&files))
+    });
+    files.insert(crate::write::MANIFEST.to_owned(), manifest);
     let lock = lock_text(config, &config.input, bytes.len(), &input_sha256);
     let not_generated = selection
         .not_generated

@@ -177,7 +177,7 @@ impl Layout {
             match *token {
                 Token::Text(start, end) => {
                     let text = &self.text[start as usize..end as usize];
-                    out.extend(std::iter::repeat_n(' ', pending));
+                    push_spaces(out, pending);
                     pending = 0;
                     out.push_str(text);
                     space -= text.len() as isize;
@@ -197,7 +197,7 @@ impl Layout {
                 }
                 // Printed as the empty text it is, when it was put in.
                 Token::MaxWidth(_) if size > 0 => {
-                    out.extend(std::iter::repeat_n(' ', pending));
+                    push_spaces(out, pending);
                     pending = 0;
                 }
                 Token::MaxWidth(_) => {}
@@ -218,7 +218,7 @@ impl Layout {
                         }
                     } else {
                         if let Some(c) = b.pre_break {
-                            out.extend(std::iter::repeat_n(' ', pending));
+                            push_spaces(out, pending);
                             out.push(c);
                         }
                         out.push('\n');
@@ -226,7 +226,7 @@ impl Layout {
                         pending = line_indent.max(0) as usize;
                         space = (MARGIN - line_indent).max(MIN_SPACE);
                         if let Some(text) = b.post_break {
-                            out.extend(std::iter::repeat_n(' ', pending));
+                            push_spaces(out, pending);
                             pending = 0;
                             out.push_str(text);
                             space -= text.len() as isize;
@@ -314,6 +314,17 @@ impl Layout {
             }
         }
         sizes
+    }
+}
+
+/// Appends `count` spaces (an indent, or blanks held back until text follows them).
+pub(super) fn push_spaces(out: &mut String, count: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut left = count;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        left -= n;
     }
 }
 

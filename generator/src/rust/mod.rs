@@ -82,19 +82,35 @@ fn runtime_file(config: &Config, template: &str) -> String {
     let mut out = String::with_capacity(HEADER.len() + template.len());
     out.push_str(HEADER);
     let mut keep = true;
-    for line in template.split_inclusive('\n') {
-        match line.trim() {
-            "// @profile graph" => keep = graph,
-            "// @profile odata" => keep = !graph,
-            "// @end" => keep = true,
-            _ if !keep => {}
-            _ => match line.split_once("__CRATE__") {
-                None => out.push_str(line),
-                Some(_) => out.push_str(&line.replace("__CRATE__", &krate)),
-            },
+    // The text up to the next line that holds `// @`, kept or left out as a whole.
+    let mut rest = template;
+    while let Some(at) = rest.find("// @") {
+        let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = rest[at..].find('\n').map_or(rest.len(), |i| at + i + 1);
+        let marker = match rest[line_start..line_end].trim() {
+            "// @profile graph" => Some(graph),
+            "// @profile odata" => Some(!graph),
+            "// @end" => Some(true),
+            _ => None,
+        };
+        let text_end = if marker.is_some() { line_start } else { line_end };
+        if keep {
+            push_with_crate_name(&mut out, &rest[..text_end], &krate);
         }
+        keep = marker.unwrap_or(keep);
+        rest = &rest[line_end..];
+    }
+    if keep {
+        push_with_crate_name(&mut out, rest, &krate);
     }
     out
+}
+
+fn push_with_crate_name(out: &mut String, text: &str, krate: &str) {
+    match text.find("__CRATE__") {
+        None => out.push_str(text),
+        Some(_) => out.push_str(&text.replace("__CRATE__", krate)),
+    }
 }
 
 /// A piece of generated source, built and printed by one thread.
@@ -634,6 +650,29 @@ mod tests {
             "{shown}"
         );
         assert!(super::docs(&[], "fallback").to_string().contains("fallback"));
+    }
+
+    #[test]
+    fn runtime_files_keep_the_lines_of_their_profile_and_name_the_crate() {
+        let template = "a\n    // @profile graph\ngraph __CRATE__\n    // @end\n// @profile odata\n\
+                        odata __CRATE__::x\n// @end\n// @profile is a marker only on a line of its own\nz";
+        let config = |profile: &str| {
+            let text = format!(
+                "input = \"a\"\noutput = \"b\"\n[crate]\nname = \"my-client\"\nversion = \"0.1.0\"\n\
+                 description = \"x\"\n[service]\nprofile = \"{profile}\"\n[select]\ninclude = [\"/**\"]\n"
+            );
+            crate::config::Config::parse(std::path::Path::new("c.toml"), &text).unwrap()
+        };
+        let graph = super::runtime_file(&config("graph"), template);
+        assert_eq!(
+            graph.strip_prefix(super::HEADER),
+            Some("a\ngraph my_client\n// @profile is a marker only on a line of its own\nz")
+        );
+        let odata = super::runtime_file(&config("odata"), template);
+        assert_eq!(
+            odata.strip_prefix(super::HEADER),
+            Some("a\nodata my_client::x\n// @profile is a marker only on a line of its own\nz")
+        );
     }
 
     #[test]

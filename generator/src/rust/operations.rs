@@ -5,7 +5,7 @@
 //! cloud_certification_authority::List`), so list/get/create/update/delete never collide with
 //! an action of the same spelling, and a name never depends on operations elsewhere.
 
-use super::layout::{Arg, Argument, INDENT, Init, Layout, Parameter, string_literal, type_text};
+use super::layout::{Arg, Argument, INDENT, Init, Layout, Parameter, push_spaces, string_literal, type_text};
 use super::naming::{camel, escape, snake, unique};
 use super::{Context, deprecated_note, doc_text as doc_text_of, ident, needs_doc_alias};
 use crate::config::{CrudOperation, KeySyntax};
@@ -579,7 +579,7 @@ impl Decided {
         }
         let headers = shared.headers.get_or_init(|| printed_members(depth, header_methods));
         out.push_str(headers);
-        out.extend(std::iter::repeat_n(' ', indent));
+        push_spaces(out, indent);
         out.push_str("}\n");
     }
 
@@ -635,12 +635,12 @@ impl Decided {
             }
         };
         out.push_str(&request);
-        out.extend(std::iter::repeat_n(' ', indent + INDENT as usize));
+        push_spaces(out, indent + INDENT as usize);
         out.push_str("}\n");
         let parse = self.parse;
         let parse = shared.parse[parse as usize].get_or_init(|| printed_members(depth, |l| parse_response(l, parse)));
         out.push_str(parse);
-        out.extend(std::iter::repeat_n(' ', indent));
+        push_spaces(out, indent);
         out.push_str("}\n");
         Ok(())
     }
@@ -1045,7 +1045,7 @@ pub(super) fn unit(
             let mut l = Layout::default();
             l.docs(std::slice::from_ref(doc));
             l.print_at(&mut out, indent(*depth));
-            out.extend(std::iter::repeat_n(' ', indent(*depth)));
+            push_spaces(&mut out, indent(*depth));
             out.push_str(&format!("pub mod {} {{\n", ident(name)));
             Ok(out)
         }
