@@ -84,7 +84,8 @@ fn runtime_file(config: &Config, template: &str) -> String {
     let mut keep = true;
     // The text up to the next line that holds `// @`, kept or left out as a whole.
     let mut rest = template;
-    while let Some(at) = rest.find("// @") {
+    let markers = memchr::memmem::Finder::new("// @");
+    while let Some(at) = markers.find(rest.as_bytes()) {
         let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
         let line_end = rest[at..].find('\n').map_or(rest.len(), |i| at + i + 1);
         let marker = match rest[line_start..line_end].trim() {
@@ -107,7 +108,7 @@ fn runtime_file(config: &Config, template: &str) -> String {
 }
 
 fn push_with_crate_name(out: &mut String, text: &str, krate: &str) {
-    match text.find("__CRATE__") {
+    match memchr::memmem::find(text.as_bytes(), b"__CRATE__") {
         None => out.push_str(text),
         Some(_) => out.push_str(&text.replace("__CRATE__", krate)),
     }
