@@ -1048,6 +1048,75 @@ impl Layout {
         self.hardbreak();
     }
 
+    /// `{ statements }` as a value (prettyplease's `expr_block`), the statements written by
+    /// `statements`, each ending in a line break.
+    pub fn block(&mut self, statements: impl FnOnce(&mut Self)) {
+        self.cbox(INDENT);
+        self.word("{");
+        self.space();
+        statements(self);
+        self.offset(-INDENT);
+        self.word("}");
+        self.end();
+    }
+
+    /// `{ expr }` as a value: a block of one expression, written by `expr`.
+    pub fn block_of_expr(&mut self, expr: impl FnOnce(&mut Self)) {
+        self.cbox(INDENT);
+        self.word("{");
+        self.space();
+        self.ibox(0);
+        expr(self);
+        self.end();
+        self.space();
+        self.offset(-INDENT);
+        self.word("}");
+        self.end();
+    }
+
+    /// `if condition { statements }`, the condition a method call on a field chain (a word
+    /// that never needs to break) and the statements written by `statements`, each ending in a
+    /// line break.
+    pub fn if_statement(&mut self, condition: &str, statements: impl FnOnce(&mut Self)) {
+        self.ibox(0);
+        self.cbox(INDENT);
+        self.word("if ");
+        self.cbox(-INDENT);
+        self.cbox(0);
+        self.word(condition);
+        self.space();
+        self.end();
+        self.end();
+        self.word("{");
+        self.hardbreak();
+        statements(self);
+        self.offset(-INDENT);
+        self.word("}");
+        self.end();
+        self.end();
+        self.hardbreak();
+    }
+
+    /// `.method(arguments)` on the receiver before it, in the box of a method call chain: the
+    /// chain breaks before each `.` when it does not fit. The arguments are words.
+    pub fn method_on_chain(&mut self, method: &str, arguments: &[&str]) {
+        self.zerobreak();
+        self.word(".");
+        self.word(method);
+        self.cbox(0);
+        self.word("(");
+        self.cbox(INDENT);
+        self.zerobreak();
+        for (index, argument) in arguments.iter().enumerate() {
+            self.word(argument);
+            self.trailing_comma(index + 1 == arguments.len());
+        }
+        self.offset(-INDENT);
+        self.end();
+        self.word(")");
+        self.end();
+    }
+
     /// A block's last expression, written by `expr`.
     pub fn tail_with(&mut self, expr: impl FnOnce(&mut Self)) {
         self.ibox(0);

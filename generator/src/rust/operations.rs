@@ -14,8 +14,7 @@ use crate::select::{ResourcePath, Segment, SegmentKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 /// Entity types addressed by key somewhere in the selection's paths.
 fn keyed_types(context: &Context<'_>) -> Vec<TypeId> {
@@ -385,8 +384,6 @@ struct Shared {
     query: [OnceLock<String>; 2],
     /// `parse_response`, by [`Parse`].
     parse: [OnceLock<String>; Parse::COUNT],
-    /// The statements of `to_request` after the path, by [`Decided::request_kind`].
-    requests: Mutex<HashMap<String, String>>,
 }
 
 /// How an operation decodes its response: the `crate::odata` function it calls.
@@ -436,13 +433,115 @@ struct Decided {
     /// Query option setters: of a collection (`true`) or a single entity.
     query: Option<bool>,
     output: String,
-    /// `to_request`'s path expression, and its block that builds the request.
+    /// `to_request`'s path expression, and how it builds the request.
     path: PathExpression,
-    request: TokenStream,
-    /// Operations whose request blocks are alike share this name, and the block is printed
-    /// once; `None` for a block of its own (a function's, which names its parameters).
-    request_kind: Option<String>,
+    request: Request,
     parse: Parse,
+}
+
+/// How `to_request` builds the request once it has the path.
+enum Request {
+    /// A call of `crate::odata::request` with this HTTP method.
+    Call { method: &'static str, with: Sent },
+    /// A function's call, its parameters as aliases: statements built as tokens and formatted
+    /// by prettyplease.
+    Tokens(TokenStream),
+}
+
+/// What a request built by [`Request::Call`] sends besides its path.
+enum Sent {
+    /// The query options; with Graph's `ConsistencyLevel: eventual` header when they need it.
+    Query { eventual_consistency: bool },
+    /// The body serialized to JSON, `expect`ing what cannot fail.
+    Body { expect: &'static str },
+    /// Nothing more.
+    Nothing,
+}
+
+impl Request {
+    /// `to_request`'s statements after the path, `depth` modules deep.
+    fn print(
+        &self,
+        depth: usize,
+        out: &mut String,
+        unparse: &impl Fn(TokenStream) -> Result<String, String>,
+    ) -> Result<(), String> {
+        let (method, sent) = match self {
+            Request::Tokens(tokens) => {
+                let printed = statements(
+                    quote! {
+                        let mut request = { #tokens };
+                        self.headers.apply(&mut request);
+                        request
+                    },
+                    depth,
+                    unparse,
+                )?;
+                out.push_str(&printed);
+                return Ok(());
+            }
+            Request::Call { method, with } => (method, with),
+        };
+        let method = format!("::http::Method::{method}");
+        let call = |l: &mut Layout, query: &str, body: &str| {
+            l.call("crate::odata::request", |l| {
+                for (index, argument) in
+                    ["root", "crate::SERVICE_VERSION", &method, "&path", query, body].iter().enumerate()
+                {
+                    if index > 0 {
+                        l.trailing_comma(false);
+                    }
+                    l.word(argument);
+                }
+            })
+        };
+        let none = "::std::option::Option::None";
+        let mut l = Layout::default();
+        l.cbox(0);
+        l.let_statement("mut request", |l| match sent {
+            Sent::Query { eventual_consistency: true } => l.block(|l| {
+                l.let_statement("mut request", |l| call(l, "&self.query.to_query()", none));
+                l.if_statement("self.query.needs_eventual_consistency()", |l| {
+                    l.ibox(0);
+                    l.cbox(INDENT);
+                    l.word("request");
+                    l.method_on_chain("headers_mut", &[]);
+                    l.method_on_chain(
+                        "insert",
+                        &["\"consistencylevel\"", "::http::HeaderValue::from_static(\"eventual\")"],
+                    );
+                    l.end();
+                    l.word(";");
+                    l.end();
+                    l.hardbreak();
+                });
+                l.tail("request");
+            }),
+            Sent::Query { eventual_consistency: false } => l.block_of_expr(|l| call(l, "&self.query.to_query()", none)),
+            Sent::Body { expect } => l.block(|l| {
+                l.let_statement("body", |l| {
+                    l.cbox(INDENT);
+                    l.call("::serde_json::to_vec", |l| l.word("&self.body"));
+                    l.method_on_chain(
+                        "expect",
+                        &[&{
+                            let mut literal = String::new();
+                            string_literal(&mut literal, expect);
+                            literal
+                        }],
+                    );
+                    l.end();
+                });
+                l.tail_with(|l| call(l, "&[]", "::std::option::Option::Some(body)"));
+            }),
+            Sent::Nothing => l.block_of_expr(|l| call(l, "&[]", none)),
+        });
+        l.call_statement(&["self", "headers"], "apply", &[Argument::Word("&mut request")]);
+        l.tail("request");
+        l.end();
+        l.print_at(out, (depth + 2) * INDENT as usize);
+        Ok(())
+    }
 }
 
 /// `new`: its documentation, its parameters and the fields of the `Self` it returns.
@@ -610,31 +709,7 @@ impl Decided {
         l.fn_head_with("", "to_request", parameters, "::http::Request<::std::vec::Vec<u8>>");
         l.print_at(out, indent + INDENT as usize);
         self.path.print(depth, out);
-        // Operations of one kind build their requests alike: each block is printed once.
-        let known = self
-            .request_kind
-            .as_ref()
-            .and_then(|kind| shared.requests.lock().ok().and_then(|requests| requests.get(kind).cloned()));
-        let request = match known {
-            Some(printed) => printed,
-            None => {
-                let request = &self.request;
-                let printed = statements(
-                    quote! {
-                        let mut request = { #request };
-                        self.headers.apply(&mut request);
-                        request
-                    },
-                    depth,
-                    unparse,
-                )?;
-                if let (Some(kind), Ok(mut requests)) = (&self.request_kind, shared.requests.lock()) {
-                    requests.insert(kind.clone(), printed.clone());
-                }
-                printed
-            }
-        };
-        out.push_str(&request);
+        self.request.print(depth, out, &unparse)?;
         push_spaces(out, indent + INDENT as usize);
         out.push_str("}\n");
         let parse = self.parse;
@@ -1106,7 +1181,6 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
     };
     doc_text.extend(super::examples::lines(context, &example));
     let path_expr = path_expression(context, &template, &keys);
-    let method_ident = format_ident!("{method}");
     let model_type_text = type_text(&model_type);
     let (extra_field, extra_init, extra_args, output, request, parse) = match crud {
         CrudOperation::List | CrudOperation::Get => (
@@ -1122,20 +1196,8 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
             } else {
                 model_type_text
             },
-            if context.config.service.is_graph() {
-                // Graph needs `ConsistencyLevel: eventual` for `$count` and `$search`.
-                quote! {
-                    let mut request = crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &self.query.to_query(), ::std::option::Option::None);
-                    if self.query.needs_eventual_consistency() {
-                        request.headers_mut().insert("consistencylevel", ::http::HeaderValue::from_static("eventual"));
-                    }
-                    request
-                }
-            } else {
-                quote! {
-                    crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &self.query.to_query(), ::std::option::Option::None)
-                }
-            },
+            // Graph needs `ConsistencyLevel: eventual` for `$count` and `$search`.
+            Request::Call { method, with: Sent::Query { eventual_consistency: context.config.service.is_graph() } },
             if crud == CrudOperation::List { Parse::Page } else { Parse::Entity },
         ),
         CrudOperation::Create | CrudOperation::Update => (
@@ -1152,10 +1214,7 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
             } else {
                 format!("::std::option::Option<{model_type_text}>")
             },
-            quote! {
-                let body = ::serde_json::to_vec(&self.body).expect("generated models always serialize");
-                crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::#method_ident, &path, &[], ::std::option::Option::Some(body))
-            },
+            Request::Call { method, with: Sent::Body { expect: "generated models always serialize" } },
             if crud == CrudOperation::Create { Parse::Entity } else { Parse::OptionalEntity },
         ),
         CrudOperation::Delete => (
@@ -1163,9 +1222,7 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
             Vec::new(),
             None,
             "()".to_owned(),
-            quote! {
-                crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::DELETE, &path, &[], ::std::option::Option::None)
-            },
+            Request::Call { method: "DELETE", with: Sent::Nothing },
             Parse::Empty,
         ),
     };
@@ -1191,8 +1248,6 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
         output,
         path: path_expr,
         request,
-        // The block depends on nothing but the kind of operation and its method.
-        request_kind: Some(format!("{crud:?} {method}")),
         parse,
     }
 }
@@ -1354,27 +1409,17 @@ fn operation_type(
     let query_binding = if paged { quote!(let mut query) } else { quote!(let query) };
     let request = if is_action {
         if parameters.is_empty() {
-            quote!(crate::odata::request(
-                root,
-                crate::SERVICE_VERSION,
-                ::http::Method::POST,
-                &path,
-                &[],
-                ::std::option::Option::None
-            ))
+            Request::Call { method: "POST", with: Sent::Nothing }
         } else {
-            quote! {
-                let body = ::serde_json::to_vec(&self.body).expect("generated parameter bodies always serialize");
-                crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::POST, &path, &[], ::std::option::Option::Some(body))
-            }
+            Request::Call { method: "POST", with: Sent::Body { expect: "generated parameter bodies always serialize" } }
         }
     } else {
-        quote! {
+        Request::Tokens(quote! {
             let mut path = path;
             #query_binding = crate::operations::function_call(&mut path, #segment, [#((#param_aliases, #param_literals),)*]);
             #query_options
             crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::GET, &path, &query, ::std::option::Option::None)
-        }
+        })
     };
     let (output, parse) = match &op.return_type {
         None => ("()".to_owned(), Parse::Empty),
@@ -1445,8 +1490,6 @@ fn operation_type(
         output,
         path: path_expr,
         request,
-        // An action's block depends only on whether it sends parameters.
-        request_kind: is_action.then(|| format!("action, {} parameters", parameters.len().min(1))),
         parse,
     })
 }
@@ -1508,6 +1551,30 @@ mod tests {
             }
             for parse in [Parse::Page, Parse::OptionalEntity, Parse::Collection] {
                 assert_laid_out_as_prettyplease(depth, &printed_members(depth, |l| parse_response(l, parse)));
+            }
+        }
+    }
+
+    #[test]
+    fn requests_are_laid_out_as_prettyplease_lays_them_out_at_any_depth() {
+        let requests = [
+            Request::Call { method: "GET", with: Sent::Query { eventual_consistency: true } },
+            Request::Call { method: "GET", with: Sent::Query { eventual_consistency: false } },
+            Request::Call { method: "PATCH", with: Sent::Body { expect: "generated models always serialize" } },
+            Request::Call {
+                method: "POST",
+                with: Sent::Body { expect: "generated parameter bodies always serialize" },
+            },
+            Request::Call { method: "DELETE", with: Sent::Nothing },
+        ];
+        for depth in [0, 1, 2, 3, 8, 9, 14] {
+            for request in &requests {
+                let indent = " ".repeat((depth + 1) * INDENT as usize);
+                let mut member = format!("{indent}fn f() {{\n");
+                request.print(depth, &mut member, &crate::rust::unparse).expect("prints");
+                member.push_str(&format!("{indent}}}\n"));
+                assert!(member.contains("self.headers.apply(&mut request);"), "{member}");
+                assert_laid_out_as_prettyplease(depth, &member);
             }
         }
     }
