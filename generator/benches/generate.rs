@@ -26,13 +26,13 @@ fn cloudpki_config() -> Config {
     Config::load(&path).expect("the Cloud PKI configuration loads")
 }
 
-#[divan::bench(sample_count = 30)]
+#[divan::bench(sample_count = 100)]
 fn parse_resolve_validate_full_beta(bencher: Bencher) {
     let bytes = graph("beta-USNat-with-cloudpki.csdl");
     bencher.bench(|| odata_codegen::load(black_box(&bytes)));
 }
 
-#[divan::bench(sample_count = 30)]
+#[divan::bench(sample_count = 100)]
 fn generate_cloudpki_from_full_beta(bencher: Bencher) {
     let bytes = graph("beta-USNat-with-cloudpki.csdl");
     let config = cloudpki_config();

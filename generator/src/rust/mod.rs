@@ -152,23 +152,21 @@ impl Job {
 fn run_jobs(context: &Context<'_>, operations: &operations::Plan, jobs: &[Job]) -> Result<Vec<String>, String> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
     let next_job = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut printed = Vec::new();
+        loop {
+            let index = next_job.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(index) else { return Ok(printed) };
+            printed.push((index, job.print(context, operations)?));
+        }
+    };
+    let panicked = |_| Err("internal error: a formatting thread panicked".to_owned());
+    // This thread is one of the workers.
     let done: Vec<Result<Vec<(usize, String)>, String>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut printed = Vec::new();
-                    loop {
-                        let index = next_job.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(index) else { return Ok(printed) };
-                        printed.push((index, job.print(context, operations)?));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| Err("internal error: a formatting thread panicked".into())))
-            .collect()
+        let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut done = vec![std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(panicked)];
+        done.extend(others.into_iter().map(|other| other.join().unwrap_or_else(panicked)));
+        done
     });
     let mut printed: Vec<(usize, String)> = Vec::with_capacity(jobs.len());
     for part in done {
