@@ -571,6 +571,40 @@ impl Layout {
         self.hardbreak();
     }
 
+    /// `pub const NAME: Type = value;`, the value written by `value`.
+    pub fn const_item(&mut self, name: &str, ty: &str, value: impl FnOnce(&mut Self)) {
+        self.cbox(0);
+        self.word("pub ");
+        self.word("const ");
+        self.word(name);
+        self.word(": ");
+        self.word(ty);
+        self.word(" = ");
+        self.neverbreak();
+        value(self);
+        self.word(";");
+        self.end();
+        self.hardbreak();
+    }
+
+    /// `["a", "b"]`: an array of string literals, one per line when it does not fit.
+    pub fn array(&mut self, strings: &[String]) {
+        if strings.is_empty() {
+            self.word("[]");
+            return;
+        }
+        self.word("[");
+        self.cbox(INDENT);
+        self.zerobreak();
+        for (index, text) in strings.iter().enumerate() {
+            self.word_with(|out| string_literal(out, text));
+            self.trailing_comma(index + 1 == strings.len());
+        }
+        self.offset(-INDENT);
+        self.end();
+        self.word("]");
+    }
+
     /// `pub struct Name;`.
     pub fn unit_struct(&mut self, name: &str) {
         self.cbox(INDENT);
