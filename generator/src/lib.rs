@@ -12,8 +12,9 @@
 //!   [`edm::Model`], and validates it, collecting every problem at once.
 //! - [`select`] computes what a [`config::Config`] asks for: the closure of its types, its
 //!   resource paths, and the operations bound to them.
-//! - [`rust`] decides every Rust name and writes the items with `quote!` and prettyplease.
-//! - [`write`] puts the crate on disk in one swap, or compares it with what is there.
+//! - [`rust`] decides every Rust name and prints the items from that plan, laid out as
+//!   prettyplease lays them out (a few rare shapes are built with `quote!` and formatted by it).
+//! - [`write`](mod@write) puts the crate on disk in one swap, or compares it with what is there.
 //! - [`diagnostics`] holds the problems, their stable codes and the rustc-style rendering.
 
 pub mod config;

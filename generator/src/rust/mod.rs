@@ -1,9 +1,9 @@
 //! The `rust` stage: Rust items for a selection, as formatted source files.
 //!
-//! Names are decided once in [`Names`] (heck casing, one keyword policy, one collision rule per
-//! scope); EDM types map to Rust types in [`Context::rust_type`]; most items are laid out
-//! straight from the plan as prettyplease lays them out (`layout`), the rest built with
-//! `quote!` and formatted with prettyplease. Generated code names everything by absolute path
+//! Names are decided once, in the `Context` and the operations' plan ([`naming`]: heck casing,
+//! one keyword policy, one collision rule per scope), and so are the Rust types of EDM types
+//! (`Context::model_type`); items are laid out straight from the plan as prettyplease lays them
+//! out (`layout`), and a few rare shapes are built with `quote!` and formatted with prettyplease. Generated code names everything by absolute path
 //! (`::std::option::Option`, `crate::models::X`) so schema names such as `Option` or `Box`
 //! cannot shadow what the code means. It never re-reads XML.
 

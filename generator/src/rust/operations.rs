@@ -143,7 +143,7 @@ pub(super) fn ids_file(context: &Context<'_>) -> Result<String, String> {
             derives.extend([Arg::Word("Eq"), Arg::Word("Hash"), Arg::Word("PartialOrd"), Arg::Word("Ord")]);
         }
         derives.extend([Arg::Word("::serde::Serialize"), Arg::Word("::serde::Deserialize")]);
-        let to_string = |l: &mut Layout| {
+        let receiver = |l: &mut Layout| {
             l.word("&self");
             l.trailing_comma(true);
         };
@@ -171,7 +171,7 @@ pub(super) fn ids_file(context: &Context<'_>) -> Result<String, String> {
             l.tail_with(|l| l.call("Self", |l| l.method_call(&["key"], "into", false, &[])));
             l.close_block();
             l.docs(&["The key as one percent-encoded URL path segment (`/Books/a%2Fb`).".to_owned()]);
-            l.fn_head_with("pub ", "to_path_segment", to_string, "::std::string::String");
+            l.fn_head_with("pub ", "to_path_segment", receiver, "::std::string::String");
             l.tail_with(|l| {
                 l.call("crate::odata::encode_path_segment", |l| {
                     if is_string {
@@ -187,7 +187,7 @@ pub(super) fn ids_file(context: &Context<'_>) -> Result<String, String> {
                 "The key predicate that follows the entity set or navigation property in a".to_owned(),
                 "URL, as an OData literal (`('a%2Fb')`, quotes doubled inside strings).".to_owned(),
             ]);
-            l.fn_head_with("pub ", "to_key_predicate", to_string, "::std::string::String");
+            l.fn_head_with("pub ", "to_key_predicate", receiver, "::std::string::String");
             key_literal(&mut l, part, "key", "&self.0");
             l.macro_call("format", quote!("({key})"));
             l.hardbreak();
@@ -250,7 +250,7 @@ pub(super) fn ids_file(context: &Context<'_>) -> Result<String, String> {
                 "The key predicate that follows the entity set or navigation property in a".to_owned(),
                 "URL: every key property as an OData literal (`(book_ID='a',number=2)`).".to_owned(),
             ]);
-            l.fn_head_with("pub ", "to_key_predicate", to_string, "::std::string::String");
+            l.fn_head_with("pub ", "to_key_predicate", receiver, "::std::string::String");
             let names: Vec<syn::Ident> = (0..parts.len()).map(|i| format_ident!("key{i}")).collect();
             for (part, name) in parts.iter().zip(&names) {
                 key_literal(&mut l, part, &name.to_string(), &format!("&self.{}", part.field));
@@ -415,8 +415,8 @@ impl Parse {
 }
 
 /// An operation with every name and type decided: its struct, its parameters' struct, and the
-/// members of its impl blocks. The statements of `to_request` are built as tokens; the rest is
-/// printed straight from this.
+/// members of its impl blocks, printed straight from this (but a function's call, see
+/// [`Request::Tokens`]).
 struct Decided {
     name: String,
     docs: Vec<String>,
