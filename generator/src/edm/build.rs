@@ -172,6 +172,12 @@ impl<'d, 't> Builder<'d, 't> {
             let namespace = schema.namespace.as_str();
             // A repeated namespace (reported) shares the first schema's names.
             let schema_index = self.qualifiers.get(namespace).copied().unwrap_or(index);
+            self.schema_types[schema_index].reserve(
+                schema.entity_types.len()
+                    + schema.complex_types.len()
+                    + schema.enum_types.len()
+                    + schema.type_definitions.len(),
+            );
             let sources = schema
                 .entity_types
                 .iter()

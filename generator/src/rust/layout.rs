@@ -389,7 +389,7 @@ pub(super) fn string_literal(out: &mut String, text: &str) {
 /// Syntax laid out as prettyplease lays it out (its `attr`, `path`, `item_struct`, `signature`
 /// and `stmt`), for the shapes the printed items use.
 impl Layout {
-    /// `/// line` for each line of the documentation (as `doc_lines` splits it).
+    /// `/// line` for each line of the documentation, split at its line breaks.
     pub fn docs(&mut self, lines: &[String]) {
         for line in lines.iter().flat_map(|l| l.split('\n')) {
             self.word("///");
@@ -603,6 +603,23 @@ impl Layout {
         self.offset(-INDENT);
         self.end();
         self.word("]");
+    }
+
+    /// `pub type Name = Type;`.
+    pub fn type_alias(&mut self, name: &str, ty: &str) {
+        self.cbox(INDENT);
+        self.word("pub ");
+        self.word("type ");
+        self.word(name);
+        self.word(" ");
+        self.word("= ");
+        self.neverbreak();
+        self.ibox(-INDENT);
+        self.ty(ty);
+        self.end();
+        self.word(";");
+        self.end();
+        self.hardbreak();
     }
 
     /// `pub struct Name;`.

@@ -402,16 +402,9 @@ pub(crate) fn ident(name: &str) -> syn::Ident {
     }
 }
 
-/// Rustdoc attributes: the description, the long description, deprecation notes, and what the
-/// item is in the schema (`origin`, such as "The entity type `microsoft.graph.user`."), which
-/// comes first when the schema has no description.
-pub(crate) fn docs(annotations: &[Annotation], origin: &str) -> TokenStream {
-    let lines = doc_lines(&doc_text(annotations, origin));
-    let deprecated = deprecated(annotations);
-    quote!(#lines #deprecated)
-}
-
-/// The lines of [`docs`].
+/// The lines of an item's documentation: the description, the long description, deprecation
+/// notes, and what the item is in the schema (`origin`, such as "The entity type
+/// `microsoft.graph.user`."), which comes first when the schema has no description.
 pub(crate) fn doc_text(annotations: &[Annotation], origin: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     if let Some(text) = annotations.description() {
@@ -432,16 +425,9 @@ pub(crate) fn doc_text(annotations: &[Annotation], origin: &str) -> Vec<String> 
     lines
 }
 
-/// `#[deprecated(note = …)]` for an element the service deprecates (`Core.Revisions`), so a
-/// user's code that names it is warned; the generated modules allow their own uses.
-pub(crate) fn deprecated(annotations: &[Annotation]) -> TokenStream {
-    let Some(note) = deprecated_note(annotations) else {
-        return TokenStream::new();
-    };
-    quote!(#[deprecated(note = #note)])
-}
-
-/// The note of [`deprecated`], if the element is deprecated.
+/// The note of `#[deprecated(note = …)]` for an element the service deprecates
+/// (`Core.Revisions`), so a user's code that names it is warned; the generated modules allow
+/// their own uses.
 pub(crate) fn deprecated_note(annotations: &[Annotation]) -> Option<String> {
     let revision = annotations.revisions().into_iter().find(|r| r.kind == "Deprecated")?;
     Some(deprecation_note(&revision))
@@ -470,14 +456,6 @@ pub(crate) fn needs_doc_alias(rust: &str, wire: &str) -> bool {
 /// Text from the service as Markdown: what would turn into HTML tags or links is escaped.
 pub(crate) fn markdown_text(text: &str) -> String {
     text.trim().replace('<', "&lt;").replace('[', "\\[").replace(']', "\\]")
-}
-
-pub(crate) fn doc_lines(lines: &[String]) -> TokenStream {
-    let docs = lines.iter().flat_map(|l| l.split('\n')).map(|line| {
-        let line = format!(" {}", line.trim_end());
-        quote!(#[doc = #line])
-    });
-    quote!(#(#docs)*)
 }
 
 fn lib_file(context: &Context<'_>) -> String {
@@ -687,13 +665,15 @@ mod tests {
             annotation(crate::edm::CORE_DESCRIPTION, text("A <b>bold</b> [link] claim.")),
             annotation(crate::edm::CORE_REVISIONS, Some(Value::Collection(vec![revision]))),
         ];
-        let shown = super::docs(&annotations, "fallback").to_string();
-        assert!(shown.contains(r#"" A &lt;b>bold&lt;/b> \\[link\\] claim.""#), "{shown}");
-        assert!(
-            shown.contains("**Deprecated**: Use `other` instead (since 2024-01-01, removal planned for 2025-01-01)"),
-            "{shown}"
+        let note = "Use `other` instead (since 2024-01-01, removal planned for 2025-01-01)";
+        let shown = super::doc_text(&annotations, "fallback");
+        assert_eq!(
+            shown,
+            ["A &lt;b>bold&lt;/b> \\[link\\] claim.", "", "fallback", "", &format!("**Deprecated**: {note}")]
         );
-        assert!(super::docs(&[], "fallback").to_string().contains("fallback"));
+        assert_eq!(super::deprecated_note(&annotations).as_deref(), Some(note));
+        assert_eq!(super::doc_text(&[], "fallback"), ["fallback"]);
+        assert_eq!(super::deprecated_note(&[]), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::layout::{Arg, INDENT, Layout, string_literal, type_text};
 use super::naming::{camel, snake, unique};
-use super::{Context, deprecated_note, doc_text, docs, ident, needs_doc_alias};
+use super::{Context, deprecated_note, doc_text, ident, needs_doc_alias};
 use crate::edm::{EnumType, Primitive, TypeId, TypeKind, TypeTarget};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -48,9 +48,8 @@ pub(super) const HEADER: &str = r#"//! Models: one struct per entity and complex
 //! a nullable property takes a value or [`crate::odata::Nullable::Null`].
 "#;
 
-/// The printed item (or items) for one selected type, printed straight from the plan; type
-/// definitions and the `Deserialize` of `Any…` enums are built as tokens and formatted by
-/// `format_items`.
+/// The printed item (or items) for one selected type, printed straight from the plan; the
+/// `Deserialize` of `Any…` enums is built as tokens and formatted by `format_items`.
 pub(super) fn item(
     context: &Context<'_>,
     id: TypeId,
@@ -75,13 +74,15 @@ pub(super) fn item(
         }
         TypeKind::Definition(d) => {
             let ty = context.model.ty(id);
-            let name = context.type_ident(id);
-            let underlying = super::primitive_type(d.underlying_type);
-            let doc = docs(
-                &ty.annotations,
-                &format!("The type definition `{}` (Edm.{}).", ty.qualified_name, d.underlying_type.name()),
-            );
-            format_items(quote! { #doc pub type #name = #underlying; })
+            let mut l = Layout::default();
+            l.cbox(0);
+            let origin = format!("The type definition `{}` (Edm.{}).", ty.qualified_name, d.underlying_type.name());
+            item_docs(&mut l, &ty.annotations, &origin);
+            l.type_alias(&context.type_names[&id], &type_text(&super::primitive_type(d.underlying_type)));
+            l.end();
+            let mut out = String::new();
+            l.print(&mut out);
+            Ok(out)
         }
     }
 }
