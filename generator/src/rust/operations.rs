@@ -44,7 +44,7 @@ struct KeyPart {
     wire: String,
     field: syn::Ident,
     value: TokenStream,
-    style: TokenStream,
+    style: LiteralStyle,
     /// Whether the value type has a total order (no floating-point numbers).
     ordered: bool,
 }
@@ -194,9 +194,10 @@ pub(super) fn ids_file(context: &Context<'_>) -> Result<String, String> {
             l.close_block();
             l.close_block();
 
-            let conversions: &[(&str, &str)] =
-                if is_string { &[("&str", "key.to_owned()"), (&inner, "key")] } else { &[(&inner, "key")] };
-            for (from, value) in conversions {
+            // `From<&str>` copies the text; `From<T>` wraps the value.
+            let conversions: &[(&str, bool)] =
+                if is_string { &[("&str", true), (&inner, false)] } else { &[(&inner, false)] };
+            for (from, copies) in conversions {
                 l.trait_impl_head(&[], &format!("::std::convert::From<{from}>"), &name);
                 let key = |l: &mut Layout| {
                     l.word("key: ");
@@ -205,9 +206,12 @@ pub(super) fn ids_file(context: &Context<'_>) -> Result<String, String> {
                 };
                 l.fn_head_with("", "from", key, "Self");
                 l.tail_with(|l| {
-                    l.call("Self", |l| match value.strip_suffix(".to_owned()") {
-                        Some(receiver) => l.method_call(&[receiver], "to_owned", false, &[]),
-                        None => l.word(value),
+                    l.call("Self", |l| {
+                        if *copies {
+                            l.method_call(&["key"], "to_owned", false, &[]);
+                        } else {
+                            l.word("key");
+                        }
                     })
                 });
                 l.close_block();
@@ -282,22 +286,10 @@ fn key_literal(l: &mut Layout, part: &KeyPart, name: &str, value: &str) {
                 l.word("&");
                 l.word(name);
                 l.trailing_comma(false);
-                literal_style_expression(l, &part.style);
+                part.style.print(l);
             })
         })
     });
-}
-
-/// A `Literal` built by [`literal_style`]: a path, or a call with one literal argument
-/// (`crate::operations::Literal::Enum("ns.Color")`).
-fn literal_style_expression(l: &mut Layout, style: &TokenStream) {
-    let mut path = style.clone().into_iter().collect::<Vec<_>>();
-    match path.pop() {
-        Some(proc_macro2::TokenTree::Group(argument)) => {
-            l.call(&type_text(&path.into_iter().collect()), |l| l.word(&argument.stream().to_string()))
-        }
-        _ => l.word(&type_text(style)),
-    }
 }
 
 /// `impl ::std::fmt::Display for name { fn fmt(&self, f) -> ::std::fmt::Result { body } }`.
@@ -1396,7 +1388,7 @@ fn operation_type(
         .iter()
         .map(|p| {
             let field = field_ident(&p.name);
-            let style = literal_style(context, &p.ty);
+            let style = literal_style(context, &p.ty).tokens();
             if p.annotations.optional_parameter().is_some() {
                 quote!(self.body.#field.as_ref().map(|value| crate::operations::url_literal(&crate::odata::to_json(value), #style)))
             } else {
@@ -1494,38 +1486,77 @@ fn operation_type(
     })
 }
 
-/// How a parameter of this type is written in a URL (see `Literal` in the generated code).
-fn literal_style(context: &Context<'_>, ty: &crate::edm::TypeRef) -> TokenStream {
+/// How a value is written in a URL: a variant of `Literal` in the generated code.
+enum LiteralStyle {
+    Quoted,
+    Bare,
+    Duration,
+    Binary,
+    Json,
+    /// An enum member with its type's qualified name.
+    Enum(String),
+}
+
+impl LiteralStyle {
+    fn name(&self) -> &'static str {
+        match self {
+            LiteralStyle::Quoted => "Quoted",
+            LiteralStyle::Bare => "Bare",
+            LiteralStyle::Duration => "Duration",
+            LiteralStyle::Binary => "Binary",
+            LiteralStyle::Json => "Json",
+            LiteralStyle::Enum(_) => "Enum",
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let variant = format_ident!("{}", self.name());
+        match self {
+            LiteralStyle::Enum(qualified) => quote!(crate::operations::Literal::#variant(#qualified)),
+            _ => quote!(crate::operations::Literal::#variant),
+        }
+    }
+
+    fn print(&self, l: &mut Layout) {
+        let path = format!("crate::operations::Literal::{}", self.name());
+        match self {
+            LiteralStyle::Enum(qualified) => l.call(&path, |l| l.word_with(|out| string_literal(out, qualified))),
+            _ => l.word(&path),
+        }
+    }
+}
+
+/// How a parameter of this type is written in a URL.
+fn literal_style(context: &Context<'_>, ty: &crate::edm::TypeRef) -> LiteralStyle {
     if ty.collection {
-        return quote!(crate::operations::Literal::Json);
+        return LiteralStyle::Json;
     }
     match &ty.target {
         TypeTarget::Primitive(p) => primitive_style(*p),
         TypeTarget::Named(id) => match &context.model.ty(*id).kind {
             // OData 4.0 writes an enum member with its type (`ns.Color'Red'`); Graph takes `'Red'`.
             crate::edm::TypeKind::Enum(_) if !context.config.service.is_graph() => {
-                let qualified = &context.model.ty(*id).qualified_name;
-                quote!(crate::operations::Literal::Enum(#qualified))
+                LiteralStyle::Enum(context.model.ty(*id).qualified_name.clone())
             }
-            crate::edm::TypeKind::Enum(_) => quote!(crate::operations::Literal::Quoted),
+            crate::edm::TypeKind::Enum(_) => LiteralStyle::Quoted,
             crate::edm::TypeKind::Definition(d) => primitive_style(d.underlying_type),
-            _ => quote!(crate::operations::Literal::Json),
+            _ => LiteralStyle::Json,
         },
-        _ => quote!(crate::operations::Literal::Json),
+        _ => LiteralStyle::Json,
     }
 }
 
-fn primitive_style(p: Primitive) -> TokenStream {
+fn primitive_style(p: Primitive) -> LiteralStyle {
     use Primitive::*;
     match p {
         String | AnnotationPath | PropertyPath | NavigationPropertyPath | AnyPropertyPath | ModelElementPath => {
-            quote!(crate::operations::Literal::Quoted)
+            LiteralStyle::Quoted
         }
         Boolean | Byte | SByte | Int16 | Int32 | Int64 | Single | Double | Decimal | Date | DateTimeOffset
-        | TimeOfDay | Guid => quote!(crate::operations::Literal::Bare),
-        Duration => quote!(crate::operations::Literal::Duration),
-        Binary => quote!(crate::operations::Literal::Binary),
-        _ => quote!(crate::operations::Literal::Json),
+        | TimeOfDay | Guid => LiteralStyle::Bare,
+        Duration => LiteralStyle::Duration,
+        Binary => LiteralStyle::Binary,
+        _ => LiteralStyle::Json,
     }
 }
 
