@@ -3,9 +3,10 @@
 //! Names are decided once, in the `Context` and the operations' plan ([`naming`]: heck casing,
 //! one keyword policy, one collision rule per scope), and so are the Rust types of EDM types
 //! (`Context::model_type`); items are laid out straight from the plan as prettyplease lays them
-//! out (`layout`), and a few rare shapes are built with `quote!` and formatted with prettyplease. Generated code names everything by absolute path
-//! (`::std::option::Option`, `crate::models::X`) so schema names such as `Option` or `Box`
-//! cannot shadow what the code means. It never re-reads XML.
+//! out (`layout`), and a few rare shapes are built with `quote!` and formatted with
+//! prettyplease. Generated code names everything by absolute path (`::std::option::Option`,
+//! `crate::models::X`) so schema names such as `Option` or `Box` cannot shadow what the code
+//! means. It never re-reads XML.
 
 mod examples;
 mod filter;

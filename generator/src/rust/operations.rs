@@ -871,21 +871,13 @@ impl PathExpression {
     fn print(&self, depth: usize, out: &mut String) {
         let mut l = Layout::default();
         l.cbox(0);
-        l.ibox(0);
-        l.word("let ");
-        l.word("path");
-        l.word(" = ");
-        l.neverbreak();
-        match self {
+        l.let_statement("path", |l| match self {
             PathExpression::Format(arguments) => l.macro_call("format", arguments.clone()),
             PathExpression::Fixed(path) if path.is_empty() => l.word("::std::string::String::new()"),
             PathExpression::Fixed(path) => {
                 l.call("::std::string::String::from", |l| l.word_with(|out| string_literal(out, path)))
             }
-        }
-        l.end();
-        l.word(";");
-        l.hardbreak();
+        });
         l.end();
         l.print_at(out, (depth + 2) * INDENT as usize);
     }
