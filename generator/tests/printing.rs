@@ -92,6 +92,54 @@ fn keys_of_every_shape_are_laid_out_as_prettyplease_does() {
     assert_laid_out_as_prettyplease(&generated.files);
 }
 
+/// The enums of polymorphic values: a base type that is abstract and one that is not, derived
+/// types with short names and with names long enough to break every line of their arms, and a
+/// schema alias, which gives every type a second `@odata.type` spelling.
+#[test]
+fn polymorphic_values_of_every_shape_are_laid_out_as_prettyplease_does() {
+    const DOCUMENT: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="An.Unusually.Long.Namespace.For.Polymorphic.Values" Alias="Poly" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="shape" Abstract="true">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+      </EntityType>
+      <EntityType Name="circle" BaseType="Poly.shape"/>
+      <EntityType Name="aShapeWhoseNameIsSoLongThatTheArmThatDecodesItBreaksOnEveryLineItCan" BaseType="Poly.shape"/>
+      <ComplexType Name="place">
+        <Property Name="name" Type="Edm.String"/>
+      </ComplexType>
+      <ComplexType Name="town" BaseType="Poly.place"/>
+      <ComplexType Name="aPlaceWhoseNameIsLongerStillSoThatEvenItsPatternHasToBreakSomewhereInside" BaseType="Poly.place"/>
+      <EntityType Name="map">
+        <Key><PropertyRef Name="id"/></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false"/>
+        <Property Name="where" Type="Poly.place"/>
+        <NavigationProperty Name="shapes" Type="Collection(Poly.shape)" ContainsTarget="true"/>
+      </EntityType>
+      <EntityContainer Name="Service">
+        <EntitySet Name="maps" EntityType="Poly.map"/>
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+    let text = "input = \"poly.xml\"\noutput = \"out\"\n[crate]\nname = \"poly\"\nversion = \"0.1.0\"\n\
+                description = \"Polymorphic values\"\n[select]\ninclude = [\"/**\"]\nderived_types = true\n";
+    let config = Config::parse(Path::new("poly.toml"), text).expect("the configuration parses");
+    let generated = odata_codegen::generate::generate_from(&config, "poly.xml", DOCUMENT.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let models = &generated.files["src/models.rs"];
+    for expected in [
+        "impl<'de> ::serde::Deserialize<'de> for AnyShape {",
+        "impl<'de> ::serde::Deserialize<'de> for AnyPlace {",
+        "| \"Poly.circle\"",
+        "::std::option::Option::None\n",
+    ] {
+        assert!(models.contains(expected), "models.rs has no {expected:?}:\n{models}");
+    }
+    assert_laid_out_as_prettyplease(&generated.files);
+}
+
 /// Checks that each generated Rust file but the runtime is a fixed point of prettyplease, and
 /// returns how many bytes were checked.
 fn assert_laid_out_as_prettyplease(files: &std::collections::BTreeMap<String, String>) -> usize {

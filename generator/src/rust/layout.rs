@@ -863,7 +863,8 @@ impl Layout {
         self.match_arm_with(pattern, body);
     }
 
-    fn match_arm_with(&mut self, pattern: impl FnOnce(&mut Self), body: impl FnOnce(&mut Self)) {
+    /// [`Layout::match_arm`] with the pattern written by `pattern`.
+    pub fn match_arm_with(&mut self, pattern: impl FnOnce(&mut Self), body: impl FnOnce(&mut Self)) {
         self.ibox(0);
         pattern(self);
         self.word(" => ");
@@ -875,6 +876,23 @@ impl Layout {
         self.end();
         self.end();
         self.hardbreak();
+    }
+
+    /// `|parameter| body`: a closure of one parameter whose body (a call, not a block) is
+    /// written by `body`.
+    pub fn closure(&mut self, parameter: &str, body: impl FnOnce(&mut Self)) {
+        self.ibox(0);
+        self.cbox(INDENT);
+        self.word("|");
+        self.zerobreak();
+        self.word(parameter);
+        self.word("|");
+        self.space();
+        self.offset(-INDENT);
+        self.end();
+        self.neverbreak();
+        body(self);
+        self.end();
     }
 
     /// The `}` of a `match`.

@@ -3,7 +3,7 @@
 //! Names are decided once, in the `Context` and the operations' plan ([`naming`]: heck casing,
 //! one keyword policy, one collision rule per scope), and so are the Rust types of EDM types
 //! (`Context::model_type`); items are laid out straight from the plan as prettyplease lays them
-//! out (`layout`), and a few rare shapes are built with `quote!` and formatted with
+//! out (`layout`), and a bound function's call is built with `quote!` and formatted with
 //! prettyplease. Generated code names everything by absolute path (`::std::option::Option`,
 //! `crate::models::X`) so schema names such as `Option` or `Box` cannot shadow what the code
 //! means. It never re-reads XML.
@@ -143,7 +143,7 @@ impl Job {
             Job::Lib => Ok(lib_file(context)),
             // Each item is printed on its own, so the file does not depend on how the items
             // were shared out between threads.
-            Job::Model(index) => models::item(context, context.selection.types[index], unparse),
+            Job::Model(index) => Ok(models::item(context, context.selection.types[index])),
         }
     }
 }

@@ -5,8 +5,6 @@ use super::layout::{Arg, INDENT, Layout, string_literal, type_text};
 use super::naming::{camel, snake, unique};
 use super::{Context, deprecated_note, doc_text, ident, needs_doc_alias};
 use crate::edm::{EnumType, Primitive, TypeId, TypeKind, TypeTarget};
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 
 /// Field names the generator uses itself in every model struct, and the names of methods every
 /// model has (derived or blanket traits): a setter of that name would shadow `x.clone()` or
@@ -48,29 +46,24 @@ pub(super) const HEADER: &str = r#"//! Models: one struct per entity and complex
 //! a nullable property takes a value or [`crate::odata::Nullable::Null`].
 "#;
 
-/// The printed item (or items) for one selected type, printed straight from the plan; the
-/// `Deserialize` of `Any…` enums is built as tokens and formatted by `format_items`.
-pub(super) fn item(
-    context: &Context<'_>,
-    id: TypeId,
-    format_items: impl Fn(TokenStream) -> Result<String, String>,
-) -> Result<String, String> {
+/// The printed item (or items) for one selected type, printed straight from the plan.
+pub(super) fn item(context: &Context<'_>, id: TypeId) -> String {
     if context.is_any_json(id) {
-        return Ok(String::new());
+        return String::new();
     }
     match &context.model.ty(id).kind {
         TypeKind::Entity(_) | TypeKind::Complex(_) => {
             let mut out = String::new();
             structured(context, id, &mut out);
             if let Some(members) = context.any_members.get(&id) {
-                any_enum(context, id, members, &mut out, &format_items)?;
+                any_enum(context, id, members, &mut out);
             }
-            Ok(out)
+            out
         }
         TypeKind::Enum(e) => {
             let mut out = String::new();
             enumeration(context, id, e, &mut out);
-            Ok(out)
+            out
         }
         TypeKind::Definition(d) => {
             let ty = context.model.ty(id);
@@ -82,20 +75,14 @@ pub(super) fn item(
             l.end();
             let mut out = String::new();
             l.print(&mut out);
-            Ok(out)
+            out
         }
     }
 }
 
 /// `AnyX`: a value of type `X` or of one of its selected derived types, told apart by
 /// `@odata.type` when decoded, and written with it.
-fn any_enum(
-    context: &Context<'_>,
-    base: TypeId,
-    members: &[TypeId],
-    out: &mut String,
-    format_items: impl Fn(TokenStream) -> Result<String, String>,
-) -> Result<(), String> {
+fn any_enum(context: &Context<'_>, base: TypeId, members: &[TypeId], out: &mut String) {
     let model = context.model;
     let ty = model.ty(base);
     let name = &context.any_names[&base];
@@ -202,34 +189,87 @@ fn any_enum(
     });
     l.close_block();
     l.close_block();
+
+    l.trait_impl_head(&["'de"], "::serde::Deserialize<'de>", name);
+    // The signature and the first statement as prettyplease lays them out in an impl block at
+    // the top of a file (the same for every enum).
+    l.cbox(INDENT);
+    l.word(
+        "fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {",
+    );
+    l.hardbreak_if_nonempty();
+    l.word(
+        "let object = <::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;",
+    );
+    l.hardbreak();
+    l.tail_with(|l| {
+        l.match_head("crate::odata::odata_type_of(&object)");
+        for (id, variant) in members.iter().zip(&variants) {
+            let names = context.wire_type_names(*id);
+            // `Some("ns.T" | "alias.T")`, after `None |` for the base: no `@odata.type` is the base.
+            let some = |l: &mut Layout| {
+                l.word("::std::option::Option::Some");
+                l.word("(");
+                l.cbox(INDENT);
+                l.zerobreak();
+                l.ibox(0);
+                for (index, wire) in names.iter().enumerate() {
+                    if index > 0 {
+                        l.space();
+                        l.word("| ");
+                    }
+                    l.word_with(|out| string_literal(out, wire));
+                }
+                l.end();
+                l.trailing_comma(true);
+                l.offset(-INDENT);
+                l.end();
+                l.word(")");
+            };
+            let pattern = |l: &mut Layout| {
+                if *id == base {
+                    l.cbox(0);
+                    l.word("::std::option::Option::None");
+                    l.space();
+                    l.word("| ");
+                    some(l);
+                    l.end();
+                } else {
+                    some(l);
+                }
+            };
+            // `crate::odata::from_object(object).map(|value| Self::V(::std::boxed::Box::new(value)))`
+            let body = |l: &mut Layout| {
+                l.cbox(INDENT);
+                l.call("crate::odata::from_object", |l| l.word("object"));
+                l.zerobreak();
+                l.word(".");
+                l.word("map");
+                l.cbox(0);
+                l.word("(");
+                l.closure("value", |l| {
+                    l.call(&format!("Self::{variant}"), |l| l.call("::std::boxed::Box::new", |l| l.word("value")))
+                });
+                l.word(")");
+                l.end();
+                l.end();
+            };
+            l.match_arm_with(pattern, body);
+        }
+        l.match_arm("_", |l| {
+            l.call("::std::result::Result::Ok", |l| l.call(&format!("Self::{unknown}"), |l| l.word("object")))
+        });
+        l.match_end();
+    });
+    l.close_block();
+    l.close_block();
     l.end();
     l.print(out);
-
-    // `deserialize`'s arms call through closures, which are still formatted by prettyplease.
-    let name = format_ident!("{name}");
-    let unknown = format_ident!("{unknown}");
-    let arms = members.iter().zip(&variants).map(|(id, variant)| {
-        let names = context.wire_type_names(*id);
-        let absent = if *id == base { quote!(::std::option::Option::None |) } else { quote!() };
-        let variant = format_ident!("{variant}");
-        quote! {
-            #absent ::std::option::Option::Some(#(#names)|*) => {
-                crate::odata::from_object(object).map(|value| Self::#variant(::std::boxed::Box::new(value)))
-            }
-        }
-    });
-    out.push_str(&format_items(quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let object = <::serde_json::Map<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(deserializer)?;
-                match crate::odata::odata_type_of(&object) {
-                    #(#arms)*
-                    _ => ::std::result::Result::Ok(Self::#unknown(object)),
-                }
-            }
-        }
-    })?);
-    Ok(())
 }
 
 /// The navigation properties of a model that are generated: those whose target is too (for
