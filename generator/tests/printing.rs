@@ -74,21 +74,18 @@ fn keys_of_every_shape_are_laid_out_as_prettyplease_does() {
     </Schema>
   </edmx:DataServices>
 </edmx:Edmx>"#;
-    let text = "input = \"keys.xml\"\noutput = \"out\"\n[crate]\nname = \"keys\"\nversion = \"0.1.0\"\n\
-                description = \"Keys\"\n[select]\ninclude = [\"/**\"]\n";
-    let config = Config::parse(Path::new("keys.toml"), text).expect("the configuration parses");
-    let generated = odata_codegen::generate::generate_from(&config, "keys.xml", DOCUMENT.as_bytes())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let ids = &generated.files["src/ids.rs"];
-    for expected in [
-        "pub struct ThisEntityTypeHasANameSoLongThatEveryLineOfItsKeyTypeThatCanBreakBreaksId(\n",
-        "crate::operations::Literal::Enum(\n",
-        "pub struct MeasuredKey {",
-        "#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]\npub struct MeasuredKey",
-        "pub struct SerialisedId(pub crate::models::Serial);",
-    ] {
-        assert!(ids.contains(expected), "ids.rs has no {expected:?}:\n{ids}");
-    }
+    let generated = generate_inline("keys", DOCUMENT, "include = [\"/**\"]\n");
+    assert_contains(
+        &generated.files,
+        "src/ids.rs",
+        &[
+            "pub struct ThisEntityTypeHasANameSoLongThatEveryLineOfItsKeyTypeThatCanBreakBreaksId(\n",
+            "crate::operations::Literal::Enum(\n",
+            "pub struct MeasuredKey {",
+            "#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]\npub struct MeasuredKey",
+            "pub struct SerialisedId(pub crate::models::Serial);",
+        ],
+    );
     assert_laid_out_as_prettyplease(&generated.files);
 }
 
@@ -123,21 +120,37 @@ fn polymorphic_values_of_every_shape_are_laid_out_as_prettyplease_does() {
     </Schema>
   </edmx:DataServices>
 </edmx:Edmx>"#;
-    let text = "input = \"poly.xml\"\noutput = \"out\"\n[crate]\nname = \"poly\"\nversion = \"0.1.0\"\n\
-                description = \"Polymorphic values\"\n[select]\ninclude = [\"/**\"]\nderived_types = true\n";
-    let config = Config::parse(Path::new("poly.toml"), text).expect("the configuration parses");
-    let generated = odata_codegen::generate::generate_from(&config, "poly.xml", DOCUMENT.as_bytes())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let models = &generated.files["src/models.rs"];
-    for expected in [
-        "impl<'de> ::serde::Deserialize<'de> for AnyShape {",
-        "impl<'de> ::serde::Deserialize<'de> for AnyPlace {",
-        "| \"Poly.circle\"",
-        "::std::option::Option::None\n",
-    ] {
-        assert!(models.contains(expected), "models.rs has no {expected:?}:\n{models}");
-    }
+    let generated = generate_inline("poly", DOCUMENT, "include = [\"/**\"]\nderived_types = true\n");
+    assert_contains(
+        &generated.files,
+        "src/models.rs",
+        &[
+            "impl<'de> ::serde::Deserialize<'de> for AnyShape {",
+            "impl<'de> ::serde::Deserialize<'de> for AnyPlace {",
+            "| \"Poly.circle\"",
+            "::std::option::Option::None\n",
+        ],
+    );
     assert_laid_out_as_prettyplease(&generated.files);
+}
+
+/// The crate generated from a document given inline, with this `[select]` table.
+fn generate_inline(name: &str, document: &str, select: &str) -> odata_codegen::generate::Generated {
+    let text = format!(
+        "input = \"{name}.xml\"\noutput = \"out\"\n[crate]\nname = \"{name}\"\nversion = \"0.1.0\"\n\
+         description = \"{name}\"\n[select]\n{select}"
+    );
+    let config = Config::parse(Path::new(&format!("{name}.toml")), &text).expect("the configuration parses");
+    odata_codegen::generate::generate_from(&config, &format!("{name}.xml"), document.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Asserts that the generated `file` holds each of the `expected` texts.
+fn assert_contains(files: &std::collections::BTreeMap<String, String>, file: &str, expected: &[&str]) {
+    let text = &files[file];
+    for expected in expected {
+        assert!(text.contains(expected), "{file} has no {expected:?}:\n{text}");
+    }
 }
 
 /// Checks that each generated Rust file but the runtime is a fixed point of prettyplease, and
