@@ -13,8 +13,7 @@
 //! - [`select`] computes what a [`config::Config`] asks for: the closure of its types, its
 //!   resource paths, and the operations bound to them.
 //! - [`rust`] decides every Rust name and prints the items from that plan, laid out as
-//!   prettyplease lays them out (a bound function's call is built with `quote!` and formatted
-//!   by it).
+//!   prettyplease lays them out, without building tokens and parsing them back.
 //! - [`write`](mod@write) puts the crate on disk in one swap, or compares it with what is there.
 //! - [`diagnostics`] holds the problems, their stable codes and the rustc-style rendering.
 

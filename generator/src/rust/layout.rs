@@ -1166,6 +1166,13 @@ impl Layout {
         self.hardbreak();
     }
 
+    /// `.field` on the receiver before it, in the box of a field or method call chain.
+    pub fn field_on_chain(&mut self, field: &str) {
+        self.zerobreak();
+        self.word(".");
+        self.word(field);
+    }
+
     /// `.method(arguments)` on the receiver before it, in the box of a method call chain: the
     /// chain breaks before each `.` when it does not fit. The arguments are words.
     pub fn method_on_chain(&mut self, method: &str, arguments: &[&str]) {

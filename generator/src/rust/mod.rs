@@ -3,10 +3,9 @@
 //! Names are decided once, in the `Context` and the operations' plan ([`naming`]: heck casing,
 //! one keyword policy, one collision rule per scope), and so are the Rust types of EDM types
 //! (`Context::model_type`); items are laid out straight from the plan as prettyplease lays them
-//! out (`layout`), and a bound function's call is built with `quote!` and formatted with
-//! prettyplease. Generated code names everything by absolute path (`::std::option::Option`,
-//! `crate::models::X`) so schema names such as `Option` or `Box` cannot shadow what the code
-//! means. It never re-reads XML.
+//! out (`layout`), with no tokens parsed back. Generated code names everything by absolute path
+//! (`::std::option::Option`, `crate::models::X`) so schema names such as `Option` or `Box`
+//! cannot shadow what the code means. It never re-reads XML.
 
 mod examples;
 mod filter;
@@ -137,7 +136,7 @@ impl Job {
         match self {
             Job::Runtime => Ok(runtime_file(context.config, RUNTIME)),
             Job::Client => Ok(runtime_file(context.config, CLIENT)),
-            Job::OperationsUnit(index) => operations::unit(context, operations, index, unparse),
+            Job::OperationsUnit(index) => operations::unit(context, operations, index),
             Job::Filter(index) => Ok(filter::item(context, context.selection.types[index])),
             Job::Ids => operations::ids_file(context),
             Job::Lib => Ok(lib_file(context)),
@@ -175,13 +174,6 @@ fn run_jobs(context: &Context<'_>, operations: &operations::Plan, jobs: &[Job]) 
     }
     printed.sort_by_key(|(index, _)| *index);
     Ok(printed.into_iter().map(|(_, text)| text).collect())
-}
-
-/// Items built as tokens, formatted by prettyplease.
-fn unparse(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&file))
 }
 
 /// What every part of the rust stage reads: the model, the selection and the decided names.
@@ -482,10 +474,10 @@ fn lib_file(context: &Context<'_>) -> String {
     ] {
         inner_doc(&mut out, doc);
     }
-    // Generated files are formatted by prettyplease, not rustfmt: `cargo fmt` leaves them alone
-    // so they stay byte-identical to what the generator writes. The crates whose types appear in
-    // this crate's API are re-exported, so that users name the same versions (in the order
-    // rustfmt sorts them).
+    // Generated files are laid out as prettyplease lays out code, not as rustfmt does: `cargo
+    // fmt` leaves them alone so they stay byte-identical to what the generator writes. The
+    // crates whose types appear in this crate's API are re-exported, so that users name the same
+    // versions (in the order rustfmt sorts them).
     out.push_str(
         "#![warn(missing_docs)]
 #[cfg(feature = \"client\")]

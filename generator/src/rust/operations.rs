@@ -407,8 +407,7 @@ impl Parse {
 }
 
 /// An operation with every name and type decided: its struct, its parameters' struct, and the
-/// members of its impl blocks, printed straight from this (but a function's call, see
-/// [`Request::Tokens`]).
+/// members of its impl blocks, printed straight from this.
 struct Decided {
     name: String,
     docs: Vec<String>,
@@ -431,13 +430,10 @@ struct Decided {
     parse: Parse,
 }
 
-/// How `to_request` builds the request once it has the path.
+/// How `to_request` builds the request once it has the path: a call of `crate::odata::request`
+/// with this HTTP method.
 enum Request {
-    /// A call of `crate::odata::request` with this HTTP method.
     Call { method: &'static str, with: Sent },
-    /// A function's call, its parameters as aliases: statements built as tokens and formatted
-    /// by prettyplease.
-    Tokens(TokenStream),
 }
 
 /// What a request built by [`Request::Call`] sends besides its path.
@@ -448,32 +444,25 @@ enum Sent {
     Body { expect: &'static str },
     /// Nothing more.
     Nothing,
+    /// A function's call appended to the path, its parameters passed as aliases, then the
+    /// query options when it returns a page.
+    Function { name: String, aliases: Vec<Alias>, paged: bool },
+}
+
+/// A function parameter passed as an alias: `("@name", the value as a URL literal)`.
+struct Alias {
+    alias: String,
+    /// The field of the parameters' struct that holds the value.
+    field: String,
+    /// An optional parameter's value is left out when it is not set.
+    optional: bool,
+    style: LiteralStyle,
 }
 
 impl Request {
     /// `to_request`'s statements after the path, `depth` modules deep.
-    fn print(
-        &self,
-        depth: usize,
-        out: &mut String,
-        unparse: &impl Fn(TokenStream) -> Result<String, String>,
-    ) -> Result<(), String> {
-        let (method, sent) = match self {
-            Request::Tokens(tokens) => {
-                let printed = statements(
-                    quote! {
-                        let mut request = { #tokens };
-                        self.headers.apply(&mut request);
-                        request
-                    },
-                    depth,
-                    unparse,
-                )?;
-                out.push_str(&printed);
-                return Ok(());
-            }
-            Request::Call { method, with } => (method, with),
-        };
+    fn print(&self, depth: usize, out: &mut String) {
+        let Request::Call { method, with: sent } = self;
         let method = format!("::http::Method::{method}");
         let call = |l: &mut Layout, query: &str, body: &str| {
             l.call("crate::odata::request", |l| {
@@ -527,13 +516,92 @@ impl Request {
                 l.tail_with(|l| call(l, "&[]", "::std::option::Option::Some(body)"));
             }),
             Sent::Nothing => l.block_of_expr(|l| call(l, "&[]", none)),
+            Sent::Function { name, aliases, paged } => l.block(|l| {
+                l.let_statement("mut path", |l| l.word("path"));
+                l.let_statement(if *paged { "mut query" } else { "query" }, |l| {
+                    l.call("crate::operations::function_call", |l| {
+                        l.word("&mut path");
+                        l.trailing_comma(false);
+                        l.word_with(|out| string_literal(out, name));
+                        l.trailing_comma(false);
+                        alias_array(l, aliases);
+                    })
+                });
+                if *paged {
+                    l.call_statement(&["query"], "extend", &[Argument::Word("self.query.to_query()")]);
+                }
+                l.tail_with(|l| call(l, "&query", none));
+            }),
         });
         l.call_statement(&["self", "headers"], "apply", &[Argument::Word("&mut request")]);
         l.tail("request");
         l.end();
         l.print_at(out, (depth + 2) * INDENT as usize);
-        Ok(())
     }
+}
+
+/// `[("@a", value), …]`: each alias with its value as an optional URL literal.
+fn alias_array(l: &mut Layout, aliases: &[Alias]) {
+    if aliases.is_empty() {
+        l.word("[]");
+        return;
+    }
+    // `url_literal(&to_json(value), style)`, the value written by `value`.
+    let literal = |l: &mut Layout, value: &dyn Fn(&mut Layout), style: &LiteralStyle| {
+        l.call("crate::operations::url_literal", |l| {
+            l.word("&");
+            l.call("crate::odata::to_json", value);
+            l.trailing_comma(false);
+            style.print(l);
+        })
+    };
+    l.word("[");
+    l.cbox(INDENT);
+    l.zerobreak();
+    for (index, alias) in aliases.iter().enumerate() {
+        l.word("(");
+        l.cbox(INDENT);
+        l.zerobreak();
+        l.word_with(|out| string_literal(out, &alias.alias));
+        l.trailing_comma(false);
+        if alias.optional {
+            // `self.body.x.as_ref().map(|value| …)`
+            l.cbox(INDENT);
+            l.word("self");
+            l.field_on_chain("body");
+            l.field_on_chain(&alias.field);
+            l.method_on_chain("as_ref", &[]);
+            l.zerobreak();
+            l.word(".");
+            l.word("map");
+            l.cbox(0);
+            l.word("(");
+            l.closure("value", |l| literal(l, &|l| l.word("value"), &alias.style));
+            l.word(")");
+            l.end();
+            l.end();
+        } else {
+            l.call("::std::option::Option::Some", |l| {
+                let field = |l: &mut Layout| {
+                    l.word("&");
+                    l.cbox(INDENT);
+                    l.word("self");
+                    l.field_on_chain("body");
+                    l.field_on_chain(&alias.field);
+                    l.end();
+                };
+                literal(l, &field, &alias.style)
+            });
+        }
+        l.trailing_comma(true);
+        l.offset(-INDENT);
+        l.end();
+        l.word(")");
+        l.trailing_comma(index + 1 == aliases.len());
+    }
+    l.offset(-INDENT);
+    l.end();
+    l.word("]");
 }
 
 /// `new`: its documentation, its parameters and the fields of the `Self` it returns.
@@ -603,18 +671,13 @@ fn struct_head(l: &mut Layout, name: &str, docs: &[String], derives: &[&str]) {
 impl Decided {
     /// The operation's items, `depth` modules deep: its structs, its impl block and its
     /// `impl Operation`.
-    fn print(
-        self,
-        depth: usize,
-        shared: &Shared,
-        unparse: &impl Fn(TokenStream) -> Result<String, String>,
-    ) -> Result<String, String> {
+    fn print(self, depth: usize, shared: &Shared) -> String {
         let mut out = String::new();
         self.structs_and_impl_head(depth, &mut out);
         self.new.print(depth, &mut out);
         self.inherent_members(depth, shared, &mut out);
-        self.operation_impl(depth, shared, unparse, &mut out)?;
-        Ok(out)
+        self.operation_impl(depth, shared, &mut out);
+        out
     }
 
     /// The operation's struct, its parameters' struct, and the head of its impl block.
@@ -676,13 +739,7 @@ impl Decided {
 
     /// `impl Operation`: the output type, `to_request` (the path, then the request's block)
     /// and `parse_response`.
-    fn operation_impl(
-        &self,
-        depth: usize,
-        shared: &Shared,
-        unparse: &impl Fn(TokenStream) -> Result<String, String>,
-        out: &mut String,
-    ) -> Result<(), String> {
+    fn operation_impl(&self, depth: usize, shared: &Shared, out: &mut String) {
         let indent = depth * INDENT as usize;
         let mut l = Layout::default();
         l.cbox(0);
@@ -701,7 +758,7 @@ impl Decided {
         l.fn_head_with("", "to_request", parameters, "::http::Request<::std::vec::Vec<u8>>");
         l.print_at(out, indent + INDENT as usize);
         self.path.print(depth, out);
-        self.request.print(depth, out, &unparse)?;
+        self.request.print(depth, out);
         push_spaces(out, indent + INDENT as usize);
         out.push_str("}\n");
         let parse = self.parse;
@@ -709,37 +766,7 @@ impl Decided {
         out.push_str(parse);
         push_spaces(out, indent);
         out.push_str("}\n");
-        Ok(())
     }
-}
-
-/// The statements of a method's body built as tokens, formatted as in an operation `depth`
-/// modules deep: inside as many modules, an impl block and a function, whose lines are cut off
-/// again.
-fn statements(
-    tokens: TokenStream,
-    depth: usize,
-    unparse: &impl Fn(TokenStream) -> Result<String, String>,
-) -> Result<String, String> {
-    formatted_inside(quote! { impl M { fn f() { #tokens } } }, 2, depth, unparse)
-}
-
-/// Tokens already wrapped in `wrappers` items, formatted inside `depth` modules, with the
-/// lines of the wrappers and the modules cut off again.
-fn formatted_inside(
-    mut tokens: TokenStream,
-    wrappers: usize,
-    depth: usize,
-    unparse: &impl Fn(TokenStream) -> Result<String, String>,
-) -> Result<String, String> {
-    for _ in 0..depth {
-        tokens = quote! { mod m { #tokens } };
-    }
-    let wrappers = wrappers + depth;
-    let text = unparse(tokens)?;
-    let lines: Vec<&str> = text.lines().collect();
-    let inner = lines.get(wrappers..lines.len().saturating_sub(wrappers)).unwrap_or_default();
-    Ok(inner.iter().flat_map(|line| [*line, "\n"]).collect())
 }
 
 /// `parse_response`: the response decoded by `parse`.
@@ -1091,12 +1118,7 @@ pub(super) const HEAD: &str = "\
 
 /// The piece of the file at `index`, printed. A module's head and end are printed directly;
 /// an operation is decided, then printed by [`Decided::print`].
-pub(super) fn unit(
-    context: &Context<'_>,
-    plan: &Plan,
-    index: usize,
-    format_items: impl Fn(TokenStream) -> Result<String, String>,
-) -> Result<String, String> {
+pub(super) fn unit(context: &Context<'_>, plan: &Plan, index: usize) -> Result<String, String> {
     let indent = |depth: usize| depth * INDENT as usize;
     match &plan.units[index] {
         Unit::Open { depth, name, doc } => {
@@ -1109,7 +1131,7 @@ pub(super) fn unit(
             Ok(out)
         }
         Unit::Close { depth } => Ok(format!("{}}}\n", " ".repeat(indent(*depth)))),
-        Unit::Item { depth, item } => decide(context, item)?.print(*depth, &plan.shared[*depth], &format_items),
+        Unit::Item { depth, item } => Ok(decide(context, item)?.print(*depth, &plan.shared[*depth])),
     }
 }
 
@@ -1375,22 +1397,6 @@ fn operation_type(
     } else {
         path_expression(context, &template, &keys)
     };
-    let param_aliases: Vec<String> = parameters.iter().map(|p| format!("@{}", p.name)).collect();
-    let param_literals: Vec<TokenStream> = parameters
-        .iter()
-        .map(|p| {
-            let field = field_ident(&p.name);
-            let style = literal_style(context, &p.ty).tokens();
-            if p.annotations.optional_parameter().is_some() {
-                quote!(self.body.#field.as_ref().map(|value| crate::operations::url_literal(&crate::odata::to_json(value), #style)))
-            } else {
-                quote!(::std::option::Option::Some(crate::operations::url_literal(&crate::odata::to_json(&self.body.#field), #style)))
-            }
-        })
-        .collect();
-    // `$filter`, `$top`, ... after the parameter aliases.
-    let query_options = if paged { quote!(query.extend(self.query.to_query());) } else { quote!() };
-    let query_binding = if paged { quote!(let mut query) } else { quote!(let query) };
     let request = if is_action {
         if parameters.is_empty() {
             Request::Call { method: "POST", with: Sent::Nothing }
@@ -1398,12 +1404,17 @@ fn operation_type(
             Request::Call { method: "POST", with: Sent::Body { expect: "generated parameter bodies always serialize" } }
         }
     } else {
-        Request::Tokens(quote! {
-            let mut path = path;
-            #query_binding = crate::operations::function_call(&mut path, #segment, [#((#param_aliases, #param_literals),)*]);
-            #query_options
-            crate::odata::request(root, crate::SERVICE_VERSION, ::http::Method::GET, &path, &query, ::std::option::Option::None)
-        })
+        let aliases = parameters
+            .iter()
+            .map(|p| Alias {
+                alias: format!("@{}", p.name),
+                field: field_ident(&p.name).to_string(),
+                optional: p.annotations.optional_parameter().is_some(),
+                style: literal_style(context, &p.ty),
+            })
+            .collect();
+        // `$filter`, `$top`, ... after the parameter aliases of a function that returns a page.
+        Request::Call { method: "GET", with: Sent::Function { name: segment.to_owned(), aliases, paged } }
     };
     let (output, parse) = match &op.return_type {
         None => ("()".to_owned(), Parse::Empty),
@@ -1501,14 +1512,6 @@ impl LiteralStyle {
         }
     }
 
-    fn tokens(&self) -> TokenStream {
-        let variant = format_ident!("{}", self.name());
-        match self {
-            LiteralStyle::Enum(qualified) => quote!(crate::operations::Literal::#variant(#qualified)),
-            _ => quote!(crate::operations::Literal::#variant),
-        }
-    }
-
     fn print(&self, l: &mut Layout) {
         let path = format!("crate::operations::Literal::{}", self.name());
         match self {
@@ -1589,12 +1592,36 @@ mod tests {
                 with: Sent::Body { expect: "generated parameter bodies always serialize" },
             },
             Request::Call { method: "DELETE", with: Sent::Nothing },
+            Request::Call {
+                method: "GET",
+                with: Sent::Function { name: "delta".into(), aliases: Vec::new(), paged: true },
+            },
         ];
+        let alias = |name: &str, optional: bool, style: LiteralStyle| Alias {
+            alias: format!("@{name}"),
+            field: snake(name),
+            optional,
+            style,
+        };
+        let requests = requests.into_iter().chain([false, true].map(|paged| Request::Call {
+            method: "GET",
+            with: Sent::Function {
+                name: "getAnExceptionallyLongFunctionNameThatMakesTheCallBreak".into(),
+                aliases: vec![
+                    alias("date", false, LiteralStyle::Bare),
+                    alias("reportType", true, LiteralStyle::Quoted),
+                    alias("aParameterWhoseNameIsLongEnoughToBreakItsOwnFieldChain", false, LiteralStyle::Json),
+                    alias("colour", true, LiteralStyle::Enum("Some.Namespace.ColourOfTheThing".into())),
+                ],
+                paged,
+            },
+        }));
+        let requests: Vec<Request> = requests.collect();
         for depth in [0, 1, 2, 3, 8, 9, 14] {
             for request in &requests {
                 let indent = " ".repeat((depth + 1) * INDENT as usize);
                 let mut member = format!("{indent}fn f() {{\n");
-                request.print(depth, &mut member, &crate::rust::unparse).expect("prints");
+                request.print(depth, &mut member);
                 member.push_str(&format!("{indent}}}\n"));
                 assert!(member.contains("self.headers.apply(&mut request);"), "{member}");
                 assert_laid_out_as_prettyplease(depth, &member);
