@@ -432,11 +432,12 @@ struct Decided {
 
 /// How `to_request` builds the request once it has the path: a call of `crate::odata::request`
 /// with this HTTP method.
-enum Request {
-    Call { method: &'static str, with: Sent },
+struct Request {
+    method: &'static str,
+    sent: Sent,
 }
 
-/// What a request built by [`Request::Call`] sends besides its path.
+/// What a [`Request`] sends besides its path.
 enum Sent {
     /// The query options; with Graph's `ConsistencyLevel: eventual` header when they need it.
     Query { eventual_consistency: bool },
@@ -462,7 +463,7 @@ struct Alias {
 impl Request {
     /// `to_request`'s statements after the path, `depth` modules deep.
     fn print(&self, depth: usize, out: &mut String) {
-        let Request::Call { method, with: sent } = self;
+        let Request { method, sent } = self;
         let method = format!("::http::Method::{method}");
         let call = |l: &mut Layout, query: &str, body: &str| {
             l.call("crate::odata::request", |l| {
@@ -1203,7 +1204,7 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
                 model_type_text
             },
             // Graph needs `ConsistencyLevel: eventual` for `$count` and `$search`.
-            Request::Call { method, with: Sent::Query { eventual_consistency: context.config.service.is_graph() } },
+            Request { method, sent: Sent::Query { eventual_consistency: context.config.service.is_graph() } },
             if crud == CrudOperation::List { Parse::Page } else { Parse::Entity },
         ),
         CrudOperation::Create | CrudOperation::Update => (
@@ -1220,17 +1221,12 @@ fn crud_operation(context: &Context<'_>, path: &ResourcePath, crud: CrudOperatio
             } else {
                 format!("::std::option::Option<{model_type_text}>")
             },
-            Request::Call { method, with: Sent::Body { expect: "generated models always serialize" } },
+            Request { method, sent: Sent::Body { expect: "generated models always serialize" } },
             if crud == CrudOperation::Create { Parse::Entity } else { Parse::OptionalEntity },
         ),
-        CrudOperation::Delete => (
-            None,
-            Vec::new(),
-            None,
-            "()".to_owned(),
-            Request::Call { method: "DELETE", with: Sent::Nothing },
-            Parse::Empty,
-        ),
+        CrudOperation::Delete => {
+            (None, Vec::new(), None, "()".to_owned(), Request { method: "DELETE", sent: Sent::Nothing }, Parse::Empty)
+        }
     };
     let default = keys.is_empty() && extra_args.is_none();
     let mut new = Constructor::with_keys("The operation for these keys.", &keys);
@@ -1399,9 +1395,9 @@ fn operation_type(
     };
     let request = if is_action {
         if parameters.is_empty() {
-            Request::Call { method: "POST", with: Sent::Nothing }
+            Request { method: "POST", sent: Sent::Nothing }
         } else {
-            Request::Call { method: "POST", with: Sent::Body { expect: "generated parameter bodies always serialize" } }
+            Request { method: "POST", sent: Sent::Body { expect: "generated parameter bodies always serialize" } }
         }
     } else {
         let aliases = parameters
@@ -1414,7 +1410,7 @@ fn operation_type(
             })
             .collect();
         // `$filter`, `$top`, ... after the parameter aliases of a function that returns a page.
-        Request::Call { method: "GET", with: Sent::Function { name: segment.to_owned(), aliases, paged } }
+        Request { method: "GET", sent: Sent::Function { name: segment.to_owned(), aliases, paged } }
     };
     let (output, parse) = match &op.return_type {
         None => ("()".to_owned(), Parse::Empty),
@@ -1584,18 +1580,12 @@ mod tests {
     #[test]
     fn requests_are_laid_out_as_prettyplease_lays_them_out_at_any_depth() {
         let requests = [
-            Request::Call { method: "GET", with: Sent::Query { eventual_consistency: true } },
-            Request::Call { method: "GET", with: Sent::Query { eventual_consistency: false } },
-            Request::Call { method: "PATCH", with: Sent::Body { expect: "generated models always serialize" } },
-            Request::Call {
-                method: "POST",
-                with: Sent::Body { expect: "generated parameter bodies always serialize" },
-            },
-            Request::Call { method: "DELETE", with: Sent::Nothing },
-            Request::Call {
-                method: "GET",
-                with: Sent::Function { name: "delta".into(), aliases: Vec::new(), paged: true },
-            },
+            Request { method: "GET", sent: Sent::Query { eventual_consistency: true } },
+            Request { method: "GET", sent: Sent::Query { eventual_consistency: false } },
+            Request { method: "PATCH", sent: Sent::Body { expect: "generated models always serialize" } },
+            Request { method: "POST", sent: Sent::Body { expect: "generated parameter bodies always serialize" } },
+            Request { method: "DELETE", sent: Sent::Nothing },
+            Request { method: "GET", sent: Sent::Function { name: "delta".into(), aliases: Vec::new(), paged: true } },
         ];
         let alias = |name: &str, optional: bool, style: LiteralStyle| Alias {
             alias: format!("@{name}"),
@@ -1603,9 +1593,9 @@ mod tests {
             optional,
             style,
         };
-        let requests = requests.into_iter().chain([false, true].map(|paged| Request::Call {
+        let requests = requests.into_iter().chain([false, true].map(|paged| Request {
             method: "GET",
-            with: Sent::Function {
+            sent: Sent::Function {
                 name: "getAnExceptionallyLongFunctionNameThatMakesTheCallBreak".into(),
                 aliases: vec![
                     alias("date", false, LiteralStyle::Bare),
