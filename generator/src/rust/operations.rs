@@ -1577,6 +1577,15 @@ mod tests {
         }
     }
 
+    /// `fn f() { … }` in an impl block `depth` modules deep, its statements printed by `body`.
+    fn in_function(depth: usize, body: impl FnOnce(&mut String)) -> String {
+        let indent = " ".repeat((depth + 1) * INDENT as usize);
+        let mut member = format!("{indent}fn f() {{\n");
+        body(&mut member);
+        member.push_str(&format!("{indent}}}\n"));
+        member
+    }
+
     #[test]
     fn requests_are_laid_out_as_prettyplease_lays_them_out_at_any_depth() {
         let requests = [
@@ -1609,10 +1618,7 @@ mod tests {
         let requests: Vec<Request> = requests.collect();
         for depth in [0, 1, 2, 3, 8, 9, 14] {
             for request in &requests {
-                let indent = " ".repeat((depth + 1) * INDENT as usize);
-                let mut member = format!("{indent}fn f() {{\n");
-                request.print(depth, &mut member);
-                member.push_str(&format!("{indent}}}\n"));
+                let member = in_function(depth, |out| request.print(depth, out));
                 assert!(member.contains("self.headers.apply(&mut request);"), "{member}");
                 assert_laid_out_as_prettyplease(depth, &member);
             }
@@ -1639,10 +1645,7 @@ mod tests {
         // leaves 60 columns.
         for depth in [0, 1, 3, 8, 9, 14] {
             for path in &paths {
-                let indent = " ".repeat((depth + 1) * INDENT as usize);
-                let mut member = format!("{indent}fn f() {{\n");
-                path.print(depth, &mut member);
-                member.push_str(&format!("{indent}}}\n"));
+                let member = in_function(depth, |out| path.print(depth, out));
                 assert!(member.contains("let path = "), "{member}");
                 assert_laid_out_as_prettyplease(depth, &member);
             }
