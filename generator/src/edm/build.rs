@@ -24,7 +24,6 @@ impl Model {
             model: Model::default(),
             qualifiers: HashMap::default(),
             included: HashMap::default(),
-            lookup: HashMap::default(),
             base_spans: Vec::new(),
             schema_types: Vec::new(),
             namespaces: document.schemas.iter().map(|s| Arc::from(s.namespace.as_str())).collect(),
@@ -50,8 +49,6 @@ struct Builder<'d, 't> {
     qualifiers: HashMap<String, usize>,
     /// Namespace or alias of an `edmx:Include` → the included namespace.
     included: HashMap<String, String>,
-    /// Qualified name (`namespace.Name`) → type, while building.
-    lookup: HashMap<String, TypeId>,
     /// The span of each type's `BaseType` attribute, for cycle errors.
     base_spans: Vec<Option<Span>>,
     /// Per schema: simple name → type, for resolving references without building strings.
@@ -164,9 +161,8 @@ impl<'d, 't> Builder<'d, 't> {
         let mut registered = Vec::with_capacity(count);
         self.model.types.reserve(count);
         self.base_spans.reserve(count);
-        self.lookup.reserve(count);
         // Terms and entity containers share the names of their schema with its types.
-        let mut others: HashSet<String> = HashSet::default();
+        let mut others: HashSet<(usize, &str)> = HashSet::default();
         self.schema_types = vec![HashMap::default(); document.schemas.len()];
         for (index, schema) in document.schemas.iter().enumerate() {
             let namespace = schema.namespace.as_str();
@@ -193,15 +189,15 @@ impl<'d, 't> Builder<'d, 't> {
             for (name, span, source) in sources {
                 let qualified_name = qualify(namespace, name.as_str());
                 let id = TypeId(self.model.types.len() as u32);
-                if self.lookup.contains_key(&qualified_name) || others.contains(&qualified_name) {
+                let names = &mut self.schema_types[schema_index];
+                if names.contains_key(name.as_str()) || others.contains(&(schema_index, name.as_str())) {
                     self.error(
                         codes::DUPLICATE_NAME,
                         span,
                         format!("`{qualified_name}` is declared twice; references resolve to the first declaration"),
                     );
                 } else {
-                    self.lookup.insert(qualified_name.clone(), id);
-                    self.schema_types[schema_index].insert(name.as_str(), id);
+                    names.insert(name.as_str(), id);
                 }
                 let kind = match source {
                     Source::Structured(t) if t.kind == StructuredKind::Entity => {
@@ -230,8 +226,10 @@ impl<'d, 't> Builder<'d, 't> {
                 registered.push((id, source));
             }
             for (name, span, what) in others_here {
-                let qualified_name = qualify(namespace, name.as_str());
-                if self.lookup.contains_key(&qualified_name) || !others.insert(qualified_name.clone()) {
+                if self.schema_types[schema_index].contains_key(name.as_str())
+                    || !others.insert((schema_index, name.as_str()))
+                {
+                    let qualified_name = qualify(namespace, name.as_str());
                     self.error(
                         codes::DUPLICATE_NAME,
                         span,
@@ -1528,9 +1526,11 @@ impl<'d, 't> Builder<'d, 't> {
             return self.schema_target(name, signature, member);
         };
         // A type of a schema whose namespace repeats an earlier one's (reported) is registered
-        // under the first schema: only its qualified name finds it.
+        // under the first schema: an alias of the repeating schema finds it by its namespace.
         if signature.is_none()
-            && let Some(&id) = self.lookup.get(&qualified)
+            && let Some((namespace, simple)) = qualified.rsplit_once('.')
+            && let Some(&schema) = self.qualifiers.get(namespace)
+            && let Some(&id) = self.schema_types[schema].get(simple)
         {
             return self.type_member_target(id, member).into_iter().collect();
         }
@@ -1688,7 +1688,10 @@ impl<'d, 't> Builder<'d, 't> {
     }
 
     fn finish(mut self) -> Model {
-        self.model.type_index = self.lookup.into_iter().collect();
+        let mut index: Vec<TypeId> = self.schema_types.iter().flat_map(|names| names.values().copied()).collect();
+        let types = &self.model.types;
+        index.sort_unstable_by(|a, b| types[a.0 as usize].qualified_name.cmp(&types[b.0 as usize].qualified_name));
+        self.model.type_index = index;
         self.model
     }
 }

@@ -34,12 +34,12 @@ pub fn dump(model: &Model) -> String {
         }
         annotations(w, 1, &s.annotations);
     }
-    for id in model.type_index.values() {
+    for id in &model.type_index {
         schema_type(w, model, *id);
     }
     // Duplicates (reported as errors) are not in the index; show them too.
     for (index, ty) in model.types.iter().enumerate() {
-        if model.type_index.get(&ty.qualified_name) != Some(&TypeId(index as u32)) {
+        if model.indexed_type(&ty.qualified_name) != Some(TypeId(index as u32)) {
             let _ = writeln!(w, "duplicate declaration:");
             schema_type(w, model, TypeId(index as u32));
         }

@@ -40,8 +40,9 @@ pub struct Model {
     pub references: Vec<Reference>,
     pub schemas: Vec<Schema>,
     pub types: Vec<SchemaType>,
-    /// Qualified name (`namespace.Name`, never the alias form) → type.
-    pub type_index: BTreeMap<String, TypeId>,
+    /// Every type a qualified name finds (`namespace.Name`, never the alias form; the first of
+    /// a name declared twice), ordered by qualified name: see [`Model::find_type`].
+    pub type_index: Vec<TypeId>,
     /// Every overload of every action and function, in document order.
     pub operations: Vec<Operation>,
     /// Qualified name → its overloads, in document order.
@@ -370,12 +371,21 @@ impl Model {
 
     /// The type with this qualified name, written with its namespace or its schema's alias.
     pub fn find_type(&self, qualified_name: &str) -> Option<TypeId> {
-        if let Some(id) = self.type_index.get(qualified_name) {
-            return Some(*id);
+        if let Some(id) = self.indexed_type(qualified_name) {
+            return Some(id);
         }
         let (qualifier, name) = qualified_name.rsplit_once('.')?;
         let schema = self.schemas.iter().find(|s| s.alias.as_deref() == Some(qualifier))?;
-        self.type_index.get(&format!("{}.{name}", schema.namespace)).copied()
+        self.indexed_type(&format!("{}.{name}", schema.namespace))
+    }
+
+    /// The type with this qualified name (with its namespace) in [`Model::type_index`].
+    pub fn indexed_type(&self, qualified_name: &str) -> Option<TypeId> {
+        let position = self
+            .type_index
+            .binary_search_by(|id| self.ty(*id).qualified_name.as_str().cmp(qualified_name))
+            .ok()?;
+        Some(self.type_index[position])
     }
 
     /// The structured type behind an id, if it is an entity or complex type.

@@ -249,7 +249,8 @@ pub enum TypeNameError {
 
 /// Splits `Collection(ns.Type)` / `ns.Type` at the last dot.
 pub fn parse_type_name(text: &str) -> Result<TypeName<'_>, TypeNameError> {
-    let (inner, collection, offset) = match text.strip_prefix("Collection(") {
+    const COLLECTION: &str = "Collection(";
+    let (inner, collection, offset) = match text.strip_prefix(COLLECTION) {
         Some(rest) => {
             let Some(inner) = rest.strip_suffix(')') else {
                 return Err(TypeNameError::MalformedCollection(if rest.contains(')') {
@@ -261,19 +262,30 @@ pub fn parse_type_name(text: &str) -> Result<TypeName<'_>, TypeNameError> {
             if inner.trim().is_empty() {
                 return Err(TypeNameError::MalformedCollection("the collection names no item type"));
             }
-            if inner.starts_with("Collection(") {
+            if inner.starts_with(COLLECTION) {
                 return Err(TypeNameError::MalformedCollection("collections of collections are not allowed"));
             }
-            (inner, true, "Collection(".len())
-        }
-        None if text.bytes().any(|b| b == b'(' || b == b')') => {
-            return Err(TypeNameError::MalformedCollection("parentheses are only allowed as `Collection(...)`"));
+            (inner, true, COLLECTION.len())
         }
         None => (text, false, 0),
     };
-    match inner.rsplit_once('.') {
-        Some((qualifier, name)) if !qualifier.is_empty() && !name.is_empty() => {
-            Ok(TypeName { qualifier, name, collection, offset })
+    // One pass over the bytes for the last dot and any parenthesis: this runs for every type
+    // reference of a document.
+    let mut last_dot = None;
+    let mut parenthesis = false;
+    for (at, byte) in inner.bytes().enumerate() {
+        match byte {
+            b'.' => last_dot = Some(at),
+            b'(' | b')' => parenthesis = true,
+            _ => {}
+        }
+    }
+    if parenthesis && !collection {
+        return Err(TypeNameError::MalformedCollection("parentheses are only allowed as `Collection(...)`"));
+    }
+    match last_dot {
+        Some(dot) if dot > 0 && dot + 1 < inner.len() => {
+            Ok(TypeName { qualifier: &inner[..dot], name: &inner[dot + 1..], collection, offset })
         }
         _ => Err(TypeNameError::Unqualified),
     }
