@@ -80,7 +80,8 @@ fn quick_xml_scan_with_attributes(bencher: Bencher, name: &str) {
 fn csdl_parse(bencher: Bencher, name: &str) {
     let bytes = read(name);
     bencher.counter(divan::counter::BytesCount::of_slice(&bytes)).bench(|| {
-        let parsed = odata_codegen::csdl::parse(black_box(&bytes)).expect("parses");
+        let arena = odata_codegen::csdl::Arena::new();
+        let parsed = odata_codegen::csdl::parse(black_box(&bytes), &arena).expect("parses");
         parsed.document.schemas.len()
     });
 }

@@ -55,7 +55,8 @@ impl Loaded {
 
 /// Parses, resolves and validates one CSDL document. Never panics on any input.
 pub fn load(bytes: &[u8]) -> Loaded {
-    let (document, mut diagnostics) = match csdl::parse(bytes) {
+    let arena = csdl::Arena::new();
+    let (document, mut diagnostics) = match csdl::parse(bytes, &arena) {
         Ok(parsed) => (parsed.document, parsed.diagnostics),
         Err(fatal) => {
             return Loaded { model: None, diagnostics: vec![fatal] };

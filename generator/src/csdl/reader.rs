@@ -24,9 +24,10 @@ pub struct Parsed<'a> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads a CSDL XML document. Returns the one fatal diagnostic when the bytes are not a
-/// readable CSDL document at all.
-pub fn parse(bytes: &[u8]) -> Result<Parsed<'_>, Diagnostic> {
+/// Reads a CSDL XML document. Values that needed unescaping are put in `arena`, so the tree
+/// borrows every string from the bytes or the arena. Returns the one fatal diagnostic when the
+/// bytes are not a readable CSDL document at all.
+pub fn parse<'a>(bytes: &'a [u8], arena: &'a Arena) -> Result<Parsed<'a>, Diagnostic> {
     if bytes.starts_with(&[0xFE, 0xFF]) || bytes.starts_with(&[0xFF, 0xFE]) {
         return Err(Diagnostic::error(
             codes::UNSUPPORTED_ENCODING,
@@ -74,7 +75,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed<'_>, Diagnostic> {
             ));
         }
     }
-    let mut reader = Reader::new(text, body_start);
+    let mut reader = Reader::new(text, body_start, arena);
     let document = reader.document()?;
     Ok(Parsed { document, diagnostics: reader.diagnostics })
 }
@@ -118,6 +119,8 @@ enum Node<'a> {
 
 struct Reader<'a> {
     text: &'a str,
+    /// Where unescaped values live.
+    arena: &'a Arena,
     /// Byte offset of the text quick-xml reads (after a byte order mark).
     base: usize,
     xml: XmlReader<&'a [u8]>,
@@ -160,7 +163,7 @@ fn exact<T>(spare: &mut Vec<T>, mut gathered: Vec<T>) -> Vec<T> {
 }
 
 impl<'a> Reader<'a> {
-    fn new(text: &'a str, base: usize) -> Reader<'a> {
+    fn new(text: &'a str, base: usize, arena: &'a Arena) -> Reader<'a> {
         let mut xml = XmlReader::from_str(&text[base..]);
         let config = xml.config_mut();
         config.check_end_names = true;
@@ -168,6 +171,7 @@ impl<'a> Reader<'a> {
         config.trim_text(false);
         Reader {
             text,
+            arena,
             base,
             xml,
             scopes: Vec::new(),
@@ -176,6 +180,14 @@ impl<'a> Reader<'a> {
             spare: Spare::default(),
             depth: 0,
             diagnostics: Vec::new(),
+        }
+    }
+
+    /// A value that borrows from the source as it is, or its unescaped copy in the arena.
+    fn keep(&self, value: Cow<'a, str>) -> &'a str {
+        match value {
+            Cow::Borrowed(value) => value,
+            Cow::Owned(value) => self.arena.alloc_str(&value),
         }
     }
 
@@ -251,23 +263,23 @@ impl<'a> Reader<'a> {
                 Event::Text(text) if !keep_whitespace && text.bytes().all(|b| b.is_ascii_whitespace()) => {}
                 Event::Text(text) => {
                     let at = self.offset_of(&text);
-                    let value = text.xml10_content();
+                    let value = self.keep(text.xml10_content());
                     let span = Span::new(at, at + text.len());
                     return Ok(Some(Node::Text(Text { value, span })));
                 }
                 Event::CData(data) => {
                     let at = self.offset_of(&data);
                     let span = Span::new(at, at + data.len());
-                    let value = Cow::Owned(data.to_string());
+                    let value = self.arena.alloc_str(&data);
                     return Ok(Some(Node::Text(Text { value, span })));
                 }
                 Event::GeneralRef(reference) => {
                     let at = self.offset_of(&reference);
                     let span = Span::new(at.saturating_sub(1), at + reference.len() + 1);
                     let value = match reference.resolve_char_ref() {
-                        Ok(Some(c)) => Cow::Owned(c.to_string()),
+                        Ok(Some(c)) => &*self.arena.alloc_str(c.encode_utf8(&mut [0; 4])),
                         Ok(None) => match quick_xml::escape::resolve_predefined_entity(&reference) {
-                            Some(s) => Cow::Borrowed(s),
+                            Some(s) => s,
                             None => {
                                 return Err(Diagnostic::error(
                                     codes::XML_SYNTAX,
@@ -324,24 +336,26 @@ impl<'a> Reader<'a> {
     /// The text content of an element that holds only text (`<String>`, `<PropertyPath>`, ...).
     fn text_content(&mut self, element: &Element<'a>) -> Fatal<Text<'a>> {
         let mut result: Option<Text<'a>> = None;
+        // The pieces so far when there are several (text around an entity reference).
+        let mut joined: Option<String> = None;
         while let Some(node) = self.next_node(element, true)? {
             match node {
-                Node::Text(text) => {
-                    result = Some(match result {
-                        None => text,
-                        Some(mut acc) => {
-                            acc.value.to_mut().push_str(&text.value);
-                            acc.span.end = text.span.end;
-                            acc
-                        }
-                    });
-                }
+                Node::Text(text) => match &mut result {
+                    None => result = Some(text),
+                    Some(acc) => {
+                        joined.get_or_insert_with(|| acc.value.to_owned()).push_str(text.value);
+                        acc.span.end = text.span.end;
+                    }
+                },
                 Node::Element(child) => {
                     self.unknown(&child, element)?;
                 }
             }
         }
-        Ok(result.unwrap_or(Text { value: Cow::Borrowed(""), span: Span::at(element.span.end as usize) }))
+        if let (Some(acc), Some(joined)) = (&mut result, joined) {
+            acc.value = self.arena.alloc_str(&joined);
+        }
+        Ok(result.unwrap_or(Text { value: "", span: Span::at(element.span.end as usize) }))
     }
 
     fn doctype(&self, doctype: &str) -> Diagnostic {
@@ -442,7 +456,7 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let span = Span::new(raw_at, raw_at + raw.len());
-            let value = normalize_attribute(raw).map_err(|e| {
+            let value = normalize_attribute(raw).map(|value| self.keep(value)).map_err(|e| {
                 use quick_xml::escape::EscapeError;
                 // Ranges cover the entity name after `&`; point at the `&`.
                 let at = match &e {
@@ -705,7 +719,7 @@ impl<'a> Reader<'a> {
         let alias = take(&mut attrs, "Alias");
         self.unknown_attributes(&element, attrs);
         let mut schema = Schema {
-            namespace: Text { value: Cow::Borrowed(""), span: element.span },
+            namespace: Text { value: "", span: element.span },
             alias,
             entity_types: Vec::new(),
             complex_types: Vec::new(),
