@@ -31,8 +31,8 @@ impl<'a> Text<'a> {
 pub struct Document<'a> {
     /// `edmx:Edmx/@Version`: `4.0` or `4.01`.
     pub version: Option<Text<'a>>,
-    pub references: Vec<Reference<'a>>,
-    pub schemas: Vec<Schema<'a>>,
+    pub references: &'a [Reference<'a>],
+    pub schemas: &'a [Schema<'a>],
     pub span: Span,
 }
 
@@ -40,9 +40,9 @@ pub struct Document<'a> {
 #[derive(Debug)]
 pub struct Reference<'a> {
     pub uri: Text<'a>,
-    pub includes: Vec<Include<'a>>,
-    pub include_annotations: Vec<IncludeAnnotations<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub includes: &'a [Include<'a>],
+    pub include_annotations: &'a [IncludeAnnotations<'a>],
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -65,18 +65,18 @@ pub struct IncludeAnnotations<'a> {
 pub struct Schema<'a> {
     pub namespace: Text<'a>,
     pub alias: Option<Text<'a>>,
-    pub entity_types: Vec<StructuredType<'a>>,
-    pub complex_types: Vec<StructuredType<'a>>,
-    pub enum_types: Vec<EnumType<'a>>,
-    pub type_definitions: Vec<TypeDefinition<'a>>,
-    pub actions: Vec<Operation<'a>>,
-    pub functions: Vec<Operation<'a>>,
-    pub terms: Vec<Term<'a>>,
-    pub entity_containers: Vec<EntityContainer<'a>>,
+    pub entity_types: &'a [StructuredType<'a>],
+    pub complex_types: &'a [StructuredType<'a>],
+    pub enum_types: &'a [EnumType<'a>],
+    pub type_definitions: &'a [TypeDefinition<'a>],
+    pub actions: &'a [Operation<'a>],
+    pub functions: &'a [Operation<'a>],
+    pub terms: &'a [Term<'a>],
+    pub entity_containers: &'a [EntityContainer<'a>],
     /// Out-of-line `<Annotations Target=...>` blocks.
-    pub annotation_blocks: Vec<AnnotationBlock<'a>>,
+    pub annotation_blocks: &'a [AnnotationBlock<'a>],
     /// Inline annotations of the schema itself.
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -92,9 +92,9 @@ pub struct StructuredType<'a> {
     pub has_stream: Option<Text<'a>>,
     /// Entity types only.
     pub key: Option<Key<'a>>,
-    pub properties: Vec<Property<'a>>,
-    pub navigation_properties: Vec<NavigationProperty<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub properties: &'a [Property<'a>],
+    pub navigation_properties: &'a [NavigationProperty<'a>],
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -106,7 +106,7 @@ pub enum StructuredKind {
 
 #[derive(Debug)]
 pub struct Key<'a> {
-    pub property_refs: Vec<PropertyRef<'a>>,
+    pub property_refs: &'a [PropertyRef<'a>],
     pub span: Span,
 }
 
@@ -124,7 +124,7 @@ pub struct Facets<'a> {
     /// The other facets, out of line: real documents write them on few elements (Graph's
     /// v1.0 has a few hundred `Unicode`s among ten thousand properties), and inline they would
     /// double the size of every property and parameter in the tree.
-    pub others: Option<Box<OtherFacets<'a>>>,
+    pub others: Option<&'a OtherFacets<'a>>,
 }
 
 /// `MaxLength`, `Precision`, `Scale`, `SRID` and `Unicode`.
@@ -143,7 +143,7 @@ pub struct Property<'a> {
     pub type_name: Text<'a>,
     pub facets: Facets<'a>,
     pub default_value: Option<Text<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -154,9 +154,9 @@ pub struct NavigationProperty<'a> {
     pub nullable: Option<Text<'a>>,
     pub partner: Option<Text<'a>>,
     pub contains_target: Option<Text<'a>>,
-    pub referential_constraints: Vec<ReferentialConstraint<'a>>,
+    pub referential_constraints: &'a [ReferentialConstraint<'a>],
     pub on_delete: Option<Text<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -164,7 +164,7 @@ pub struct NavigationProperty<'a> {
 pub struct ReferentialConstraint<'a> {
     pub property: Text<'a>,
     pub referenced_property: Text<'a>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -173,8 +173,8 @@ pub struct EnumType<'a> {
     pub name: Text<'a>,
     pub underlying_type: Option<Text<'a>>,
     pub is_flags: Option<Text<'a>>,
-    pub members: Vec<EnumMember<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub members: &'a [EnumMember<'a>],
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -182,7 +182,7 @@ pub struct EnumType<'a> {
 pub struct EnumMember<'a> {
     pub name: Text<'a>,
     pub value: Option<Text<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -191,7 +191,7 @@ pub struct TypeDefinition<'a> {
     pub name: Text<'a>,
     pub underlying_type: Text<'a>,
     pub facets: Facets<'a>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -204,9 +204,9 @@ pub struct Operation<'a> {
     /// Functions only.
     pub is_composable: Option<Text<'a>>,
     pub entity_set_path: Option<Text<'a>>,
-    pub parameters: Vec<Parameter<'a>>,
+    pub parameters: &'a [Parameter<'a>],
     pub return_type: Option<ReturnType<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -221,7 +221,7 @@ pub struct Parameter<'a> {
     pub name: Text<'a>,
     pub type_name: Text<'a>,
     pub facets: Facets<'a>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -229,7 +229,7 @@ pub struct Parameter<'a> {
 pub struct ReturnType<'a> {
     pub type_name: Text<'a>,
     pub facets: Facets<'a>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -241,7 +241,7 @@ pub struct Term<'a> {
     pub applies_to: Option<Text<'a>>,
     pub default_value: Option<Text<'a>>,
     pub facets: Facets<'a>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -249,11 +249,11 @@ pub struct Term<'a> {
 pub struct EntityContainer<'a> {
     pub name: Text<'a>,
     pub extends: Option<Text<'a>>,
-    pub entity_sets: Vec<EntitySet<'a>>,
-    pub singletons: Vec<Singleton<'a>>,
-    pub action_imports: Vec<OperationImport<'a>>,
-    pub function_imports: Vec<OperationImport<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub entity_sets: &'a [EntitySet<'a>],
+    pub singletons: &'a [Singleton<'a>],
+    pub action_imports: &'a [OperationImport<'a>],
+    pub function_imports: &'a [OperationImport<'a>],
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -262,8 +262,8 @@ pub struct EntitySet<'a> {
     pub name: Text<'a>,
     pub entity_type: Text<'a>,
     pub include_in_service_document: Option<Text<'a>>,
-    pub bindings: Vec<NavigationPropertyBinding<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub bindings: &'a [NavigationPropertyBinding<'a>],
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -272,8 +272,8 @@ pub struct Singleton<'a> {
     pub name: Text<'a>,
     pub type_name: Text<'a>,
     pub nullable: Option<Text<'a>>,
-    pub bindings: Vec<NavigationPropertyBinding<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub bindings: &'a [NavigationPropertyBinding<'a>],
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -291,7 +291,7 @@ pub struct OperationImport<'a> {
     pub operation: Text<'a>,
     pub entity_set: Option<Text<'a>>,
     pub include_in_service_document: Option<Text<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -300,7 +300,7 @@ pub struct OperationImport<'a> {
 pub struct AnnotationBlock<'a> {
     pub target: Text<'a>,
     pub qualifier: Option<Text<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -311,7 +311,7 @@ pub struct Annotation<'a> {
     /// Absent when the annotation has no value: the term's default applies.
     pub value: Option<Expr<'a>>,
     /// Annotations of the annotation.
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -415,10 +415,10 @@ pub enum Expr<'a> {
         kind: PathKind,
         value: Text<'a>,
     },
-    /// Boxed, as is `Dynamic`: the common constants and paths then keep every annotation small.
-    Record(Box<Record<'a>>),
+    /// Out of line, as is `Dynamic`: the common constants and paths then keep every annotation small.
+    Record(&'a Record<'a>),
     Collection {
-        items: Vec<Expr<'a>>,
+        items: &'a [Expr<'a>],
         span: Span,
     },
     Null {
@@ -426,14 +426,14 @@ pub enum Expr<'a> {
     },
     /// Any other expression element (`Apply`, `If`, `Cast`, `Eq`, `LabeledElement`, `UrlRef`,
     /// ...), kept generically: its attributes and operand expressions.
-    Dynamic(Box<Dynamic<'a>>),
+    Dynamic(&'a Dynamic<'a>),
 }
 
 #[derive(Debug)]
 pub struct Record<'a> {
     pub type_name: Option<Text<'a>>,
-    pub properties: Vec<PropertyValue<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub properties: &'a [PropertyValue<'a>],
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
@@ -441,16 +441,16 @@ pub struct Record<'a> {
 pub struct PropertyValue<'a> {
     pub property: Text<'a>,
     pub value: Option<Expr<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 
 #[derive(Debug)]
 pub struct Dynamic<'a> {
     pub name: &'a str,
-    pub attributes: Vec<(&'a str, Text<'a>)>,
-    pub operands: Vec<Expr<'a>>,
-    pub annotations: Vec<Annotation<'a>>,
+    pub attributes: &'a [(&'a str, Text<'a>)],
+    pub operands: &'a [Expr<'a>],
+    pub annotations: &'a [Annotation<'a>],
     pub span: Span,
 }
 

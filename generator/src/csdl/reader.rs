@@ -6,6 +6,7 @@
 
 use super::*;
 use crate::diagnostics::{Diagnostic, Span, codes};
+use bumpalo::collections::Vec as ArenaVec;
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader as XmlReader;
@@ -143,8 +144,8 @@ struct Reader<'a> {
 
 type Fatal<T> = Result<T, Diagnostic>;
 
-/// Members are gathered in a reused buffer and then moved into an exactly sized vector: no
-/// copies as a vector grows, and no spare capacity kept in the tree.
+/// Members are gathered in a reused buffer and then moved into an exactly sized slice of the
+/// arena: no copies as a list grows, and no spare capacity kept in the tree.
 #[derive(Default)]
 struct Spare<'a> {
     properties: Vec<Property<'a>>,
@@ -153,11 +154,10 @@ struct Spare<'a> {
     parameters: Vec<Parameter<'a>>,
 }
 
-/// Moves the gathered items into an exactly sized vector, and keeps `gathered`'s buffer as the
-/// spare one.
-fn exact<T>(spare: &mut Vec<T>, mut gathered: Vec<T>) -> Vec<T> {
-    let mut items = Vec::with_capacity(gathered.len());
-    items.append(&mut gathered);
+/// Moves the gathered items into an exactly sized slice of the arena, and keeps `gathered`'s
+/// buffer as the spare one.
+fn exact<'a, T>(arena: &'a Arena, spare: &mut Vec<T>, mut gathered: Vec<T>) -> &'a [T] {
+    let items = arena.alloc_slice_fill_iter(gathered.drain(..));
     *spare = gathered;
     items
 }
@@ -542,12 +542,13 @@ impl<'a> Reader<'a> {
                 self.required(&root, "Version", None);
             }
         }
-        let mut document = Document { version, span: root.span, ..Document::default() };
+        let mut references = ArenaVec::new_in(self.arena);
+        let mut schemas = ArenaVec::new_in(self.arena);
         let mut data_services = 0;
         while let Some(child) = self.next_child(&root)? {
             if child.is(Ns::Edmx, "Reference") {
                 if let Some(reference) = self.reference(child)? {
-                    document.references.push(reference);
+                    references.push(reference);
                 }
             } else if child.is(Ns::Edmx, "DataServices") {
                 data_services += 1;
@@ -558,7 +559,7 @@ impl<'a> Reader<'a> {
                         "a second <edmx:DataServices>; a document has exactly one".into(),
                     );
                 }
-                self.data_services(child, &mut document.schemas)?;
+                self.data_services(child, &mut schemas)?;
             } else {
                 self.unknown(&child, &root)?;
             }
@@ -571,7 +572,12 @@ impl<'a> Reader<'a> {
             );
         }
         self.trailing()?;
-        Ok(document)
+        Ok(Document {
+            version,
+            references: references.into_bump_slice(),
+            schemas: schemas.into_bump_slice(),
+            span: root.span,
+        })
     }
 
     /// The root element, after the prolog.
@@ -646,8 +652,8 @@ impl<'a> Reader<'a> {
         let (element, mut attrs) = split(element);
         let uri = take(&mut attrs, "Uri");
         self.unknown_attributes(&element, attrs);
-        let mut includes = Vec::new();
-        let mut include_annotations = Vec::new();
+        let mut includes = ArenaVec::new_in(self.arena);
+        let mut include_annotations = ArenaVec::new_in(self.arena);
         let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             if child.is(Ns::Edmx, "Include") {
@@ -683,8 +689,8 @@ impl<'a> Reader<'a> {
         let annotations = self.annotations_since(annotations_at);
         Ok(self.required(&element, "Uri", uri).map(|uri| Reference {
             uri,
-            includes,
-            include_annotations,
+            includes: includes.into_bump_slice(),
+            include_annotations: include_annotations.into_bump_slice(),
             annotations,
             span: element.span,
         }))
@@ -698,7 +704,7 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn data_services(&mut self, element: Element<'a>, schemas: &mut Vec<Schema<'a>>) -> Fatal<()> {
+    fn data_services(&mut self, element: Element<'a>, schemas: &mut ArenaVec<'a, Schema<'a>>) -> Fatal<()> {
         let (element, attrs) = split(element);
         self.unknown_attributes(&element, attrs);
         while let Some(child) = self.next_child(&element)? {
@@ -718,41 +724,51 @@ impl<'a> Reader<'a> {
         let namespace = take(&mut attrs, "Namespace");
         let alias = take(&mut attrs, "Alias");
         self.unknown_attributes(&element, attrs);
-        let mut schema = Schema {
-            namespace: Text { value: "", span: element.span },
-            alias,
-            entity_types: Vec::new(),
-            complex_types: Vec::new(),
-            enum_types: Vec::new(),
-            type_definitions: Vec::new(),
-            actions: Vec::new(),
-            functions: Vec::new(),
-            terms: Vec::new(),
-            entity_containers: Vec::new(),
-            annotation_blocks: Vec::new(),
-            annotations: Vec::new(),
-            span: element.span,
-        };
+        let mut entity_types = ArenaVec::new_in(self.arena);
+        let mut complex_types = ArenaVec::new_in(self.arena);
+        let mut enum_types = ArenaVec::new_in(self.arena);
+        let mut type_definitions = ArenaVec::new_in(self.arena);
+        let mut actions = ArenaVec::new_in(self.arena);
+        let mut functions = ArenaVec::new_in(self.arena);
+        let mut terms = ArenaVec::new_in(self.arena);
+        let mut entity_containers = ArenaVec::new_in(self.arena);
+        let mut annotation_blocks = ArenaVec::new_in(self.arena);
+        let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             if child.ns != Ns::Edm {
                 self.unknown(&child, &element)?;
                 continue;
             }
             match child.local {
-                "EntityType" => schema.entity_types.extend(self.structured_type(child, StructuredKind::Entity)?),
-                "ComplexType" => schema.complex_types.extend(self.structured_type(child, StructuredKind::Complex)?),
-                "EnumType" => schema.enum_types.extend(self.enum_type(child)?),
-                "TypeDefinition" => schema.type_definitions.extend(self.type_definition(child)?),
-                "Action" => schema.actions.extend(self.operation(child, OperationKind::Action)?),
-                "Function" => schema.functions.extend(self.operation(child, OperationKind::Function)?),
-                "Term" => schema.terms.extend(self.term(child)?),
-                "EntityContainer" => schema.entity_containers.extend(self.entity_container(child)?),
-                "Annotations" => schema.annotation_blocks.extend(self.annotation_block(child)?),
-                "Annotation" => schema.annotations.extend(self.annotation(child)?),
+                "EntityType" => entity_types.extend(self.structured_type(child, StructuredKind::Entity)?),
+                "ComplexType" => complex_types.extend(self.structured_type(child, StructuredKind::Complex)?),
+                "EnumType" => enum_types.extend(self.enum_type(child)?),
+                "TypeDefinition" => type_definitions.extend(self.type_definition(child)?),
+                "Action" => actions.extend(self.operation(child, OperationKind::Action)?),
+                "Function" => functions.extend(self.operation(child, OperationKind::Function)?),
+                "Term" => terms.extend(self.term(child)?),
+                "EntityContainer" => entity_containers.extend(self.entity_container(child)?),
+                "Annotations" => annotation_blocks.extend(self.annotation_block(child)?),
+                "Annotation" => self.gather_annotation(child)?,
                 _ => self.unknown(&child, &element)?,
             }
         }
-        Ok(self.required(&element, "Namespace", namespace).map(|namespace| Schema { namespace, ..schema }))
+        let annotations = self.annotations_since(annotations_at);
+        Ok(self.required(&element, "Namespace", namespace).map(|namespace| Schema {
+            namespace,
+            alias,
+            entity_types: entity_types.into_bump_slice(),
+            complex_types: complex_types.into_bump_slice(),
+            enum_types: enum_types.into_bump_slice(),
+            type_definitions: type_definitions.into_bump_slice(),
+            actions: actions.into_bump_slice(),
+            functions: functions.into_bump_slice(),
+            terms: terms.into_bump_slice(),
+            entity_containers: entity_containers.into_bump_slice(),
+            annotation_blocks: annotation_blocks.into_bump_slice(),
+            annotations,
+            span: element.span,
+        }))
     }
 
     fn structured_type(&mut self, element: Element<'a>, kind: StructuredKind) -> Fatal<Option<StructuredType<'a>>> {
@@ -784,8 +800,8 @@ impl<'a> Reader<'a> {
             }
         }
         let annotations = self.annotations_since(annotations_at);
-        let properties = exact(&mut self.spare.properties, properties);
-        let navigation_properties = exact(&mut self.spare.navigation_properties, navigation_properties);
+        let properties = exact(self.arena, &mut self.spare.properties, properties);
+        let navigation_properties = exact(self.arena, &mut self.spare.navigation_properties, navigation_properties);
         Ok(self.required(&element, "Name", name).map(|name| StructuredType {
             kind,
             name,
@@ -804,7 +820,7 @@ impl<'a> Reader<'a> {
     fn key(&mut self, element: Element<'a>) -> Fatal<Key<'a>> {
         let (element, attrs) = split(element);
         self.unknown_attributes(&element, attrs);
-        let mut property_refs = Vec::new();
+        let mut property_refs = ArenaVec::new_in(self.arena);
         while let Some(child) = self.next_child(&element)? {
             if child.is(Ns::Edm, "PropertyRef") {
                 let (child, mut attrs) = split(child);
@@ -819,10 +835,10 @@ impl<'a> Reader<'a> {
                 self.unknown(&child, &element)?;
             }
         }
-        Ok(Key { property_refs, span: element.span })
+        Ok(Key { property_refs: property_refs.into_bump_slice(), span: element.span })
     }
 
-    fn facets(attrs: &mut Vec<Attr<'a>>) -> Facets<'a> {
+    fn facets(&self, attrs: &mut Vec<Attr<'a>>) -> Facets<'a> {
         let nullable = take(attrs, "Nullable");
         if attrs.is_empty() {
             return Facets { nullable, others: None };
@@ -837,7 +853,7 @@ impl<'a> Reader<'a> {
         let any = [&others.max_length, &others.precision, &others.scale, &others.srid, &others.unicode]
             .iter()
             .any(|facet| facet.is_some());
-        Facets { nullable, others: any.then(|| Box::new(others)) }
+        Facets { nullable, others: any.then(|| &*self.arena.alloc(others)) }
     }
 
     /// Reads an `<Annotation>` child onto the annotation stack.
@@ -849,12 +865,12 @@ impl<'a> Reader<'a> {
     }
 
     /// The annotations gathered since the stack was `start` long.
-    fn annotations_since(&mut self, start: usize) -> Vec<Annotation<'a>> {
-        self.annotation_stack.drain(start..).collect()
+    fn annotations_since(&mut self, start: usize) -> &'a [Annotation<'a>] {
+        self.arena.alloc_slice_fill_iter(self.annotation_stack.drain(start..))
     }
 
     /// Reads children that may only be annotations.
-    fn annotations_only(&mut self, element: &Element<'a>) -> Fatal<Vec<Annotation<'a>>> {
+    fn annotations_only(&mut self, element: &Element<'a>) -> Fatal<&'a [Annotation<'a>]> {
         let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(element)? {
             if child.is(Ns::Edm, "Annotation") {
@@ -870,7 +886,7 @@ impl<'a> Reader<'a> {
         let (element, mut attrs) = split(element);
         let name = take(&mut attrs, "Name");
         let type_name = take(&mut attrs, "Type");
-        let facets = Self::facets(&mut attrs);
+        let facets = self.facets(&mut attrs);
         let default_value = take(&mut attrs, "DefaultValue");
         self.unknown_attributes(&element, attrs);
         let annotations = self.annotations_only(&element)?;
@@ -894,7 +910,7 @@ impl<'a> Reader<'a> {
         let partner = take(&mut attrs, "Partner");
         let contains_target = take(&mut attrs, "ContainsTarget");
         self.unknown_attributes(&element, attrs);
-        let mut referential_constraints = Vec::new();
+        let mut referential_constraints = ArenaVec::new_in(self.arena);
         let mut on_delete = None;
         let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
@@ -936,7 +952,7 @@ impl<'a> Reader<'a> {
             nullable,
             partner,
             contains_target,
-            referential_constraints,
+            referential_constraints: referential_constraints.into_bump_slice(),
             on_delete,
             annotations,
             span: element.span,
@@ -968,7 +984,7 @@ impl<'a> Reader<'a> {
             }
         }
         let annotations = self.annotations_since(annotations_at);
-        let members = exact(&mut self.spare.members, members);
+        let members = exact(self.arena, &mut self.spare.members, members);
         Ok(self.required(&element, "Name", name).map(|name| EnumType {
             name,
             underlying_type,
@@ -983,7 +999,7 @@ impl<'a> Reader<'a> {
         let (element, mut attrs) = split(element);
         let name = take(&mut attrs, "Name");
         let underlying_type = take(&mut attrs, "UnderlyingType");
-        let facets = Self::facets(&mut attrs);
+        let facets = self.facets(&mut attrs);
         self.unknown_attributes(&element, attrs);
         let annotations = self.annotations_only(&element)?;
         let name = self.required(&element, "Name", name);
@@ -1013,7 +1029,7 @@ impl<'a> Reader<'a> {
                     let (child, mut attrs) = split(child);
                     let name = take(&mut attrs, "Name");
                     let type_name = take(&mut attrs, "Type");
-                    let facets = Self::facets(&mut attrs);
+                    let facets = self.facets(&mut attrs);
                     self.unknown_attributes(&child, attrs);
                     let parameter_annotations = self.annotations_only(&child)?;
                     let name = self.required(&child, "Name", name);
@@ -1031,7 +1047,7 @@ impl<'a> Reader<'a> {
                 (Ns::Edm, "ReturnType") => {
                     let (child, mut attrs) = split(child);
                     let type_name = take(&mut attrs, "Type");
-                    let facets = Self::facets(&mut attrs);
+                    let facets = self.facets(&mut attrs);
                     self.unknown_attributes(&child, attrs);
                     let return_annotations = self.annotations_only(&child)?;
                     if return_type.is_some() {
@@ -1046,7 +1062,7 @@ impl<'a> Reader<'a> {
             }
         }
         let annotations = self.annotations_since(annotations_at);
-        let parameters = exact(&mut self.spare.parameters, parameters);
+        let parameters = exact(self.arena, &mut self.spare.parameters, parameters);
         Ok(self.required(&element, "Name", name).map(|name| Operation {
             kind,
             name,
@@ -1067,7 +1083,7 @@ impl<'a> Reader<'a> {
         let base_term = take(&mut attrs, "BaseTerm");
         let applies_to = take(&mut attrs, "AppliesTo");
         let default_value = take(&mut attrs, "DefaultValue");
-        let facets = Self::facets(&mut attrs);
+        let facets = self.facets(&mut attrs);
         self.unknown_attributes(&element, attrs);
         let annotations = self.annotations_only(&element)?;
         let name = self.required(&element, "Name", name);
@@ -1089,10 +1105,10 @@ impl<'a> Reader<'a> {
         let name = take(&mut attrs, "Name");
         let extends = take(&mut attrs, "Extends");
         self.unknown_attributes(&element, attrs);
-        let mut entity_sets = Vec::new();
-        let mut singletons = Vec::new();
-        let mut action_imports = Vec::new();
-        let mut function_imports = Vec::new();
+        let mut entity_sets = ArenaVec::new_in(self.arena);
+        let mut singletons = ArenaVec::new_in(self.arena);
+        let mut action_imports = ArenaVec::new_in(self.arena);
+        let mut function_imports = ArenaVec::new_in(self.arena);
         let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             match (child.ns, child.local) {
@@ -1168,10 +1184,10 @@ impl<'a> Reader<'a> {
         Ok(self.required(&element, "Name", name).map(|name| EntityContainer {
             name,
             extends,
-            entity_sets,
-            singletons,
-            action_imports,
-            function_imports,
+            entity_sets: entity_sets.into_bump_slice(),
+            singletons: singletons.into_bump_slice(),
+            action_imports: action_imports.into_bump_slice(),
+            function_imports: function_imports.into_bump_slice(),
             annotations,
             span: element.span,
         }))
@@ -1180,8 +1196,8 @@ impl<'a> Reader<'a> {
     fn bindings_and_annotations(
         &mut self,
         element: &Element<'a>,
-    ) -> Fatal<(Vec<NavigationPropertyBinding<'a>>, Vec<Annotation<'a>>)> {
-        let mut bindings = Vec::new();
+    ) -> Fatal<(&'a [NavigationPropertyBinding<'a>], &'a [Annotation<'a>])> {
+        let mut bindings = ArenaVec::new_in(self.arena);
         let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(element)? {
             match (child.ns, child.local) {
@@ -1202,7 +1218,7 @@ impl<'a> Reader<'a> {
             }
         }
         let annotations = self.annotations_since(annotations_at);
-        Ok((bindings, annotations))
+        Ok((bindings.into_bump_slice(), annotations))
     }
 
     fn annotation_block(&mut self, element: Element<'a>) -> Fatal<Option<AnnotationBlock<'a>>> {
@@ -1289,7 +1305,7 @@ impl<'a> Reader<'a> {
                 let (element, mut attrs) = split(element);
                 let type_name = take(&mut attrs, "Type");
                 self.unknown_attributes(&element, attrs);
-                let mut properties = Vec::new();
+                let mut properties = ArenaVec::new_in(self.arena);
                 let annotations_at = self.annotation_stack.len();
                 while let Some(child) = self.next_child(&element)? {
                     match (child.ns, child.local) {
@@ -1299,16 +1315,21 @@ impl<'a> Reader<'a> {
                     }
                 }
                 let annotations = self.annotations_since(annotations_at);
-                Ok(Some(Expr::Record(Box::new(Record { type_name, properties, annotations, span: element.span }))))
+                Ok(Some(Expr::Record(self.arena.alloc(Record {
+                    type_name,
+                    properties: properties.into_bump_slice(),
+                    annotations,
+                    span: element.span,
+                }))))
             }
             "Collection" => {
                 let (element, attrs) = split(element);
                 self.unknown_attributes(&element, attrs);
-                let mut items = Vec::new();
+                let mut items = ArenaVec::new_in(self.arena);
                 while let Some(child) = self.next_child(&element)? {
                     items.extend(self.expression(child, &element)?);
                 }
-                Ok(Some(Expr::Collection { items, span: element.span }))
+                Ok(Some(Expr::Collection { items: items.into_bump_slice(), span: element.span }))
             }
             "Null" => {
                 let (element, attrs) = split(element);
@@ -1342,27 +1363,30 @@ impl<'a> Reader<'a> {
             | "DivBy"
             | "Mod" => {
                 let (element, attrs) = split(element);
-                let mut dynamic = Dynamic {
-                    name: element.local,
-                    attributes: attrs.into_iter().map(|a| (a.name, a.value)).collect(),
-                    operands: Vec::new(),
-                    annotations: Vec::new(),
-                    span: element.span,
-                };
+                let attributes = self.arena.alloc_slice_fill_iter(attrs.into_iter().map(|a| (a.name, a.value)));
+                let mut operands = ArenaVec::new_in(self.arena);
+                let mut annotations = ArenaVec::new_in(self.arena);
                 while let Some(node) = self.next_node(&element, false)? {
                     match node {
                         Node::Element(child) if child.is(Ns::Edm, "Annotation") => {
-                            dynamic.annotations.extend(self.annotation(child)?);
+                            annotations.extend(self.annotation(child)?);
                         }
-                        Node::Element(child) => dynamic.operands.extend(self.expression(child, &element)?),
+                        Node::Element(child) => operands.extend(self.expression(child, &element)?),
                         // `<LabeledElementReference>Model.Name</...>` names its label as text.
                         Node::Text(text) if !text.value.trim().is_empty() => {
-                            dynamic.operands.push(Expr::Constant { kind: ConstantKind::String, value: text });
+                            operands.push(Expr::Constant { kind: ConstantKind::String, value: text });
                         }
                         Node::Text(_) => {}
                     }
                 }
-                Ok(Some(Expr::Dynamic(Box::new(dynamic))))
+                let dynamic = self.arena.alloc(Dynamic {
+                    name: element.local,
+                    attributes,
+                    operands: operands.into_bump_slice(),
+                    annotations: annotations.into_bump_slice(),
+                    span: element.span,
+                });
+                Ok(Some(Expr::Dynamic(dynamic)))
             }
             _ => {
                 self.unknown(&element, parent)?;

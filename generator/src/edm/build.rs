@@ -85,8 +85,8 @@ impl<'d, 't> Builder<'d, 't> {
     // ---- pass 1: schemas ----
 
     fn schemas(&mut self, document: &csdl::Document<'_>) {
-        for reference in &document.references {
-            for include in &reference.includes {
+        for reference in document.references {
+            for include in reference.includes {
                 let namespace = include.namespace.value.to_string();
                 if let Some(alias) = &include.alias {
                     self.included.insert(alias.value.to_string(), namespace.clone());
@@ -177,7 +177,7 @@ impl<'d, 't> Builder<'d, 't> {
             let sources = schema
                 .entity_types
                 .iter()
-                .chain(&schema.complex_types)
+                .chain(schema.complex_types)
                 .map(|t| (&t.name, t.span, Source::Structured(t)))
                 .chain(schema.enum_types.iter().map(|t| (&t.name, t.span, Source::Enum(t))))
                 .chain(schema.type_definitions.iter().map(|t| (&t.name, t.span, Source::Definition(t))));
@@ -578,7 +578,7 @@ impl<'d, 't> Builder<'d, 't> {
         });
         let mut seen: HashSet<&str> = HashSet::default();
         let mut properties = Vec::with_capacity(t.properties.len());
-        for p in &t.properties {
+        for p in t.properties {
             self.unique_member(&mut seen, &p.name, p.span, id);
             let ty = self.resolve(&p.type_name);
             let nullable = self.boolean(p.facets.nullable.as_ref(), true);
@@ -595,7 +595,7 @@ impl<'d, 't> Builder<'d, 't> {
             });
         }
         let mut navigation_properties = Vec::with_capacity(t.navigation_properties.len());
-        for n in &t.navigation_properties {
+        for n in t.navigation_properties {
             self.unique_member(&mut seen, &n.name, n.span, id);
             let ty = self.resolve(&n.type_name);
             self.expect_entity_type(&ty, &n.type_name, ("navigation property", n.name.as_str()), true);
@@ -802,7 +802,7 @@ impl<'d, 't> Builder<'d, 't> {
 
     fn operations(&mut self, document: &csdl::Document<'_>) {
         for (index, schema) in document.schemas.iter().enumerate() {
-            for op in schema.actions.iter().chain(&schema.functions) {
+            for op in schema.actions.iter().chain(schema.functions) {
                 let operation = self.operation(index, op);
                 let id = OperationId(self.model.operations.len() as u32);
                 self.model.operation_index.entry(operation.qualified_name.clone()).or_default().push(id);
@@ -828,7 +828,7 @@ impl<'d, 't> Builder<'d, 't> {
         }
         let mut seen: HashSet<&str> = HashSet::default();
         let mut parameters = Vec::with_capacity(op.parameters.len());
-        for p in &op.parameters {
+        for p in op.parameters {
             if !seen.insert(p.name.as_str()) {
                 self.error(
                     codes::DUPLICATE_NAME,
@@ -924,9 +924,9 @@ impl<'d, 't> Builder<'d, 't> {
     }
 
     fn terms(&mut self, document: &csdl::Document<'_>) {
-        for schema in &document.schemas {
+        for schema in document.schemas {
             let namespace = schema.namespace.as_str();
-            for t in &schema.terms {
+            for t in schema.terms {
                 let ty = self.resolve(&t.type_name);
                 let nullable = self.boolean(t.facets.nullable.as_ref(), true);
                 let facets = self.facets(&t.facets);
@@ -974,7 +974,7 @@ impl<'d, 't> Builder<'d, 't> {
             }
         };
         let mut entity_sets = Vec::new();
-        for set in &c.entity_sets {
+        for set in c.entity_sets {
             unique(self, &set.name, set.span);
             let entity_type = self.resolve(&set.entity_type);
             if entity_type.collection {
@@ -997,7 +997,7 @@ impl<'d, 't> Builder<'d, 't> {
             });
         }
         let mut singletons = Vec::new();
-        for s in &c.singletons {
+        for s in c.singletons {
             unique(self, &s.name, s.span);
             let ty = self.resolve(&s.type_name);
             if ty.collection {
@@ -1030,8 +1030,7 @@ impl<'d, 't> Builder<'d, 't> {
             });
         }
         let mut imports = [Vec::new(), Vec::new()];
-        for (kind, list) in [(OperationKind::Action, &c.action_imports), (OperationKind::Function, &c.function_imports)]
-        {
+        for (kind, list) in [(OperationKind::Action, c.action_imports), (OperationKind::Function, c.function_imports)] {
             for import in list {
                 unique(self, &import.name, import.span);
                 let operation = self.canonical_name(import.operation.as_str());
@@ -1103,8 +1102,8 @@ impl<'d, 't> Builder<'d, 't> {
         for (set_bindings, owner) in c
             .entity_sets
             .iter()
-            .map(|s| (&s.bindings, &s.name))
-            .chain(c.singletons.iter().map(|s| (&s.bindings, &s.name)))
+            .map(|s| (s.bindings, &s.name))
+            .chain(c.singletons.iter().map(|s| (s.bindings, &s.name)))
         {
             for b in set_bindings {
                 check(
@@ -1115,7 +1114,7 @@ impl<'d, 't> Builder<'d, 't> {
                 );
             }
         }
-        for import in c.action_imports.iter().chain(&c.function_imports) {
+        for import in c.action_imports.iter().chain(c.function_imports) {
             if let Some(set) = &import.entity_set {
                 check(
                     set.as_str(),
@@ -1133,7 +1132,7 @@ impl<'d, 't> Builder<'d, 't> {
             .chain(container.singletons.iter().map(|s| s.ty.clone()))
             .collect();
         self.model.container = Some(container);
-        let bindings = c.entity_sets.iter().map(|s| &s.bindings).chain(c.singletons.iter().map(|s| &s.bindings));
+        let bindings = c.entity_sets.iter().map(|s| s.bindings).chain(c.singletons.iter().map(|s| s.bindings));
         for (start, list) in starts.iter().zip(bindings) {
             for b in list {
                 self.check_binding_path(start, &b.path);
@@ -1431,8 +1430,8 @@ impl<'d, 't> Builder<'d, 't> {
     }
 
     fn attach_annotation_blocks(&mut self, document: &csdl::Document<'_>) {
-        for schema in &document.schemas {
-            for block in &schema.annotation_blocks {
+        for schema in document.schemas {
+            for block in schema.annotation_blocks {
                 let qualifier = block.qualifier.as_ref().map(|q| q.as_str());
                 // Converted without the duplicate check: each annotation is checked once, when it
                 // is added to its target's list (which also holds the element's inline annotations
@@ -1443,7 +1442,7 @@ impl<'d, 't> Builder<'d, 't> {
                 if let [only] = targets[..] {
                     // The common case: converted straight into the target's list.
                     self.annotations_mut(only).reserve_exact(block.annotations.len());
-                    for a in &block.annotations {
+                    for a in block.annotations {
                         let converted = self.annotation(a, qualifier);
                         push_annotation(self.annotations_mut(only), converted, &mut found);
                     }

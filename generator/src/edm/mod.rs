@@ -381,10 +381,8 @@ impl Model {
 
     /// The type with this qualified name (with its namespace) in [`Model::type_index`].
     pub fn indexed_type(&self, qualified_name: &str) -> Option<TypeId> {
-        let position = self
-            .type_index
-            .binary_search_by(|id| self.ty(*id).qualified_name.as_str().cmp(qualified_name))
-            .ok()?;
+        let position =
+            self.type_index.binary_search_by(|id| self.ty(*id).qualified_name.as_str().cmp(qualified_name)).ok()?;
         Some(self.type_index[position])
     }
 
