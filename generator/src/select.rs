@@ -311,7 +311,7 @@ fn discover_paths(model: &Model) -> Vec<(String, Vec<Segment>)> {
         .chain(container.singletons.iter().map(|s| (&s.name, &s.ty, SegmentKind::Singleton, false)));
     for (name, ty, kind, collection) in roots {
         if let TypeTarget::Named(entity_type) = ty.target {
-            stack.push(vec![Segment { name: name.clone(), kind, entity_type, collection }]);
+            stack.push(vec![Segment { name: name.to_string(), kind, entity_type, collection }]);
         }
     }
     stack.reverse();
@@ -326,7 +326,7 @@ fn discover_paths(model: &Model) -> Vec<(String, Vec<Segment>)> {
                 }
                 let mut deeper = segments.clone();
                 deeper.push(Segment {
-                    name: navigation.name.clone(),
+                    name: navigation.name.to_string(),
                     kind: SegmentKind::Navigation,
                     entity_type: target,
                     collection: navigation.ty.collection,
@@ -451,7 +451,7 @@ fn select_imports(
         }
         overloads.sort();
         imports.extend(
-            overloads.into_iter().map(|(_, operation)| ImportedOperation { name: import.name.clone(), operation }),
+            overloads.into_iter().map(|(_, operation)| ImportedOperation { name: import.name.to_string(), operation }),
         );
     }
     imports.sort_by(|a, b| a.name.cmp(&b.name));

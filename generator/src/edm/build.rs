@@ -28,6 +28,7 @@ impl Model {
             schema_types: Vec::new(),
             namespaces: document.schemas.iter().map(|s| Arc::from(s.namespace.as_str())).collect(),
             term_names: HashMap::default(),
+            seen: HashSet::default(),
         };
         builder.model.version = document.version.as_ref().map(|v| v.value.to_string()).unwrap_or_default();
         builder.schemas(document);
@@ -57,6 +58,9 @@ struct Builder<'d, 't> {
     namespaces: Vec<Arc<str>>,
     /// A term as written → its qualified name.
     term_names: HashMap<String, Arc<str>>,
+    /// The member names of the type or operation being resolved, to find repeated ones; one set
+    /// for all of them, emptied each time.
+    seen: HashSet<&'t str>,
 }
 
 /// Where a registered type came from in the syntax tree.
@@ -216,7 +220,7 @@ impl<'d, 't> Builder<'d, 't> {
                 };
                 self.model.types.push(SchemaType {
                     namespace: self.namespaces[index].clone(),
-                    name: name.value.to_string(),
+                    name: Name::new(name.value),
                     qualified_name,
                     kind,
                     annotations: Vec::new(),
@@ -512,7 +516,7 @@ impl<'d, 't> Builder<'d, 't> {
 
     // ---- pass 3: types ----
 
-    fn fill_types(&mut self, registered: &[(TypeId, Source<'_, '_>)]) {
+    fn fill_types(&mut self, registered: &[(TypeId, Source<'_, 't>)]) {
         for (id, source) in registered {
             let annotations;
             let kind = match source {
@@ -540,7 +544,7 @@ impl<'d, 't> Builder<'d, 't> {
         }
     }
 
-    fn structured_type(&mut self, id: TypeId, t: &csdl::StructuredType<'_>) -> StructuredType {
+    fn structured_type(&mut self, id: TypeId, t: &csdl::StructuredType<'t>) -> StructuredType {
         let mut external_base_type = None;
         let base_type = t.base_type.as_ref().and_then(|text| {
             self.base_spans[id.0 as usize] = Some(text.span);
@@ -576,7 +580,8 @@ impl<'d, 't> Builder<'d, 't> {
                 }
             }
         });
-        let mut seen: HashSet<&str> = HashSet::default();
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.clear();
         let mut properties = Vec::with_capacity(t.properties.len());
         for p in t.properties {
             self.unique_member(&mut seen, &p.name, p.span, id);
@@ -585,7 +590,7 @@ impl<'d, 't> Builder<'d, 't> {
             let facets = self.facets(&p.facets);
             let annotations = self.annotations(&p.annotations, None);
             properties.push(Property {
-                name: p.name.value.to_string(),
+                name: Name::new(p.name.value),
                 ty,
                 nullable,
                 facets,
@@ -615,7 +620,7 @@ impl<'d, 't> Builder<'d, 't> {
             }
             let annotations = self.annotations(&n.annotations, None);
             navigation_properties.push(NavigationProperty {
-                name: n.name.value.to_string(),
+                name: Name::new(n.name.value),
                 ty,
                 nullable,
                 partner: n.partner.as_ref().map(|p| p.value.to_string()),
@@ -631,6 +636,7 @@ impl<'d, 't> Builder<'d, 't> {
                 span: n.span,
             });
         }
+        self.seen = seen;
         StructuredType {
             base_type,
             external_base_type,
@@ -641,7 +647,7 @@ impl<'d, 't> Builder<'d, 't> {
                 k.property_refs
                     .iter()
                     .map(|r| PropertyRef {
-                        name: r.name.value.to_string(),
+                        name: Name::new(r.name.value),
                         alias: r.alias.as_ref().map(|a| a.value.to_string()),
                         span: r.name.span,
                     })
@@ -653,7 +659,7 @@ impl<'d, 't> Builder<'d, 't> {
         }
     }
 
-    fn unique_member<'m>(&mut self, seen: &mut HashSet<&'m str>, name: &'m Text<'_>, span: Span, owner: TypeId) {
+    fn unique_member(&mut self, seen: &mut HashSet<&'t str>, name: &Text<'t>, span: Span, owner: TypeId) {
         if !seen.insert(name.as_str()) {
             let owner = &self.model.types[owner.0 as usize].qualified_name;
             let message = format!("`{owner}` declares a member named `{}` twice", name.as_str());
@@ -661,7 +667,7 @@ impl<'d, 't> Builder<'d, 't> {
         }
     }
 
-    fn enum_type(&mut self, id: TypeId, t: &csdl::EnumType<'_>) -> EnumType {
+    fn enum_type(&mut self, id: TypeId, t: &csdl::EnumType<'t>) -> EnumType {
         let qualified_name = self.model.types[id.0 as usize].qualified_name.clone();
         let underlying_type = match &t.underlying_type {
             None => Primitive::Int32,
@@ -682,7 +688,8 @@ impl<'d, 't> Builder<'d, 't> {
         // CSDL 4.01 §10.3: members of a flags enum give non-negative values;
         // members of any other enum give values either all or not at all.
         let some_have_values = t.members.iter().any(|m| m.value.is_some());
-        let mut seen: HashSet<&str> = HashSet::default();
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.clear();
         let mut members = Vec::with_capacity(t.members.len());
         for (position, m) in t.members.iter().enumerate() {
             if !seen.insert(m.name.as_str()) {
@@ -758,8 +765,9 @@ impl<'d, 't> Builder<'d, 't> {
                 },
             };
             let annotations = self.annotations(&m.annotations, None);
-            members.push(EnumMember { name: m.name.value.to_string(), value, annotations, span: m.span });
+            members.push(EnumMember { name: Name::new(m.name.value), value, annotations, span: m.span });
         }
+        self.seen = seen;
         EnumType { underlying_type, is_flags, members }
     }
 
@@ -800,7 +808,7 @@ impl<'d, 't> Builder<'d, 't> {
 
     // ---- pass 3: operations, terms, container ----
 
-    fn operations(&mut self, document: &csdl::Document<'_>) {
+    fn operations(&mut self, document: &csdl::Document<'t>) {
         for (index, schema) in document.schemas.iter().enumerate() {
             for op in schema.actions.iter().chain(schema.functions) {
                 let operation = self.operation(index, op);
@@ -813,7 +821,7 @@ impl<'d, 't> Builder<'d, 't> {
     }
 
     /// An operation of the document's schema `schema`.
-    fn operation(&mut self, schema: usize, op: &csdl::Operation<'_>) -> Operation {
+    fn operation(&mut self, schema: usize, op: &csdl::Operation<'t>) -> Operation {
         let namespace = self.namespaces[schema].clone();
         let qualified_name = qualify(&namespace, op.name.as_str());
         let is_bound = self.boolean(op.is_bound.as_ref(), false);
@@ -826,7 +834,8 @@ impl<'d, 't> Builder<'d, 't> {
                 ),
             );
         }
-        let mut seen: HashSet<&str> = HashSet::default();
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.clear();
         let mut parameters = Vec::with_capacity(op.parameters.len());
         for p in op.parameters {
             if !seen.insert(p.name.as_str()) {
@@ -841,7 +850,7 @@ impl<'d, 't> Builder<'d, 't> {
             let facets = self.facets(&p.facets);
             let annotations = self.annotations(&p.annotations, None);
             parameters.push(Parameter {
-                name: p.name.value.to_string(),
+                name: Name::new(p.name.value),
                 ty,
                 nullable,
                 facets,
@@ -849,6 +858,7 @@ impl<'d, 't> Builder<'d, 't> {
                 span: p.span,
             });
         }
+        self.seen = seen;
         let return_type = op.return_type.as_ref().map(|r| {
             let ty = self.resolve(&r.type_name);
             let nullable = self.boolean(r.facets.nullable.as_ref(), true);
@@ -874,7 +884,7 @@ impl<'d, 't> Builder<'d, 't> {
         Operation {
             kind: op.kind,
             namespace,
-            name: op.name.value.to_string(),
+            name: Name::new(op.name.value),
             qualified_name,
             is_bound,
             is_composable,
@@ -988,7 +998,7 @@ impl<'d, 't> Builder<'d, 't> {
             let include_in_service_document = self.boolean(set.include_in_service_document.as_ref(), true);
             let annotations = self.annotations(&set.annotations, None);
             entity_sets.push(EntitySet {
-                name: set.name.value.to_string(),
+                name: Name::new(set.name.value),
                 entity_type,
                 include_in_service_document,
                 bindings: bindings(&set.bindings),
@@ -1021,7 +1031,7 @@ impl<'d, 't> Builder<'d, 't> {
             let nullable = self.boolean(s.nullable.as_ref(), false);
             let annotations = self.annotations(&s.annotations, None);
             singletons.push(Singleton {
-                name: s.name.value.to_string(),
+                name: Name::new(s.name.value),
                 ty,
                 nullable,
                 bindings: bindings(&s.bindings),
@@ -1052,7 +1062,7 @@ impl<'d, 't> Builder<'d, 't> {
                 let include = self.boolean(import.include_in_service_document.as_ref(), false);
                 let annotations = self.annotations(&import.annotations, None);
                 imports[(kind == OperationKind::Function) as usize].push(OperationImport {
-                    name: import.name.value.to_string(),
+                    name: Name::new(import.name.value),
                     operation: operation.unwrap_or_else(|| import.operation.value.to_string()),
                     entity_set: import.entity_set.as_ref().map(|e| e.value.to_string()),
                     include_in_service_document: include,

@@ -172,7 +172,7 @@ fn schema_type(w: &mut String, model: &Model, id: TypeId) {
                     .iter()
                     .map(|r| match &r.alias {
                         Some(a) => format!("{} as {a}", r.name),
-                        None => r.name.clone(),
+                        None => r.name.to_string(),
                     })
                     .collect();
                 let _ = writeln!(w, "  key ({})", refs.join(", "));

@@ -25,6 +25,10 @@ use crate::diagnostics::Span;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// A name in the model: a simple identifier, inline when it has at most 23 bytes (nearly all
+/// do), so resolving a document allocates once per long name instead of once per name.
+pub type Name = smol_str::SmolStr;
+
 /// Index of a named type in [`Model::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub u32);
@@ -75,7 +79,7 @@ pub struct Schema {
 pub struct SchemaType {
     /// Shared by every type and operation of the schema.
     pub namespace: Arc<str>,
-    pub name: String,
+    pub name: Name,
     /// `namespace.name`.
     pub qualified_name: String,
     pub kind: TypeKind,
@@ -122,7 +126,7 @@ pub struct StructuredType {
 #[derive(Debug, Clone)]
 pub struct PropertyRef {
     /// A property name or a path to a property of a complex property.
-    pub name: String,
+    pub name: Name,
     pub alias: Option<String>,
     /// The `Name` attribute value.
     pub span: Span,
@@ -176,7 +180,7 @@ pub enum Srid {
 
 #[derive(Debug, Clone)]
 pub struct Property {
-    pub name: String,
+    pub name: Name,
     pub ty: TypeRef,
     /// CSDL default: `true`.
     pub nullable: bool,
@@ -188,7 +192,7 @@ pub struct Property {
 
 #[derive(Debug, Clone)]
 pub struct NavigationProperty {
-    pub name: String,
+    pub name: Name,
     pub ty: TypeRef,
     pub nullable: bool,
     pub partner: Option<String>,
@@ -212,7 +216,7 @@ pub struct EnumType {
 
 #[derive(Debug, Clone)]
 pub struct EnumMember {
-    pub name: String,
+    pub name: Name,
     /// The declared value, or the member's position when the enum declares none.
     pub value: i64,
     pub annotations: Vec<Annotation>,
@@ -230,7 +234,7 @@ pub struct Operation {
     pub kind: OperationKind,
     /// Shared by every type and operation of the schema.
     pub namespace: Arc<str>,
-    pub name: String,
+    pub name: Name,
     pub qualified_name: String,
     pub is_bound: bool,
     pub is_composable: bool,
@@ -255,7 +259,7 @@ impl Operation {
 
 #[derive(Debug, Clone)]
 pub struct Parameter {
-    pub name: String,
+    pub name: Name,
     pub ty: TypeRef,
     pub nullable: bool,
     pub facets: Facets,
@@ -304,7 +308,7 @@ pub struct EntityContainer {
 
 #[derive(Debug, Clone)]
 pub struct EntitySet {
-    pub name: String,
+    pub name: Name,
     pub entity_type: TypeRef,
     pub include_in_service_document: bool,
     pub bindings: Vec<NavigationPropertyBinding>,
@@ -314,7 +318,7 @@ pub struct EntitySet {
 
 #[derive(Debug, Clone)]
 pub struct Singleton {
-    pub name: String,
+    pub name: Name,
     pub ty: TypeRef,
     pub nullable: bool,
     pub bindings: Vec<NavigationPropertyBinding>,
@@ -330,7 +334,7 @@ pub struct NavigationPropertyBinding {
 
 #[derive(Debug, Clone)]
 pub struct OperationImport {
-    pub name: String,
+    pub name: Name,
     /// Qualified name of the imported action or function.
     pub operation: String,
     pub entity_set: Option<String>,

@@ -47,7 +47,7 @@ pub(super) fn item(context: &Context<'_>, id: TypeId) -> String {
                 if let Some(note) = deprecated_note(&p.annotations) {
                     l.attr_list("deprecated", &[Arg::Str("note", &note)]);
                 }
-                l.property_fn(&names[&p.name], &format!("Property<{}>", type_text(&value)), &p.name);
+                l.property_fn(&names[p.name.as_str()], &format!("Property<{}>", type_text(&value)), &p.name);
             }
             l.close_block();
             l.end();

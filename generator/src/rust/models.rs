@@ -341,7 +341,7 @@ fn structured(context: &Context<'_>, id: TypeId, out: &mut String) {
     // What each setter needs: field, wire name, value type, nullable, deprecation note.
     let mut setters: Vec<(&str, &str, String, bool, Option<String>)> = Vec::new();
     for (owner, p) in &properties {
-        let field = names[&p.name].as_str();
+        let field = names[p.name.as_str()].as_str();
         let wire = p.name.as_str();
         let type_name = model.type_ref_name(&p.ty);
         let inherited = if *owner == id {
@@ -385,7 +385,7 @@ fn structured(context: &Context<'_>, id: TypeId, out: &mut String) {
         setters.push((field, wire, value, nullable, deprecated_note(&p.annotations)));
     }
     for (_, n) in &navigations {
-        let field = names[&n.name].as_str();
+        let field = names[n.name.as_str()].as_str();
         let wire = n.name.as_str();
         item_docs(
             &mut l,
@@ -492,7 +492,7 @@ fn enumeration(context: &Context<'_>, id: TypeId, e: &EnumType, out: &mut String
     let name = &context.type_names[&id];
     let flags = if e.is_flags { " Flags: properties hold several members, written comma-separated." } else { "" };
     let names = unique(e.members.iter().map(|m| m.name.as_str()), camel, &["Unrecognized"]);
-    let variants: Vec<String> = e.members.iter().map(|m| ident(&names[&m.name]).to_string()).collect();
+    let variants: Vec<String> = e.members.iter().map(|m| ident(&names[m.name.as_str()]).to_string()).collect();
     let underlying = match e.underlying_type {
         Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64 => {
             e.underlying_type.name()

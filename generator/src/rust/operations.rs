@@ -53,7 +53,7 @@ fn key_parts(context: &Context<'_>, id: TypeId) -> Result<Vec<KeyPart>, String> 
     let model = context.model;
     let ty = model.ty(id);
     let key = model.key(id).ok_or_else(|| format!("`{}` is addressed by key but has no key", ty.qualified_name))?;
-    let wires: Vec<String> = key.iter().map(|k| k.alias.clone().unwrap_or_else(|| k.name.clone())).collect();
+    let wires: Vec<String> = key.iter().map(|k| k.alias.clone().unwrap_or_else(|| k.name.to_string())).collect();
     let names = unique(wires.iter().map(String::as_str), snake, &[]);
     let mut parts = Vec::new();
     for (property_ref, wire) in key.iter().zip(&wires) {
@@ -1263,7 +1263,7 @@ fn bound_operation(context: &Context<'_>, index: usize, rust_name: &str) -> Resu
     let (template, shown, keys) = path_template(context, path, !binding.ty.collection && path.last().collection);
     // OData 4.0 addresses a bound operation by its namespace-qualified name; Graph also takes
     // the bare name, which its documentation uses.
-    let segment = if context.config.service.is_graph() { &op.name } else { &op.qualified_name };
+    let segment = if context.config.service.is_graph() { op.name.as_str() } else { &op.qualified_name };
     operation_type(context, op, rust_name, (template, shown, keys), segment, module_path(context, path))
 }
 
@@ -1359,7 +1359,7 @@ fn operation_type(
         let value = context.value_type(&p.ty);
         let value_text = type_text(&value);
         let optional = p.annotations.optional_parameter().is_some();
-        let mut serde = vec![("rename", wire.clone())];
+        let mut serde = vec![("rename", wire.to_string())];
         if optional {
             serde.push(("skip_serializing_if", "::std::option::Option::is_none".to_owned()));
         }
@@ -1376,7 +1376,7 @@ fn operation_type(
             ty: if plain { value_text.clone() } else { format!("::std::option::Option<{value_text}>") },
         });
         if optional {
-            setters.push((wire.clone(), field.to_string(), value_text));
+            setters.push((wire.to_string(), field.to_string(), value_text));
         } else {
             required.push((field, value, plain));
         }
@@ -1470,7 +1470,7 @@ fn operation_type(
     Ok(Decided {
         name: name.to_string(),
         docs: doc_text,
-        alias: needs_doc_alias(rust_name, &op.name).then(|| op.name.clone()),
+        alias: needs_doc_alias(rust_name, &op.name).then(|| op.name.to_string()),
         deprecated: deprecated_note(&op.annotations),
         default: keys.is_empty() && required.is_empty(),
         fields,
