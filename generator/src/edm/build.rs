@@ -29,6 +29,7 @@ impl Model {
             namespaces: document.schemas.iter().map(|s| Arc::from(s.namespace.as_str())).collect(),
             term_names: HashMap::default(),
             seen: HashSet::default(),
+            resolved: HashMap::default(),
         };
         builder.model.version = document.version.as_ref().map(|v| v.value.to_string()).unwrap_or_default();
         builder.schemas(document);
@@ -61,6 +62,9 @@ struct Builder<'d, 't> {
     /// The member names of the type or operation being resolved, to find repeated ones; one set
     /// for all of them, emptied each time.
     seen: HashSet<&'t str>,
+    /// Type references that resolved, by their text: a document names a few thousand types in
+    /// tens of thousands of places.
+    resolved: HashMap<&'t str, TypeRef>,
 }
 
 /// Where a registered type came from in the syntax tree.
@@ -164,6 +168,7 @@ impl<'d, 't> Builder<'d, 't> {
             .sum();
         let mut registered = Vec::with_capacity(count);
         self.model.types.reserve(count);
+        self.model.type_index.reserve(count);
         self.base_spans.reserve(count);
         // Terms and entity containers share the names of their schema with its types.
         let mut others: HashSet<(usize, &str)> = HashSet::default();
@@ -202,6 +207,7 @@ impl<'d, 't> Builder<'d, 't> {
                     );
                 } else {
                     names.insert(name.as_str(), id);
+                    self.model.type_index.push(id);
                 }
                 let kind = match source {
                     Source::Structured(t) if t.kind == StructuredKind::Entity => {
@@ -248,9 +254,15 @@ impl<'d, 't> Builder<'d, 't> {
     // ---- name resolution ----
 
     /// Resolves a type reference, reporting why it does not resolve.
-    fn resolve(&mut self, text: &Text<'_>) -> TypeRef {
+    fn resolve(&mut self, text: &Text<'t>) -> TypeRef {
+        if let Some(ty) = self.resolved.get(text.value) {
+            return ty.clone();
+        }
         match self.try_resolve(text.as_str()) {
-            Ok(ty) => ty,
+            Ok(ty) => {
+                self.resolved.insert(text.value, ty.clone());
+                ty
+            }
             Err((code, message, offset, len)) => {
                 let start = text.span.start as usize + offset;
                 let span = Span::new(start, start + len);
@@ -771,7 +783,7 @@ impl<'d, 't> Builder<'d, 't> {
         EnumType { underlying_type, is_flags, members }
     }
 
-    fn type_definition(&mut self, t: &csdl::TypeDefinition<'_>) -> TypeDefinition {
+    fn type_definition(&mut self, t: &csdl::TypeDefinition<'t>) -> TypeDefinition {
         let ty = self.resolve(&t.underlying_type);
         let underlying_type = match (ty.target, ty.collection) {
             (TypeTarget::Primitive(p), false) if !p.is_abstract() => p,
@@ -933,7 +945,7 @@ impl<'d, 't> Builder<'d, 't> {
         self.diagnostics.extend(problems);
     }
 
-    fn terms(&mut self, document: &csdl::Document<'_>) {
+    fn terms(&mut self, document: &csdl::Document<'t>) {
         for schema in document.schemas {
             let namespace = schema.namespace.as_str();
             for t in schema.terms {
@@ -962,7 +974,7 @@ impl<'d, 't> Builder<'d, 't> {
         }
     }
 
-    fn container(&mut self, document: &csdl::Document<'_>) {
+    fn container(&mut self, document: &csdl::Document<'t>) {
         let mut containers = document.schemas.iter().flat_map(|s| s.entity_containers.iter().map(move |c| (s, c)));
         let Some((schema, c)) = containers.next() else { return };
         for (_, extra) in containers {
@@ -1697,10 +1709,12 @@ impl<'d, 't> Builder<'d, 't> {
     }
 
     fn finish(mut self) -> Model {
-        let mut index: Vec<TypeId> = self.schema_types.iter().flat_map(|names| names.values().copied()).collect();
+        // Registered in document order, and stably sorted: documents usually list each kind of
+        // type in name order, and such runs merge cheaply.
         let types = &self.model.types;
-        index.sort_unstable_by(|a, b| types[a.0 as usize].qualified_name.cmp(&types[b.0 as usize].qualified_name));
-        self.model.type_index = index;
+        self.model
+            .type_index
+            .sort_by(|a, b| types[a.0 as usize].qualified_name.cmp(&types[b.0 as usize].qualified_name));
         self.model
     }
 }
