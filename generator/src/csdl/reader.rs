@@ -402,28 +402,26 @@ impl<'a> Reader<'a> {
         let (prefix, local) = colon.map_or(("", qname), |at| (&qname[..at], &qname[at + 1..]));
         let span = Span::new(name_at.saturating_sub(1), self.position());
         let mut attrs = self.spare_attrs.pop().unwrap_or_default();
-        // quick-xml's duplicate check allocates per element; names are compared below instead.
-        for attr in start.attributes().with_checks(false) {
-            let attr = match attr {
-                Ok(attr) => attr,
-                Err(AttrError::Duplicated(at, _)) => {
-                    // Point at the second value, as for every other attribute problem.
-                    let at = name_at + at;
-                    let at = self.text[at..].find(['"', '\'']).map_or(at, |quote| at + quote + 1);
-                    self.error(
-                        codes::DUPLICATE_ATTRIBUTE,
-                        Span::at(at),
-                        format!("an attribute appears twice on <{qname}>; the second one is ignored"),
-                    );
-                    continue;
-                }
+        let mut cursor = AttributeCursor { at: name_at + name_bytes.len(), end: name_at + start.len() };
+        loop {
+            let (key, raw_at, raw_end) = match cursor.next(self.text.as_bytes()) {
+                Ok(Some(attribute)) => attribute,
+                Ok(None) => break,
                 Err(e) => {
                     let at = match e {
                         AttrError::ExpectedEq(at)
                         | AttrError::ExpectedValue(at)
                         | AttrError::UnquotedValue(at)
                         | AttrError::ExpectedQuote(at, _)
-                        | AttrError::Duplicated(at, _) => name_at + at,
+                        | AttrError::Duplicated(at, _) => at,
+                    };
+                    // Positions count from the element name, as quick-xml's do.
+                    let e = match e {
+                        AttrError::ExpectedEq(at) => AttrError::ExpectedEq(at - name_at),
+                        AttrError::ExpectedValue(at) => AttrError::ExpectedValue(at - name_at),
+                        AttrError::UnquotedValue(at) => AttrError::UnquotedValue(at - name_at),
+                        AttrError::ExpectedQuote(at, quote) => AttrError::ExpectedQuote(at - name_at, quote),
+                        AttrError::Duplicated(at, first) => AttrError::Duplicated(at - name_at, first - name_at),
                     };
                     return Err(Diagnostic::error(
                         codes::XML_SYNTAX,
@@ -432,11 +430,8 @@ impl<'a> Reader<'a> {
                     ));
                 }
             };
-            let key_bytes = attr.key.into_inner();
-            let key_at = self.offset_of(key_bytes);
-            let key = &self.text[key_at..key_at + key_bytes.len()];
-            let raw_at = self.offset_of(&attr.value);
-            let raw = &self.text[raw_at..raw_at + attr.value.len()];
+            let key = &self.text[key];
+            let raw = &self.text[raw_at..raw_end];
             if key == "xmlns" || key.starts_with("xmlns:") {
                 let prefix = key.strip_prefix("xmlns").unwrap_or_default().trim_start_matches(':');
                 let ns = match raw {
@@ -1443,6 +1438,64 @@ fn split(element: Element<'_>) -> (Element<'_>, Vec<Attr<'_>>) {
     (element, attrs)
 }
 
+/// Reads the attributes of a start tag as XML 1.0 writes them (`name = "value"` or with single
+/// quotes, whitespace around `=`), by bytes: the same results and errors as quick-xml's
+/// attribute iterator, which a reader that stops at the first error can do without.
+struct AttributeCursor {
+    /// Offset in the text of the next byte to read.
+    at: usize,
+    /// Offset in the text where the tag's content ends (before `/>` or `>`).
+    end: usize,
+}
+
+impl AttributeCursor {
+    /// The next attribute as the range of its name and the start and end of its raw value, all
+    /// offsets in `text`; errors carry offsets in `text` too.
+    fn next(&mut self, text: &[u8]) -> Result<Option<(std::ops::Range<usize>, usize, usize)>, AttrError> {
+        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        let end = self.end;
+        let skip_space = |mut at: usize| {
+            while at < end && is_space(text[at]) {
+                at += 1;
+            }
+            at
+        };
+        let key_start = skip_space(self.at);
+        if key_start == end {
+            self.at = end;
+            return Ok(None);
+        }
+        // The first byte belongs to the name whatever it is, as in quick-xml.
+        let mut at = key_start + 1;
+        while at < end && text[at] != b'=' && !is_space(text[at]) {
+            at += 1;
+        }
+        let key = key_start..at;
+        let at = skip_space(at);
+        if at == end {
+            return Err(AttrError::ExpectedEq(end));
+        }
+        if text[at] != b'=' {
+            return Err(AttrError::ExpectedEq(at));
+        }
+        let at = skip_space(at + 1);
+        if at == end {
+            return Err(AttrError::ExpectedValue(end));
+        }
+        let quote = text[at];
+        if quote != b'"' && quote != b'\'' {
+            return Err(AttrError::UnquotedValue(at));
+        }
+        let value_start = at + 1;
+        let Some(length) = memchr::memchr(quote, &text[value_start..end]) else {
+            return Err(AttrError::ExpectedQuote(end, quote));
+        };
+        let value_end = value_start + length;
+        self.at = value_end + 1;
+        Ok(Some((key, value_start, value_end)))
+    }
+}
+
 /// Removes and returns the attribute with this name.
 fn take<'a>(attrs: &mut Vec<Attr<'a>>, name: &str) -> Option<Text<'a>> {
     let index = attrs.iter().position(|a| same_name(a.name, name))?;
@@ -1463,4 +1516,110 @@ fn normalize_attribute(raw: &str) -> Result<Cow<'_, str>, quick_xml::escape::Esc
     }
     let spaced = raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " ");
     Ok(Cow::Owned(quick_xml::escape::unescape(&spaced)?.into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What quick-xml's attribute iterator reads from a tag's content: each attribute as offsets
+    /// into the content, up to and including the first error.
+    fn quick_xml_attributes(content: &[u8], name_len: usize) -> Vec<Result<(usize, usize, usize, usize), String>> {
+        let start = BytesStart::from_content(String::from_utf8_lossy(content).into_owned(), name_len);
+        let base = start.as_ref().as_ptr() as usize;
+        let mut found = Vec::new();
+        for attribute in start.attributes().with_checks(false) {
+            match attribute {
+                Ok(attribute) => {
+                    let key = attribute.key.into_inner();
+                    let key_at = key.as_ptr() as usize - base;
+                    let value_at = attribute.value.as_ptr() as usize - base;
+                    found.push(Ok((key_at, key_at + key.len(), value_at, value_at + attribute.value.len())));
+                }
+                Err(e) => {
+                    found.push(Err(e.to_string()));
+                    break;
+                }
+            }
+        }
+        found
+    }
+
+    fn cursor_attributes(content: &[u8], name_len: usize) -> Vec<Result<(usize, usize, usize, usize), String>> {
+        let mut cursor = AttributeCursor { at: name_len, end: content.len() };
+        let mut found = Vec::new();
+        loop {
+            match cursor.next(content) {
+                Ok(Some((key, value_start, value_end))) => found.push(Ok((key.start, key.end, value_start, value_end))),
+                Ok(None) => break,
+                Err(e) => {
+                    found.push(Err(e.to_string()));
+                    break;
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn attributes_are_read_as_quick_xml_reads_them() {
+        let samples: &[&[u8]] = &[
+            b"Property Name=\"id\" Type=\"Edm.String\" Nullable=\"false\"",
+            b"Property Name = 'a'\tType\n=\r\n\"b\"  ",
+            b"Property Name=\"a\"Type=\"b\"",
+            b"Property Name",
+            b"Property Name  ",
+            b"Property Name x=\"1\"",
+            b"Property Name=",
+            b"Property Name=  ",
+            b"Property Name=x",
+            b"Property Name=\"open",
+            b"Property Name='open\"",
+            b"Property =\"1\"",
+            b"Property ==\"1\" x",
+            b"Property Name=\"a\" Name=\"b\"",
+            b"Property Name=\"\xC3\xA9\" D=\"&amp;\"",
+        ];
+        for sample in samples {
+            let name_len = sample.iter().position(|b| *b == b' ').unwrap_or(sample.len());
+            assert_eq!(
+                cursor_attributes(sample, name_len),
+                quick_xml_attributes(sample, name_len),
+                "{}",
+                String::from_utf8_lossy(sample)
+            );
+        }
+        // Every tag content of up to six bytes after the name, over the bytes that matter.
+        let alphabet = b"a= \t\"'";
+        let mut content = b"P".to_vec();
+        let mut counters = Vec::new();
+        loop {
+            assert_eq!(
+                cursor_attributes(&content, 1),
+                quick_xml_attributes(&content, 1),
+                "{:?}",
+                String::from_utf8_lossy(&content)
+            );
+            // The next content, like counting in base 6.
+            let mut digit = 0;
+            loop {
+                if digit == counters.len() {
+                    if digit == 6 {
+                        return;
+                    }
+                    counters.push(0);
+                    content.push(alphabet[0]);
+                    break;
+                }
+                counters[digit] += 1;
+                if counters[digit] < alphabet.len() {
+                    content[1 + digit] = alphabet[counters[digit]];
+                    break;
+                }
+                counters[digit] = 0;
+                content[1 + digit] = alphabet[0];
+                digit += 1;
+            }
+        }
+    }
 }
