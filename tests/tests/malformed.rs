@@ -90,6 +90,8 @@ const CASES: &[(&str, &str, Severity, usize, usize)] = &[
     ("71-type-definition-of-primitive-type-in-4.0.xml", "version-mismatch",        Warning,  5, 55),
     ("72-nullable-numeric-boolean.xml",            "noncanonical-value",           Warning,  7, 56),
     ("73-duplicate-annotation-for-every-overload.xml", "duplicate-annotation",     Warning, 17,  9),
+    // The caret is on the text, not on the line break and indentation before it.
+    ("74-unexpected-text-on-its-own-line.xml",     "unexpected-text",              Warning,  7, 11),
 ];
 
 fn fixtures_dir() -> PathBuf {

@@ -242,11 +242,14 @@ impl<'a> Reader<'a> {
 
     /// The next element start or text node inside the current element; `None` at its end tag.
     /// Comments and processing instructions are skipped.
-    /// Whitespace-only text is returned only when `keep_whitespace` (inside text-valued elements).
+    /// Whitespace-only text is returned only when `keep_whitespace` (inside text-valued elements);
+    /// otherwise quick-xml skips leading whitespace, so the indentation between elements never
+    /// becomes an event, and other text starts at its first visible character.
     fn next_node(&mut self, parent: &Element<'a>, keep_whitespace: bool) -> Fatal<Option<Node<'a>>> {
         if parent.empty {
             return Ok(None);
         }
+        self.xml.config_mut().trim_text_start = !keep_whitespace;
         loop {
             let event = match self.xml.read_event() {
                 Ok(event) => event,
@@ -1361,7 +1364,8 @@ impl<'a> Reader<'a> {
                 let attributes = self.arena.alloc_slice_fill_iter(attrs.into_iter().map(|a| (a.name, a.value)));
                 let mut operands = ArenaVec::new_in(self.arena);
                 let mut annotations = ArenaVec::new_in(self.arena);
-                while let Some(node) = self.next_node(&element, false)? {
+                // Text as written, leading whitespace included (it names a label).
+                while let Some(node) = self.next_node(&element, true)? {
                     match node {
                         Node::Element(child) if child.is(Ns::Edm, "Annotation") => {
                             annotations.extend(self.annotation(child)?);
