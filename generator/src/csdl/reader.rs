@@ -454,17 +454,23 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let span = Span::new(raw_at, raw_at + raw.len());
-            let value = normalize_attribute(raw).map(|value| self.keep(value)).map_err(|e| {
-                use quick_xml::escape::EscapeError;
-                // Ranges cover the entity name after `&`; point at the `&`.
-                let at = match &e {
-                    EscapeError::UnrecognizedEntity(range, _) | EscapeError::UnterminatedEntity(range) => {
-                        raw_at + range.start.saturating_sub(1)
-                    }
-                    _ => raw_at,
-                };
-                Diagnostic::error(codes::XML_SYNTAX, Span::at(at), format!("malformed attribute value of `{key}`: {e}"))
-            })?;
+            let value = match normalize_attribute(raw) {
+                // Nearly every value: borrowed as it is.
+                Ok(Cow::Borrowed(value)) => value,
+                Ok(Cow::Owned(value)) => self.arena.alloc_str(&value),
+                Err(e) => {
+                    use quick_xml::escape::EscapeError;
+                    // Ranges cover the entity name after `&`; point at the `&`.
+                    let at = match &e {
+                        EscapeError::UnrecognizedEntity(range, _) | EscapeError::UnterminatedEntity(range) => {
+                            raw_at + range.start.saturating_sub(1)
+                        }
+                        _ => raw_at,
+                    };
+                    let message = format!("malformed attribute value of `{key}`: {e}");
+                    return Err(Diagnostic::error(codes::XML_SYNTAX, Span::at(at), message));
+                }
+            };
             attrs.push(Attr { name: key, value: Text { value, span } });
         }
         let ns = self.namespace_of(prefix);
