@@ -1515,6 +1515,9 @@ impl<'d, 't> Builder<'d, 't> {
     /// The elements an `<Annotations Target>` path names: one, or every overload of an
     /// operation named without a signature; none when it does not resolve.
     fn resolve_target(&mut self, target: &str) -> Vec<Target> {
+        if let Some(found) = self.type_member_path(target) {
+            return found.into_iter().collect();
+        }
         let target = target.trim();
         // Split after the first segment, which may end in an overload signature `(...)`
         // whose type names may themselves hold parentheses (`Collection(...)`).
@@ -1616,6 +1619,31 @@ impl<'d, 't> Builder<'d, 't> {
             return found.into_iter().collect();
         }
         self.schema_target(name, signature, member)
+    }
+
+    /// The common target `Qualifier.Type` or `Qualifier.Type/member`, read in one pass over
+    /// the bytes; `None` when the target has another shape or names no type of this document,
+    /// and [`Builder::resolve_target`] reads it in full.
+    fn type_member_path(&self, target: &str) -> Option<Option<Target>> {
+        let bytes = target.as_bytes();
+        let (mut last_dot, mut slash) = (None, None);
+        for (at, byte) in bytes.iter().enumerate() {
+            match byte {
+                b'.' if slash.is_none() => last_dot = Some(at),
+                b'/' if slash.is_none() => slash = Some(at),
+                b'/' | b'(' | b')' | b' ' | b'\t' | b'\r' | b'\n' => return None,
+                _ => {}
+            }
+        }
+        let head_end = slash.unwrap_or(bytes.len());
+        let member = slash.map(|at| &target[at + 1..]);
+        if member == Some("") {
+            return None;
+        }
+        let dot = last_dot?;
+        let schema = *self.qualifiers.get(&target[..dot])?;
+        let id = *self.schema_types[schema].get(&target[dot + 1..head_end])?;
+        Some(self.type_member_target(id, member))
     }
 
     /// A schema's own namespace or alias as a target; tried last, since a type may have the
