@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 use odata_codegen::Severity::{self, Error, Warning};
 use odata_codegen::SourceFile;
-use odata_codegen::edm::{Facets, MaxLength, Model, Scale, Srid, TypeKind};
+use odata_codegen::edm::{FacetValues, Facets, MaxLength, Model, Scale, Srid, TypeKind};
 
 /// What one fixture must resolve `Facets.thing/p`'s facets to, and its diagnostics.
 struct Case {
@@ -39,23 +39,23 @@ fn none() -> Facets {
 }
 
 fn max_length(value: MaxLength) -> Facets {
-    Facets { max_length: Some(value), ..Facets::default() }
+    Facets::new(FacetValues { max_length: Some(value), ..FacetValues::default() })
 }
 
 fn precision(value: u32) -> Facets {
-    Facets { precision: Some(value), ..Facets::default() }
+    Facets::new(FacetValues { precision: Some(value), ..FacetValues::default() })
 }
 
 fn scale(precision: Option<u32>, value: Scale) -> Facets {
-    Facets { precision, scale: Some(value), ..Facets::default() }
+    Facets::new(FacetValues { precision, scale: Some(value), ..FacetValues::default() })
 }
 
 fn srid(value: Srid) -> Facets {
-    Facets { srid: Some(value), ..Facets::default() }
+    Facets::new(FacetValues { srid: Some(value), ..FacetValues::default() })
 }
 
 fn unicode(value: bool) -> Facets {
-    Facets { unicode: Some(value), ..Facets::default() }
+    Facets::new(FacetValues { unicode: Some(value), ..FacetValues::default() })
 }
 
 #[rustfmt::skip]

@@ -34,19 +34,28 @@ pub enum Value {
         kind: PathKind,
         value: String,
     },
-    Record {
-        type_name: Option<String>,
-        properties: Vec<(String, Option<Value>)>,
-        annotations: Vec<Annotation>,
-    },
+    /// Out of line, as is `Dynamic`: every annotation then holds a value of 32 bytes.
+    Record(Box<Record>),
     Collection(Vec<Value>),
     Null,
     /// A dynamic expression (`Apply`, `If`, ...), kept with its attributes and operands.
-    Dynamic {
-        name: String,
-        attributes: Vec<(String, String)>,
-        operands: Vec<Value>,
-    },
+    Dynamic(Box<Dynamic>),
+}
+
+/// A record value: its type, when written, and its property values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub type_name: Option<String>,
+    pub properties: Vec<(String, Option<Value>)>,
+    pub annotations: Vec<Annotation>,
+}
+
+/// A dynamic expression element with its attributes and operands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dynamic {
+    pub name: String,
+    pub attributes: Vec<(String, String)>,
+    pub operands: Vec<Value>,
 }
 
 impl Value {
@@ -61,9 +70,7 @@ impl Value {
     /// A record's property value.
     pub fn field(&self, name: &str) -> Option<&Value> {
         match self {
-            Value::Record { properties, .. } => {
-                properties.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.as_ref())
-            }
+            Value::Record(record) => record.properties.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.as_ref()),
             _ => None,
         }
     }

@@ -268,7 +268,7 @@ impl<'d, 't> Builder<'d, 't> {
                 let span = Span::new(start, start + len);
                 self.error(code, span, message);
                 TypeRef {
-                    target: TypeTarget::Unresolved(text.value.to_string()),
+                    target: TypeTarget::Unresolved(text.value.into()),
                     collection: text.value.starts_with("Collection("),
                 }
             }
@@ -332,7 +332,7 @@ impl<'d, 't> Builder<'d, 't> {
                         }
                     }
                 }
-                Qualifier::External(namespace) => TypeTarget::External(qualify(namespace, name.name)),
+                Qualifier::External(namespace) => TypeTarget::External(qualify(namespace, name.name).into()),
                 Qualifier::Undeclared => {
                     return Err((
                         codes::UNDECLARED_QUALIFIER,
@@ -523,7 +523,7 @@ impl<'d, 't> Builder<'d, 't> {
             _ => self.number_u32(t, "SRID", "a non-negative integer or `variable`").map(Srid::Value),
         });
         let unicode = facets.unicode.as_ref().and_then(|t| self.boolean_value(t));
-        Facets { max_length, precision, scale, srid, unicode }
+        Facets::new(FacetValues { max_length, precision, scale, srid, unicode })
     }
 
     // ---- pass 3: types ----
@@ -651,7 +651,7 @@ impl<'d, 't> Builder<'d, 't> {
         self.seen = seen;
         StructuredType {
             base_type,
-            external_base_type,
+            external_base_type: external_base_type.map(String::from),
             is_abstract: self.boolean(t.is_abstract.as_ref(), false),
             open_type: self.boolean(t.open_type.as_ref(), false),
             has_stream: self.boolean(t.has_stream.as_ref(), false),
@@ -1413,22 +1413,22 @@ impl<'d, 't> Builder<'d, 't> {
             }
             csdl::Expr::Constant { kind, value } => Value::Constant { kind: *kind, value: value.value.to_string() },
             csdl::Expr::Path { kind, value } => Value::Path { kind: *kind, value: value.value.to_string() },
-            csdl::Expr::Record(r) => Value::Record {
+            csdl::Expr::Record(r) => Value::Record(Box::new(Record {
                 type_name: r.type_name.as_ref().map(|t| t.value.to_string()),
                 properties: r
                     .properties
                     .iter()
                     .map(|p| (p.property.value.to_string(), p.value.as_ref().map(|v| self.value(v))))
                     .collect(),
-                annotations: self.annotations(&r.annotations, None),
-            },
+                annotations: self.annotations(r.annotations, None),
+            })),
             csdl::Expr::Collection { items, .. } => Value::Collection(items.iter().map(|i| self.value(i)).collect()),
             csdl::Expr::Null { .. } => Value::Null,
-            csdl::Expr::Dynamic(d) => Value::Dynamic {
+            csdl::Expr::Dynamic(d) => Value::Dynamic(Box::new(Dynamic {
                 name: d.name.to_owned(),
                 attributes: d.attributes.iter().map(|(k, v)| ((*k).to_owned(), v.value.to_string())).collect(),
                 operands: d.operands.iter().map(|o| self.value(o)).collect(),
-            },
+            })),
         }
     }
 

@@ -275,7 +275,8 @@ fn value(v: &Value) -> String {
         Value::Constant { kind: ConstantKind::String, value } => format!("{value:?}"),
         Value::Constant { kind, value } => format!("{}({value})", kind.name()),
         Value::Path { kind, value } => format!("{}({value})", kind.name()),
-        Value::Record { type_name, properties, annotations } => {
+        Value::Record(record) => {
+            let Record { type_name, properties, annotations } = &**record;
             let ty = type_name.as_ref().map(|t| format!("{t} ")).unwrap_or_default();
             let fields: Vec<String> = properties
                 .iter()
@@ -294,7 +295,8 @@ fn value(v: &Value) -> String {
         }
         Value::Collection(items) => format!("[{}]", items.iter().map(value).collect::<Vec<_>>().join(", ")),
         Value::Null => "null".to_owned(),
-        Value::Dynamic { name, attributes, operands } => {
+        Value::Dynamic(dynamic) => {
+            let Dynamic { name, attributes, operands } = &**dynamic;
             let attrs: Vec<String> = attributes.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
             let ops: Vec<String> = operands.iter().map(value).collect();
             format!("{name}[{}]({})", attrs.join(" "), ops.join(", "))

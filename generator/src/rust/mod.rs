@@ -638,7 +638,7 @@ mod tests {
             annotations: Vec::new(),
             span: Default::default(),
         };
-        let revision = Value::Record {
+        let revision = Value::Record(Box::new(crate::edm::Record {
             type_name: None,
             properties: vec![
                 (
@@ -653,7 +653,7 @@ mod tests {
                 ("RemovalDate".into(), Some(Value::Constant { kind: ConstantKind::Date, value: "2025-01-01".into() })),
             ],
             annotations: Vec::new(),
-        };
+        }));
         let annotations = vec![
             annotation(crate::edm::CORE_DESCRIPTION, text("A <b>bold</b> [link] claim.")),
             annotation(crate::edm::CORE_REVISIONS, Some(Value::Collection(vec![revision]))),
