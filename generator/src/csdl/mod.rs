@@ -1,9 +1,9 @@
 //! The `csdl` stage: a faithful syntax tree of a CSDL XML document.
 //!
 //! The tree mirrors the XML elements of OData CSDL XML v4.01 one to one. Strings borrow from
-//! the source text, or from the parse's arena where unescaping was needed, and every element
-//! and attribute value keeps its byte [`Span`]. It knows XML and CSDL syntax only: names are
-//! not resolved here.
+//! the source text, or from the parse's arena where unescaping was needed; every element keeps
+//! its byte [`Span`], and [`Document::span`] finds any value's. It knows XML and CSDL syntax
+//! only: names are not resolved here.
 
 mod reader;
 
@@ -12,13 +12,12 @@ pub use reader::{Parsed, parse};
 
 use crate::diagnostics::Span;
 
-/// An attribute value or text content with the span of its raw text in the source. The value
-/// is a slice of the source, or of the arena when entities or line breaks were decoded: 24
-/// bytes, as the tree holds one for every attribute of the document.
+/// An attribute value or text content: a slice of the source, or of the arena when entities or
+/// line breaks were decoded. 16 bytes, as the tree holds one for every attribute of the
+/// document; [`Document::span`] gives the span of its raw text, which only diagnostics need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Text<'a> {
     pub value: &'a str,
-    pub span: Span,
 }
 
 impl<'a> Text<'a> {
@@ -34,6 +33,27 @@ pub struct Document<'a> {
     pub references: &'a [Reference<'a>],
     pub schemas: &'a [Schema<'a>],
     pub span: Span,
+    /// The whole text, which every borrowed value is a slice of.
+    pub source: &'a str,
+    /// Where the raw text of each value in the arena is: (address of the value, span).
+    pub unescaped: &'a [(usize, Span)],
+}
+
+impl Document<'_> {
+    /// The span of a value's raw text in the source.
+    pub fn span(&self, text: &Text<'_>) -> Span {
+        locate(self.source, self.unescaped, text)
+    }
+}
+
+/// A borrowed value's span follows from its address; an unescaped one's was recorded.
+fn locate(source: &str, unescaped: &[(usize, Span)], text: &Text<'_>) -> Span {
+    let at = text.value.as_ptr() as usize;
+    let base = source.as_ptr() as usize;
+    if at >= base && at + text.value.len() <= base + source.len() {
+        return Span::new(at - base, at - base + text.value.len());
+    }
+    unescaped.iter().rev().find(|(address, _)| *address == at).map_or(Span::at(0), |(_, span)| *span)
 }
 
 /// `edmx:Reference`: another document whose namespaces this one may use. Recorded, never fetched.
@@ -452,15 +472,4 @@ pub struct Dynamic<'a> {
     pub operands: &'a [Expr<'a>],
     pub annotations: &'a [Annotation<'a>],
     pub span: Span,
-}
-
-impl Expr<'_> {
-    pub fn span(&self) -> Span {
-        match self {
-            Expr::Constant { value, .. } | Expr::Path { value, .. } => value.span,
-            Expr::Record(record) => record.span,
-            Expr::Collection { span, .. } | Expr::Null { span } => *span,
-            Expr::Dynamic(dynamic) => dynamic.span,
-        }
-    }
 }

@@ -122,6 +122,8 @@ struct Reader<'a> {
     text: &'a str,
     /// Where unescaped values live.
     arena: &'a Arena,
+    /// The span of the raw text of each value in the arena, by its address.
+    unescaped: Vec<(usize, Span)>,
     /// Byte offset of the text quick-xml reads (after a byte order mark).
     base: usize,
     xml: XmlReader<&'a [u8]>,
@@ -172,6 +174,7 @@ impl<'a> Reader<'a> {
         Reader {
             text,
             arena,
+            unescaped: Vec::new(),
             base,
             xml,
             scopes: Vec::new(),
@@ -184,11 +187,23 @@ impl<'a> Reader<'a> {
     }
 
     /// A value that borrows from the source as it is, or its unescaped copy in the arena.
-    fn keep(&self, value: Cow<'a, str>) -> &'a str {
+    fn keep(&mut self, value: Cow<'a, str>, span: Span) -> Text<'a> {
         match value {
-            Cow::Borrowed(value) => value,
-            Cow::Owned(value) => self.arena.alloc_str(&value),
+            Cow::Borrowed(value) => Text { value },
+            Cow::Owned(value) => self.unescaped(&value, span),
         }
+    }
+
+    /// An unescaped value, copied into the arena with the span of its raw text.
+    fn unescaped(&mut self, value: &str, span: Span) -> Text<'a> {
+        let value: &'a str = self.arena.alloc_str(value);
+        self.unescaped.push((value.as_ptr() as usize, span));
+        Text { value }
+    }
+
+    /// The span of a value's raw text.
+    fn span_of(&self, text: &Text<'a>) -> Span {
+        locate(self.text, &self.unescaped, text)
     }
 
     /// Offset in the whole text of a slice that quick-xml borrowed from it.
@@ -266,23 +281,21 @@ impl<'a> Reader<'a> {
                 Event::Text(text) if !keep_whitespace && text.bytes().all(|b| b.is_ascii_whitespace()) => {}
                 Event::Text(text) => {
                     let at = self.offset_of(&text);
-                    let value = self.keep(text.xml10_content());
                     let span = Span::new(at, at + text.len());
-                    return Ok(Some(Node::Text(Text { value, span })));
+                    return Ok(Some(Node::Text(self.keep(text.xml10_content(), span))));
                 }
                 Event::CData(data) => {
                     let at = self.offset_of(&data);
                     let span = Span::new(at, at + data.len());
-                    let value = self.arena.alloc_str(&data);
-                    return Ok(Some(Node::Text(Text { value, span })));
+                    return Ok(Some(Node::Text(self.unescaped(&data, span))));
                 }
                 Event::GeneralRef(reference) => {
                     let at = self.offset_of(&reference);
                     let span = Span::new(at.saturating_sub(1), at + reference.len() + 1);
                     let value = match reference.resolve_char_ref() {
-                        Ok(Some(c)) => &*self.arena.alloc_str(c.encode_utf8(&mut [0; 4])),
+                        Ok(Some(c)) => self.unescaped(c.encode_utf8(&mut [0; 4]), span),
                         Ok(None) => match quick_xml::escape::resolve_predefined_entity(&reference) {
-                            Some(s) => s,
+                            Some(s) => self.unescaped(s, span),
                             None => {
                                 return Err(Diagnostic::error(
                                     codes::XML_SYNTAX,
@@ -302,7 +315,7 @@ impl<'a> Reader<'a> {
                             ));
                         }
                     };
-                    return Ok(Some(Node::Text(Text { value, span })));
+                    return Ok(Some(Node::Text(value)));
                 }
                 Event::DocType(doctype) => return Err(self.doctype(&doctype)),
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
@@ -327,7 +340,7 @@ impl<'a> Reader<'a> {
                     if !text.value.trim().is_empty() {
                         self.warn(
                             codes::UNEXPECTED_TEXT,
-                            text.span,
+                            self.span_of(&text),
                             format!("text is not allowed inside <{}>; ignored", parent.qname),
                         );
                     }
@@ -338,27 +351,35 @@ impl<'a> Reader<'a> {
 
     /// The text content of an element that holds only text (`<String>`, `<PropertyPath>`, ...).
     fn text_content(&mut self, element: &Element<'a>) -> Fatal<Text<'a>> {
-        let mut result: Option<Text<'a>> = None;
+        let mut result: Option<(Text<'a>, Span)> = None;
         // The pieces so far when there are several (text around an entity reference).
         let mut joined: Option<String> = None;
         while let Some(node) = self.next_node(element, true)? {
             match node {
-                Node::Text(text) => match &mut result {
-                    None => result = Some(text),
-                    Some(acc) => {
-                        joined.get_or_insert_with(|| acc.value.to_owned()).push_str(text.value);
-                        acc.span.end = text.span.end;
+                Node::Text(text) => {
+                    let span = self.span_of(&text);
+                    match &mut result {
+                        None => result = Some((text, span)),
+                        Some((acc, acc_span)) => {
+                            joined.get_or_insert_with(|| acc.value.to_owned()).push_str(text.value);
+                            acc_span.end = span.end;
+                        }
                     }
-                },
+                }
                 Node::Element(child) => {
                     self.unknown(&child, element)?;
                 }
             }
         }
-        if let (Some(acc), Some(joined)) = (&mut result, joined) {
-            acc.value = self.arena.alloc_str(&joined);
+        match (result, joined) {
+            (Some((_, span)), Some(joined)) => Ok(self.unescaped(&joined, span)),
+            (Some((text, _)), None) => Ok(text),
+            // Empty: a slice of the source where the content would be, so it has a place.
+            (None, _) => {
+                let at = element.span.end as usize;
+                Ok(Text { value: &self.text[at..at] })
+            }
         }
-        Ok(result.unwrap_or(Text { value: "", span: Span::at(element.span.end as usize) }))
     }
 
     fn doctype(&self, doctype: &str) -> Diagnostic {
@@ -453,11 +474,10 @@ impl<'a> Reader<'a> {
                 );
                 continue;
             }
-            let span = Span::new(raw_at, raw_at + raw.len());
             let value = match normalize_attribute(raw) {
                 // Nearly every value: borrowed as it is.
-                Ok(Cow::Borrowed(value)) => value,
-                Ok(Cow::Owned(value)) => self.arena.alloc_str(&value),
+                Ok(Cow::Borrowed(value)) => Text { value },
+                Ok(Cow::Owned(value)) => self.unescaped(&value, Span::new(raw_at, raw_end)),
                 Err(e) => {
                     use quick_xml::escape::EscapeError;
                     // Ranges cover the entity name after `&`; point at the `&`.
@@ -471,7 +491,7 @@ impl<'a> Reader<'a> {
                     return Err(Diagnostic::error(codes::XML_SYNTAX, Span::at(at), message));
                 }
             };
-            attrs.push(Attr { name: key, value: Text { value, span } });
+            attrs.push(Attr { name: key, value });
         }
         let ns = self.namespace_of(prefix);
         if empty {
@@ -506,7 +526,7 @@ impl<'a> Reader<'a> {
         for attr in rest.drain(..) {
             self.warn(
                 codes::UNKNOWN_ATTRIBUTE,
-                attr.value.span,
+                self.span_of(&attr.value),
                 format!("attribute `{}` is not known on <{}>; ignored", attr.name, element.qname),
             );
         }
@@ -540,7 +560,7 @@ impl<'a> Reader<'a> {
             Some(v) if v.as_str() == "4.0" || v.as_str() == "4.01" => {}
             Some(v) => {
                 let message = format!("CSDL version `{}` is not supported; expected 4.0 or 4.01", v.as_str());
-                self.error(codes::UNSUPPORTED_VERSION, v.span, message);
+                self.error(codes::UNSUPPORTED_VERSION, self.span_of(&v), message);
             }
             None => {
                 self.required(&root, "Version", None);
@@ -581,6 +601,8 @@ impl<'a> Reader<'a> {
             references: references.into_bump_slice(),
             schemas: schemas.into_bump_slice(),
             span: root.span,
+            source: self.text,
+            unescaped: self.arena.alloc_slice_copy(&self.unescaped),
         })
     }
 
@@ -1277,12 +1299,21 @@ impl<'a> Reader<'a> {
         }))
     }
 
+    fn expr_span(&self, expr: &Expr<'a>) -> Span {
+        match expr {
+            Expr::Constant { value, .. } | Expr::Path { value, .. } => self.span_of(value),
+            Expr::Record(record) => record.span,
+            Expr::Collection { span, .. } | Expr::Null { span } => *span,
+            Expr::Dynamic(dynamic) => dynamic.span,
+        }
+    }
+
     /// Stores an expression as the single value of an annotation or property value.
     fn set_value(&mut self, owner: &Element<'a>, value: &mut Option<Expr<'a>>, expr: Expr<'a>) {
         if value.is_some() {
             self.error(
                 codes::INVALID_ATTRIBUTE_VALUE,
-                expr.span(),
+                self.expr_span(&expr),
                 format!("<{}> has more than one value expression; the first one is kept", owner.qname),
             );
         } else {

@@ -20,6 +20,7 @@ impl Model {
     /// Resolves and validates a syntax tree, appending every problem to `diagnostics`.
     pub fn build(document: &csdl::Document<'_>, diagnostics: &mut Vec<Diagnostic>) -> Model {
         let mut builder = Builder {
+            document,
             diagnostics,
             model: Model::default(),
             qualifiers: HashMap::default(),
@@ -45,6 +46,8 @@ impl Model {
 }
 
 struct Builder<'d, 't> {
+    /// The syntax tree, which also locates its values.
+    document: &'t csdl::Document<'t>,
     diagnostics: &'d mut Vec<Diagnostic>,
     model: Model,
     /// Namespace or alias of a schema in this document → the schema's index.
@@ -86,6 +89,11 @@ impl<'d, 't> Builder<'d, 't> {
         self.diagnostics.push(Diagnostic::error(code, span, message));
     }
 
+    /// The span of a value's raw text.
+    fn span(&self, text: &Text<'_>) -> Span {
+        self.document.span(text)
+    }
+
     fn warning(&mut self, code: &'static str, span: Span, message: String) {
         self.diagnostics.push(Diagnostic::warning(code, span, message));
     }
@@ -121,7 +129,7 @@ impl<'d, 't> Builder<'d, 't> {
                     let other_namespace = document.schemas[other].namespace.as_str();
                     self.error(
                         codes::DUPLICATE_NAMESPACE,
-                        text.span,
+                        self.span(&text),
                         format!(
                             "`{qualifier}` is already declared as the namespace or alias of schema `{other_namespace}`"
                         ),
@@ -264,7 +272,7 @@ impl<'d, 't> Builder<'d, 't> {
                 ty
             }
             Err((code, message, offset, len)) => {
-                let start = text.span.start as usize + offset;
+                let start = self.span(&text).start as usize + offset;
                 let span = Span::new(start, start + len);
                 self.error(code, span, message);
                 TypeRef {
@@ -385,7 +393,7 @@ impl<'d, 't> Builder<'d, 't> {
         if !abstract_allowed && ty.target == TypeTarget::Primitive(Primitive::EntityType) {
             self.error(
                 codes::WRONG_TYPE_KIND,
-                text.span,
+                self.span(&text),
                 format!("{} must be an entity type of the model, not the abstract `Edm.EntityType`", what()),
             );
             return;
@@ -403,7 +411,7 @@ impl<'d, 't> Builder<'d, 't> {
             let name = self.model.type_ref_name(ty);
             self.error(
                 codes::WRONG_TYPE_KIND,
-                text.span,
+                self.span(&text),
                 format!("{} must be an entity type, but `{name}` is {}", what(), with_article(found)),
             );
         }
@@ -428,7 +436,7 @@ impl<'d, 't> Builder<'d, 't> {
             lexical::Boolean::Numeric(value) => {
                 self.warning(
                     codes::NONCANONICAL_VALUE,
-                    t.span,
+                    self.span(&t),
                     format!(
                         "`{}` is an XML Schema boolean, but CSDL writes booleans as `true` or `false`; read as `{value}`",
                         t.as_str()
@@ -439,7 +447,7 @@ impl<'d, 't> Builder<'d, 't> {
             lexical::Boolean::Invalid => {
                 self.error(
                     codes::INVALID_ATTRIBUTE_VALUE,
-                    t.span,
+                    self.span(&t),
                     format!("`{}` is not a boolean; expected `true` or `false`", t.as_str()),
                 );
                 None
@@ -454,7 +462,7 @@ impl<'d, 't> Builder<'d, 't> {
             lexical::Integer::Value(_) | lexical::Integer::OutOfRange => {
                 self.warning(
                     codes::VALUE_TOO_LARGE,
-                    text.span,
+                    self.span(&text),
                     format!("{facet} `{}` is larger than this tool can represent; read as {max}", text.as_str().trim()),
                 );
                 Some(max)
@@ -462,7 +470,7 @@ impl<'d, 't> Builder<'d, 't> {
             lexical::Integer::Invalid => {
                 self.error(
                     codes::INVALID_ATTRIBUTE_VALUE,
-                    text.span,
+                    self.span(&text),
                     format!("`{}` is not a valid {facet}; expected {expected}", text.as_str()),
                 );
                 None
@@ -493,7 +501,7 @@ impl<'d, 't> Builder<'d, 't> {
                 if csdl_40 {
                     self.warning(
                         codes::VERSION_MISMATCH,
-                        t.span,
+                        self.span(&t),
                         "Scale `floating` is CSDL 4.01; a document declaring Version 4.0 must not use it; read as `floating`"
                             .into(),
                     );
@@ -515,7 +523,7 @@ impl<'d, 't> Builder<'d, 't> {
             "Variable" => {
                 self.warning(
                     codes::NONCANONICAL_VALUE,
-                    t.span,
+                    self.span(&t),
                     "SRID `Variable` is written `variable` in CSDL; read as `variable`".into(),
                 );
                 Some(Srid::Variable)
@@ -559,7 +567,7 @@ impl<'d, 't> Builder<'d, 't> {
     fn structured_type(&mut self, id: TypeId, t: &csdl::StructuredType<'t>) -> StructuredType {
         let mut external_base_type = None;
         let base_type = t.base_type.as_ref().and_then(|text| {
-            self.base_spans[id.0 as usize] = Some(text.span);
+            self.base_spans[id.0 as usize] = Some(self.span(&text));
             let base = self.resolve(text);
             let kind = self.structured_kind(&base);
             match (base.target, base.collection) {
@@ -579,7 +587,7 @@ impl<'d, 't> Builder<'d, 't> {
                     };
                     self.error(
                         codes::WRONG_TYPE_KIND,
-                        text.span,
+                        self.span(&text),
                         format!(
                             "the base type of {what} `{}` must be {} of this document, but `{}` is {}",
                             t.name.as_str(),
@@ -623,7 +631,7 @@ impl<'d, 't> Builder<'d, 't> {
             {
                 self.error(
                     codes::INVALID_ATTRIBUTE_VALUE,
-                    action.span,
+                    self.span(&action),
                     format!(
                         "`{}` is not an on-delete action; expected `Cascade`, `None`, `SetNull` or `SetDefault`",
                         action.as_str()
@@ -636,7 +644,7 @@ impl<'d, 't> Builder<'d, 't> {
                 ty,
                 nullable,
                 partner: n.partner.as_ref().map(|p| p.value.to_string()),
-                partner_span: n.partner.as_ref().map(|p| p.span),
+                partner_span: n.partner.as_ref().map(|p| self.span(&p)),
                 contains_target,
                 referential_constraints: n
                     .referential_constraints
@@ -661,7 +669,7 @@ impl<'d, 't> Builder<'d, 't> {
                     .map(|r| PropertyRef {
                         name: Name::new(r.name.value),
                         alias: r.alias.as_ref().map(|a| a.value.to_string()),
-                        span: r.name.span,
+                        span: self.span(&r.name),
                     })
                     .collect()
             }),
@@ -688,7 +696,7 @@ impl<'d, 't> Builder<'d, 't> {
                 _ => {
                     self.error(
                         codes::INVALID_UNDERLYING_TYPE,
-                        text.span,
+                        self.span(&text),
                         format!("the underlying type of enum `{qualified_name}` must be Edm.Byte, Edm.SByte, Edm.Int16, Edm.Int32 or Edm.Int64, not `{}`", text.as_str()),
                     );
                     Primitive::Int32
@@ -732,7 +740,7 @@ impl<'d, 't> Builder<'d, 't> {
                     lexical::Integer::Value(v) if v < min || v > max => {
                         self.error(
                             codes::ENUM_VALUE_OUT_OF_RANGE,
-                            text.span,
+                            self.span(&text),
                             format!(
                                 "value {v} of member `{}` does not fit the underlying type Edm.{} ({min}..={max})",
                                 m.name.as_str(),
@@ -744,7 +752,7 @@ impl<'d, 't> Builder<'d, 't> {
                     lexical::Integer::Value(v) if v < 0 && is_flags => {
                         self.error(
                             codes::ENUM_VALUE_OUT_OF_RANGE,
-                            text.span,
+                            self.span(&text),
                             format!(
                                 "value {v} of member `{}` of flags enum `{qualified_name}` is negative; flags members have non-negative values",
                                 m.name.as_str()
@@ -756,7 +764,7 @@ impl<'d, 't> Builder<'d, 't> {
                     lexical::Integer::OutOfRange => {
                         self.error(
                             codes::ENUM_VALUE_OUT_OF_RANGE,
-                            text.span,
+                            self.span(&text),
                             format!(
                                 "value `{}` of member `{}` does not fit the underlying type Edm.{} ({min}..={max})",
                                 text.as_str().trim(),
@@ -769,7 +777,7 @@ impl<'d, 't> Builder<'d, 't> {
                     lexical::Integer::Invalid => {
                         self.error(
                             codes::ENUM_VALUE_NOT_INTEGER,
-                            text.span,
+                            self.span(&text),
                             format!("value `{}` of member `{}` is not an integer", text.as_str(), m.name.as_str()),
                         );
                         position as i64
@@ -792,7 +800,7 @@ impl<'d, 't> Builder<'d, 't> {
                 if self.is_csdl_40() {
                     self.warning(
                         codes::VERSION_MISMATCH,
-                        t.underlying_type.span,
+                        self.span(&t.underlying_type),
                         format!(
                             "type definition `{}` is based on `Edm.PrimitiveType`, which only CSDL 4.01 documents may do; this document declares Version 4.0",
                             t.name.as_str()
@@ -805,7 +813,7 @@ impl<'d, 't> Builder<'d, 't> {
             _ => {
                 self.error(
                     codes::INVALID_UNDERLYING_TYPE,
-                    t.underlying_type.span,
+                    self.span(&t.underlying_type),
                     format!(
                         "the underlying type of type definition `{}` must be a primitive type, not `{}`",
                         t.name.as_str(),
@@ -884,7 +892,7 @@ impl<'d, 't> Builder<'d, 't> {
         {
             self.error(
                 codes::DANGLING_PATH,
-                path.span,
+                self.span(&path),
                 format!(
                     "EntitySetPath `{}` of `{qualified_name}` must start with the binding parameter `{}`",
                     path.as_str(),
@@ -1002,7 +1010,7 @@ impl<'d, 't> Builder<'d, 't> {
             if entity_type.collection {
                 self.error(
                     codes::WRONG_TYPE_KIND,
-                    set.entity_type.span,
+                    self.span(&set.entity_type),
                     "an entity set's type is an entity type, not a collection".into(),
                 );
             }
@@ -1025,7 +1033,7 @@ impl<'d, 't> Builder<'d, 't> {
             if ty.collection {
                 self.error(
                     codes::WRONG_TYPE_KIND,
-                    s.type_name.span,
+                    self.span(&s.type_name),
                     "a singleton's type is an entity type, not a collection".into(),
                 );
             }
@@ -1033,7 +1041,7 @@ impl<'d, 't> Builder<'d, 't> {
             if let Some(nullable) = s.nullable.as_ref().filter(|_| self.is_csdl_40()) {
                 self.warning(
                     codes::VERSION_MISMATCH,
-                    nullable.span,
+                    self.span(&nullable),
                     format!(
                         "`Nullable` on singleton `{}` is CSDL 4.01; a document declaring Version 4.0 must not specify it",
                         s.name.as_str()
@@ -1063,7 +1071,7 @@ impl<'d, 't> Builder<'d, 't> {
                     let what = if kind == OperationKind::Action { "unbound action" } else { "unbound function" };
                     self.error(
                         codes::DANGLING_CONTAINER_REFERENCE,
-                        import.operation.span,
+                        self.span(&import.operation),
                         format!(
                             "import `{}` names {what} `{}`, which is not declared",
                             import.name.as_str(),
@@ -1130,7 +1138,7 @@ impl<'d, 't> Builder<'d, 't> {
             for b in set_bindings {
                 check(
                     b.target.as_str(),
-                    b.target.span,
+                    self.span(&b.target),
                     format!("navigation property binding `{}` of `{}` targets", b.path.as_str(), owner.as_str()),
                     &mut problems,
                 );
@@ -1140,7 +1148,7 @@ impl<'d, 't> Builder<'d, 't> {
             if let Some(set) = &import.entity_set {
                 check(
                     set.as_str(),
-                    set.span,
+                    self.span(&set),
                     format!("import `{}` returns entities of", import.name.as_str()),
                     &mut problems,
                 );
@@ -1205,7 +1213,7 @@ impl<'d, 't> Builder<'d, 't> {
                     let owner = self.model.ty(current).qualified_name.clone();
                     self.error(
                         codes::DANGLING_PATH,
-                        path.span,
+                        self.span(&path),
                         format!("binding path `{}`: `{owner}` has no navigation or complex property, and no derived type, `{segment}`", path.as_str()),
                     );
                     return;
@@ -1386,7 +1394,11 @@ impl<'d, 't> Builder<'d, 't> {
             return name.clone();
         }
         let Some((qualifier, name)) = written.rsplit_once('.') else {
-            self.warning(codes::UNDECLARED_TERM, term.span, format!("term `{written}` has no namespace qualifier"));
+            self.warning(
+                codes::UNDECLARED_TERM,
+                self.span(&term),
+                format!("term `{written}` has no namespace qualifier"),
+            );
             return written.into();
         };
         match self.qualifier(qualifier) {
@@ -1398,7 +1410,7 @@ impl<'d, 't> Builder<'d, 't> {
             Qualifier::Undeclared => {
                 self.warning(
                     codes::UNDECLARED_TERM,
-                    term.span,
+                    self.span(&term),
                     format!("term `{written}`: `{qualifier}` is neither a namespace nor an alias of this document or its references"),
                 );
                 written.into()
@@ -1477,7 +1489,7 @@ impl<'d, 't> Builder<'d, 't> {
                     if let Some(why) = self.unresolved_target_reason(block.target.as_str()) {
                         self.warning(
                             codes::BAD_ANNOTATION_TARGET,
-                            block.target.span,
+                            self.span(&block.target),
                             format!(
                                 "annotation target `{}` {why}; its annotations are kept unattached",
                                 block.target.as_str()
