@@ -750,15 +750,15 @@ impl<'a> Reader<'a> {
         let namespace = take(&mut attrs, "Namespace");
         let alias = take(&mut attrs, "Alias");
         self.unknown_attributes(&element, attrs);
-        let mut entity_types = ArenaVec::new_in(self.arena);
-        let mut complex_types = ArenaVec::new_in(self.arena);
-        let mut enum_types = ArenaVec::new_in(self.arena);
-        let mut type_definitions = ArenaVec::new_in(self.arena);
-        let mut actions = ArenaVec::new_in(self.arena);
-        let mut functions = ArenaVec::new_in(self.arena);
-        let mut terms = ArenaVec::new_in(self.arena);
-        let mut entity_containers = ArenaVec::new_in(self.arena);
-        let mut annotation_blocks = ArenaVec::new_in(self.arena);
+        let mut entity_types = Vec::new();
+        let mut complex_types = Vec::new();
+        let mut enum_types = Vec::new();
+        let mut type_definitions = Vec::new();
+        let mut actions = Vec::new();
+        let mut functions = Vec::new();
+        let mut terms = Vec::new();
+        let mut entity_containers = Vec::new();
+        let mut annotation_blocks = Vec::new();
         let annotations_at = self.annotation_stack.len();
         while let Some(child) = self.next_child(&element)? {
             if child.ns != Ns::Edm {
@@ -783,15 +783,15 @@ impl<'a> Reader<'a> {
         Ok(self.required(&element, "Namespace", namespace).map(|namespace| Schema {
             namespace,
             alias,
-            entity_types: entity_types.into_bump_slice(),
-            complex_types: complex_types.into_bump_slice(),
-            enum_types: enum_types.into_bump_slice(),
-            type_definitions: type_definitions.into_bump_slice(),
-            actions: actions.into_bump_slice(),
-            functions: functions.into_bump_slice(),
-            terms: terms.into_bump_slice(),
-            entity_containers: entity_containers.into_bump_slice(),
-            annotation_blocks: annotation_blocks.into_bump_slice(),
+            entity_types: self.arena.alloc_slice_fill_iter(entity_types),
+            complex_types: self.arena.alloc_slice_fill_iter(complex_types),
+            enum_types: self.arena.alloc_slice_fill_iter(enum_types),
+            type_definitions: self.arena.alloc_slice_fill_iter(type_definitions),
+            actions: self.arena.alloc_slice_fill_iter(actions),
+            functions: self.arena.alloc_slice_fill_iter(functions),
+            terms: self.arena.alloc_slice_fill_iter(terms),
+            entity_containers: self.arena.alloc_slice_fill_iter(entity_containers),
+            annotation_blocks: self.arena.alloc_slice_fill_iter(annotation_blocks),
             annotations,
             span: element.span,
         }))
