@@ -24,6 +24,10 @@ pub struct Generated {
     pub summary: String,
     /// The lock file text recording what the crate was generated from.
     pub lock: String,
+    /// The resolved model the crate was generated from. Freeing it is the caller's: the CLI
+    /// exits without freeing it (as after `inspect`), and the benchmark frees it outside its
+    /// timing, as it does the model of a load it compares with.
+    pub model: crate::edm::Model,
 }
 
 #[derive(Debug)]
@@ -102,13 +106,7 @@ pub fn generate_from(config: &Config, name: &str, bytes: &[u8]) -> Result<Genera
     }
     let warnings = selected.iter().filter(|d| !d.is_error()).map(|d| source.render(d)).collect();
     let mut files = crate::rust::generate(&model, &selection, config).map_err(GenerateError::Unsupported)?;
-    // The model is done with. It is freed here while the other core hashes the files for the
-    // manifest: glibc frees memory fastest on the thread that allocated it.
-    let manifest = std::thread::scope(|scope| {
-        let manifest = scope.spawn(|| crate::write::manifest(&files));
-        drop(model);
-        manifest.join().unwrap_or_else(|_| crate::write::manifest(&files))
-    });
+    let manifest = crate::write::manifest(&files);
     files.insert(crate::write::MANIFEST.to_owned(), manifest);
     let lock = lock_text(config, &config.input, bytes.len(), &input_sha256);
     let not_generated = selection
@@ -128,7 +126,9 @@ pub fn generate_from(config: &Config, name: &str, bytes: &[u8]) -> Result<Genera
         selection.operations.len(),
         selection.imports.len()
     );
-    Ok(Generated { files, warnings, problems_elsewhere: elsewhere.len(), not_generated, summary, lock })
+    let problems_elsewhere = elsewhere.len();
+    drop(selection);
+    Ok(Generated { files, warnings, problems_elsewhere, not_generated, summary, lock, model })
 }
 
 /// The lock file: what the crate was generated from, by which generator. Generated files carry

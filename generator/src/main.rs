@@ -234,13 +234,15 @@ fn generate(source: &SourceArgs) -> Result<(Config, Generated), ExitCode> {
     if let Some(csdl) = &source.csdl {
         config.override_input(csdl.clone(), "--csdl");
     }
-    let generated = odata_codegen::generate::generate(&config).map_err(|e| {
+    let mut generated = odata_codegen::generate::generate(&config).map_err(|e| {
         eprintln!("error: {e}");
         match e {
             GenerateError::Input { .. } => ExitCode::from(2),
             _ => ExitCode::from(1),
         }
     })?;
+    // The process ends after this command: freeing the model would only delay the exit.
+    std::mem::forget(std::mem::take(&mut generated.model));
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }

@@ -422,7 +422,7 @@ fn select_imports(
         crate::config::AllOrNamed::Named(names) => {
             let mut wanted = Vec::new();
             for name in names {
-                let Some(import) = all.iter().find(|i| &i.name == name) else {
+                let Some(import) = all.iter().find(|i| i.name == name) else {
                     let hint = crate::config::did_you_mean(name, all.iter().map(|i| i.name.as_str()));
                     return Err(SelectError {
                         message: format!(

@@ -560,7 +560,7 @@ impl<'a> Reader<'a> {
             Some(v) if v.as_str() == "4.0" || v.as_str() == "4.01" => {}
             Some(v) => {
                 let message = format!("CSDL version `{}` is not supported; expected 4.0 or 4.01", v.as_str());
-                self.error(codes::UNSUPPORTED_VERSION, self.span_of(&v), message);
+                self.error(codes::UNSUPPORTED_VERSION, self.span_of(v), message);
             }
             None => {
                 self.required(&root, "Version", None);

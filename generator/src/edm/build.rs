@@ -109,7 +109,7 @@ impl<'d, 't> Builder<'d, 't> {
                 }
                 self.included.insert(namespace.clone(), namespace);
             }
-            let annotations = self.annotations(&reference.annotations, None);
+            let annotations = self.annotations(reference.annotations, None);
             self.model.references.push(Reference {
                 uri: reference.uri.value.to_string(),
                 includes: reference
@@ -129,7 +129,7 @@ impl<'d, 't> Builder<'d, 't> {
                     let other_namespace = document.schemas[other].namespace.as_str();
                     self.error(
                         codes::DUPLICATE_NAMESPACE,
-                        self.span(&text),
+                        self.span(text),
                         format!(
                             "`{qualifier}` is already declared as the namespace or alias of schema `{other_namespace}`"
                         ),
@@ -147,7 +147,7 @@ impl<'d, 't> Builder<'d, 't> {
         }
         // Inline schema annotations need the qualifiers above to resolve their terms.
         for (index, schema) in document.schemas.iter().enumerate() {
-            let annotations = self.annotations(&schema.annotations, None);
+            let annotations = self.annotations(schema.annotations, None);
             self.model.schemas[index].annotations = annotations;
         }
     }
@@ -272,7 +272,7 @@ impl<'d, 't> Builder<'d, 't> {
                 ty
             }
             Err((code, message, offset, len)) => {
-                let start = self.span(&text).start as usize + offset;
+                let start = self.span(text).start as usize + offset;
                 let span = Span::new(start, start + len);
                 self.error(code, span, message);
                 TypeRef {
@@ -393,7 +393,7 @@ impl<'d, 't> Builder<'d, 't> {
         if !abstract_allowed && ty.target == TypeTarget::Primitive(Primitive::EntityType) {
             self.error(
                 codes::WRONG_TYPE_KIND,
-                self.span(&text),
+                self.span(text),
                 format!("{} must be an entity type of the model, not the abstract `Edm.EntityType`", what()),
             );
             return;
@@ -411,7 +411,7 @@ impl<'d, 't> Builder<'d, 't> {
             let name = self.model.type_ref_name(ty);
             self.error(
                 codes::WRONG_TYPE_KIND,
-                self.span(&text),
+                self.span(text),
                 format!("{} must be an entity type, but `{name}` is {}", what(), with_article(found)),
             );
         }
@@ -436,7 +436,7 @@ impl<'d, 't> Builder<'d, 't> {
             lexical::Boolean::Numeric(value) => {
                 self.warning(
                     codes::NONCANONICAL_VALUE,
-                    self.span(&t),
+                    self.span(t),
                     format!(
                         "`{}` is an XML Schema boolean, but CSDL writes booleans as `true` or `false`; read as `{value}`",
                         t.as_str()
@@ -447,7 +447,7 @@ impl<'d, 't> Builder<'d, 't> {
             lexical::Boolean::Invalid => {
                 self.error(
                     codes::INVALID_ATTRIBUTE_VALUE,
-                    self.span(&t),
+                    self.span(t),
                     format!("`{}` is not a boolean; expected `true` or `false`", t.as_str()),
                 );
                 None
@@ -462,7 +462,7 @@ impl<'d, 't> Builder<'d, 't> {
             lexical::Integer::Value(_) | lexical::Integer::OutOfRange => {
                 self.warning(
                     codes::VALUE_TOO_LARGE,
-                    self.span(&text),
+                    self.span(text),
                     format!("{facet} `{}` is larger than this tool can represent; read as {max}", text.as_str().trim()),
                 );
                 Some(max)
@@ -470,7 +470,7 @@ impl<'d, 't> Builder<'d, 't> {
             lexical::Integer::Invalid => {
                 self.error(
                     codes::INVALID_ATTRIBUTE_VALUE,
-                    self.span(&text),
+                    self.span(text),
                     format!("`{}` is not a valid {facet}; expected {expected}", text.as_str()),
                 );
                 None
@@ -485,7 +485,7 @@ impl<'d, 't> Builder<'d, 't> {
     /// The type facets, by the grammar of CSDL XML 4.0 and 4.01 (see [`lexical`]). Symbolic
     /// values are lower case (`max`, `variable`, `floating`), except for `Scale`.
     fn facets(&mut self, facets: &csdl::Facets<'_>) -> Facets {
-        let Some(facets) = facets.others.as_deref() else {
+        let Some(facets) = facets.others else {
             return Facets::default();
         };
         let max_length = facets.max_length.as_ref().and_then(|t| match t.as_str() {
@@ -501,7 +501,7 @@ impl<'d, 't> Builder<'d, 't> {
                 if csdl_40 {
                     self.warning(
                         codes::VERSION_MISMATCH,
-                        self.span(&t),
+                        self.span(t),
                         "Scale `floating` is CSDL 4.01; a document declaring Version 4.0 must not use it; read as `floating`"
                             .into(),
                     );
@@ -523,7 +523,7 @@ impl<'d, 't> Builder<'d, 't> {
             "Variable" => {
                 self.warning(
                     codes::NONCANONICAL_VALUE,
-                    self.span(&t),
+                    self.span(t),
                     "SRID `Variable` is written `variable` in CSDL; read as `variable`".into(),
                 );
                 Some(Srid::Variable)
@@ -541,7 +541,7 @@ impl<'d, 't> Builder<'d, 't> {
             let annotations;
             let kind = match source {
                 Source::Structured(t) => {
-                    annotations = self.annotations(&t.annotations, None);
+                    annotations = self.annotations(t.annotations, None);
                     let structured = self.structured_type(*id, t);
                     if t.kind == StructuredKind::Entity {
                         TypeKind::Entity(structured)
@@ -550,11 +550,11 @@ impl<'d, 't> Builder<'d, 't> {
                     }
                 }
                 Source::Enum(t) => {
-                    annotations = self.annotations(&t.annotations, None);
+                    annotations = self.annotations(t.annotations, None);
                     TypeKind::Enum(self.enum_type(*id, t))
                 }
                 Source::Definition(t) => {
-                    annotations = self.annotations(&t.annotations, None);
+                    annotations = self.annotations(t.annotations, None);
                     TypeKind::Definition(self.type_definition(t))
                 }
             };
@@ -567,7 +567,7 @@ impl<'d, 't> Builder<'d, 't> {
     fn structured_type(&mut self, id: TypeId, t: &csdl::StructuredType<'t>) -> StructuredType {
         let mut external_base_type = None;
         let base_type = t.base_type.as_ref().and_then(|text| {
-            self.base_spans[id.0 as usize] = Some(self.span(&text));
+            self.base_spans[id.0 as usize] = Some(self.span(text));
             let base = self.resolve(text);
             let kind = self.structured_kind(&base);
             match (base.target, base.collection) {
@@ -587,7 +587,7 @@ impl<'d, 't> Builder<'d, 't> {
                     };
                     self.error(
                         codes::WRONG_TYPE_KIND,
-                        self.span(&text),
+                        self.span(text),
                         format!(
                             "the base type of {what} `{}` must be {} of this document, but `{}` is {}",
                             t.name.as_str(),
@@ -608,7 +608,7 @@ impl<'d, 't> Builder<'d, 't> {
             let ty = self.resolve(&p.type_name);
             let nullable = self.boolean(p.facets.nullable.as_ref(), true);
             let facets = self.facets(&p.facets);
-            let annotations = self.annotations(&p.annotations, None);
+            let annotations = self.annotations(p.annotations, None);
             properties.push(Property {
                 name: Name::new(p.name.value),
                 ty,
@@ -631,20 +631,20 @@ impl<'d, 't> Builder<'d, 't> {
             {
                 self.error(
                     codes::INVALID_ATTRIBUTE_VALUE,
-                    self.span(&action),
+                    self.span(action),
                     format!(
                         "`{}` is not an on-delete action; expected `Cascade`, `None`, `SetNull` or `SetDefault`",
                         action.as_str()
                     ),
                 );
             }
-            let annotations = self.annotations(&n.annotations, None);
+            let annotations = self.annotations(n.annotations, None);
             navigation_properties.push(NavigationProperty {
                 name: Name::new(n.name.value),
                 ty,
                 nullable,
                 partner: n.partner.as_ref().map(|p| p.value.to_string()),
-                partner_span: n.partner.as_ref().map(|p| self.span(&p)),
+                partner_span: n.partner.as_ref().map(|p| self.span(p)),
                 contains_target,
                 referential_constraints: n
                     .referential_constraints
@@ -696,7 +696,7 @@ impl<'d, 't> Builder<'d, 't> {
                 _ => {
                     self.error(
                         codes::INVALID_UNDERLYING_TYPE,
-                        self.span(&text),
+                        self.span(text),
                         format!("the underlying type of enum `{qualified_name}` must be Edm.Byte, Edm.SByte, Edm.Int16, Edm.Int32 or Edm.Int64, not `{}`", text.as_str()),
                     );
                     Primitive::Int32
@@ -740,7 +740,7 @@ impl<'d, 't> Builder<'d, 't> {
                     lexical::Integer::Value(v) if v < min || v > max => {
                         self.error(
                             codes::ENUM_VALUE_OUT_OF_RANGE,
-                            self.span(&text),
+                            self.span(text),
                             format!(
                                 "value {v} of member `{}` does not fit the underlying type Edm.{} ({min}..={max})",
                                 m.name.as_str(),
@@ -752,7 +752,7 @@ impl<'d, 't> Builder<'d, 't> {
                     lexical::Integer::Value(v) if v < 0 && is_flags => {
                         self.error(
                             codes::ENUM_VALUE_OUT_OF_RANGE,
-                            self.span(&text),
+                            self.span(text),
                             format!(
                                 "value {v} of member `{}` of flags enum `{qualified_name}` is negative; flags members have non-negative values",
                                 m.name.as_str()
@@ -764,7 +764,7 @@ impl<'d, 't> Builder<'d, 't> {
                     lexical::Integer::OutOfRange => {
                         self.error(
                             codes::ENUM_VALUE_OUT_OF_RANGE,
-                            self.span(&text),
+                            self.span(text),
                             format!(
                                 "value `{}` of member `{}` does not fit the underlying type Edm.{} ({min}..={max})",
                                 text.as_str().trim(),
@@ -777,14 +777,14 @@ impl<'d, 't> Builder<'d, 't> {
                     lexical::Integer::Invalid => {
                         self.error(
                             codes::ENUM_VALUE_NOT_INTEGER,
-                            self.span(&text),
+                            self.span(text),
                             format!("value `{}` of member `{}` is not an integer", text.as_str(), m.name.as_str()),
                         );
                         position as i64
                     }
                 },
             };
-            let annotations = self.annotations(&m.annotations, None);
+            let annotations = self.annotations(m.annotations, None);
             members.push(EnumMember { name: Name::new(m.name.value), value, annotations, span: m.span });
         }
         self.seen = seen;
@@ -868,7 +868,7 @@ impl<'d, 't> Builder<'d, 't> {
             let ty = self.resolve(&p.type_name);
             let nullable = self.boolean(p.facets.nullable.as_ref(), true);
             let facets = self.facets(&p.facets);
-            let annotations = self.annotations(&p.annotations, None);
+            let annotations = self.annotations(p.annotations, None);
             parameters.push(Parameter {
                 name: Name::new(p.name.value),
                 ty,
@@ -883,7 +883,7 @@ impl<'d, 't> Builder<'d, 't> {
             let ty = self.resolve(&r.type_name);
             let nullable = self.boolean(r.facets.nullable.as_ref(), true);
             let facets = self.facets(&r.facets);
-            let annotations = self.annotations(&r.annotations, None);
+            let annotations = self.annotations(r.annotations, None);
             ReturnType { ty, nullable, facets, annotations, span: r.span }
         });
         let is_composable = self.boolean(op.is_composable.as_ref(), false);
@@ -892,7 +892,7 @@ impl<'d, 't> Builder<'d, 't> {
         {
             self.error(
                 codes::DANGLING_PATH,
-                self.span(&path),
+                self.span(path),
                 format!(
                     "EntitySetPath `{}` of `{qualified_name}` must start with the binding parameter `{}`",
                     path.as_str(),
@@ -900,7 +900,7 @@ impl<'d, 't> Builder<'d, 't> {
                 ),
             );
         }
-        let annotations = self.annotations(&op.annotations, None);
+        let annotations = self.annotations(op.annotations, None);
         Operation {
             kind: op.kind,
             namespace,
@@ -960,7 +960,7 @@ impl<'d, 't> Builder<'d, 't> {
                 let ty = self.resolve(&t.type_name);
                 let nullable = self.boolean(t.facets.nullable.as_ref(), true);
                 let facets = self.facets(&t.facets);
-                let annotations = self.annotations(&t.annotations, None);
+                let annotations = self.annotations(t.annotations, None);
                 self.model.terms.push(Term {
                     namespace: namespace.to_owned(),
                     name: t.name.value.to_string(),
@@ -1016,12 +1016,12 @@ impl<'d, 't> Builder<'d, 't> {
             }
             self.expect_entity_type(&entity_type, &set.entity_type, ("entity set", set.name.as_str()), false);
             let include_in_service_document = self.boolean(set.include_in_service_document.as_ref(), true);
-            let annotations = self.annotations(&set.annotations, None);
+            let annotations = self.annotations(set.annotations, None);
             entity_sets.push(EntitySet {
                 name: Name::new(set.name.value),
                 entity_type,
                 include_in_service_document,
-                bindings: bindings(&set.bindings),
+                bindings: bindings(set.bindings),
                 annotations,
                 span: set.span,
             });
@@ -1041,7 +1041,7 @@ impl<'d, 't> Builder<'d, 't> {
             if let Some(nullable) = s.nullable.as_ref().filter(|_| self.is_csdl_40()) {
                 self.warning(
                     codes::VERSION_MISMATCH,
-                    self.span(&nullable),
+                    self.span(nullable),
                     format!(
                         "`Nullable` on singleton `{}` is CSDL 4.01; a document declaring Version 4.0 must not specify it",
                         s.name.as_str()
@@ -1049,12 +1049,12 @@ impl<'d, 't> Builder<'d, 't> {
                 );
             }
             let nullable = self.boolean(s.nullable.as_ref(), false);
-            let annotations = self.annotations(&s.annotations, None);
+            let annotations = self.annotations(s.annotations, None);
             singletons.push(Singleton {
                 name: Name::new(s.name.value),
                 ty,
                 nullable,
-                bindings: bindings(&s.bindings),
+                bindings: bindings(s.bindings),
                 annotations,
                 span: s.span,
             });
@@ -1080,7 +1080,7 @@ impl<'d, 't> Builder<'d, 't> {
                     );
                 }
                 let include = self.boolean(import.include_in_service_document.as_ref(), false);
-                let annotations = self.annotations(&import.annotations, None);
+                let annotations = self.annotations(import.annotations, None);
                 imports[(kind == OperationKind::Function) as usize].push(OperationImport {
                     name: Name::new(import.name.value),
                     operation: operation.unwrap_or_else(|| import.operation.value.to_string()),
@@ -1092,7 +1092,7 @@ impl<'d, 't> Builder<'d, 't> {
             }
         }
         let [action_imports, function_imports] = imports;
-        let annotations = self.annotations(&c.annotations, None);
+        let annotations = self.annotations(c.annotations, None);
         let container = EntityContainer {
             namespace: namespace.to_owned(),
             name: c.name.value.to_string(),
@@ -1148,7 +1148,7 @@ impl<'d, 't> Builder<'d, 't> {
             if let Some(set) = &import.entity_set {
                 check(
                     set.as_str(),
-                    self.span(&set),
+                    self.span(set),
                     format!("import `{}` returns entities of", import.name.as_str()),
                     &mut problems,
                 );
@@ -1213,7 +1213,7 @@ impl<'d, 't> Builder<'d, 't> {
                     let owner = self.model.ty(current).qualified_name.clone();
                     self.error(
                         codes::DANGLING_PATH,
-                        self.span(&path),
+                        self.span(path),
                         format!("binding path `{}`: `{owner}` has no navigation or complex property, and no derived type, `{segment}`", path.as_str()),
                     );
                     return;
@@ -1337,7 +1337,7 @@ impl<'d, 't> Builder<'d, 't> {
                     continue;
                 };
                 let has_partner = lineage(model, *target).any(|t| {
-                    model.structured(t).is_some_and(|s| s.navigation_properties.iter().any(|p| &p.name == partner))
+                    model.structured(t).is_some_and(|s| s.navigation_properties.iter().any(|p| p.name == partner))
                 });
                 if !has_partner {
                     problems.push(Diagnostic::error(
@@ -1376,7 +1376,7 @@ impl<'d, 't> Builder<'d, 't> {
 
     fn annotation(&mut self, a: &csdl::Annotation<'_>, qualifier: Option<&str>) -> Annotation {
         let term = self.term_name(&a.term);
-        let nested = self.annotations(&a.annotations, None);
+        let nested = self.annotations(a.annotations, None);
         Annotation {
             term,
             qualifier: a.qualifier.as_ref().map(|q| q.value.to_string()).or_else(|| qualifier.map(str::to_owned)),
@@ -1396,7 +1396,7 @@ impl<'d, 't> Builder<'d, 't> {
         let Some((qualifier, name)) = written.rsplit_once('.') else {
             self.warning(
                 codes::UNDECLARED_TERM,
-                self.span(&term),
+                self.span(term),
                 format!("term `{written}` has no namespace qualifier"),
             );
             return written.into();
@@ -1410,7 +1410,7 @@ impl<'d, 't> Builder<'d, 't> {
             Qualifier::Undeclared => {
                 self.warning(
                     codes::UNDECLARED_TERM,
-                    self.span(&term),
+                    self.span(term),
                     format!("term `{written}`: `{qualifier}` is neither a namespace nor an alias of this document or its references"),
                 );
                 written.into()
