@@ -1552,7 +1552,14 @@ fn same_name(a: &str, b: &str) -> bool {
 /// Attribute-value normalisation (XML 1.0 §3.3.3): literal tabs and line breaks become spaces,
 /// then character and predefined entity references are decoded.
 fn normalize_attribute(raw: &str) -> Result<Cow<'_, str>, quick_xml::escape::EscapeError> {
-    if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+    let bytes = raw.as_bytes();
+    // Names and short values byte by byte; descriptions (hundreds of bytes) with memchr.
+    let special = if bytes.len() < 64 {
+        bytes.iter().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+    } else {
+        memchr::memchr3(b'&', b'\n', b'\r', bytes).is_some() || memchr::memchr(b'\t', bytes).is_some()
+    };
+    if !special {
         return Ok(Cow::Borrowed(raw));
     }
     let spaced = raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " ");
