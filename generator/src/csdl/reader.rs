@@ -1670,4 +1670,45 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn long_attribute_lists_are_read_as_quick_xml_reads_them() {
+        // Longer tags than the exhaustive test reaches, over more bytes (control characters
+        // that are not XML whitespace included), from a fixed-seed xorshift generator.
+        let alphabet = b"aN=  \t\r\n\"'&\x01\x0b/x";
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let length = (next() % 48) as usize;
+            let mut content = b"Property ".to_vec();
+            content.extend((0..length).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]));
+            assert_eq!(
+                cursor_attributes(&content, 8),
+                quick_xml_attributes(&content, 8),
+                "{:?}",
+                String::from_utf8_lossy(&content)
+            );
+        }
+        // Well-formed lists of many attributes, with long names and values.
+        for count in 0..40 {
+            let mut content = b"Annotation".to_vec();
+            for i in 0..count {
+                content.extend(
+                    format!(
+                        " {}Attribute{i}{}=\"{}\"",
+                        "Long".repeat(i % 5),
+                        if i % 3 == 0 { " " } else { "" },
+                        "v".repeat(i * 7)
+                    )
+                    .bytes(),
+                );
+            }
+            assert_eq!(cursor_attributes(&content, 10), quick_xml_attributes(&content, 10));
+        }
+    }
 }
