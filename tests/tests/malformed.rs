@@ -92,6 +92,8 @@ const CASES: &[(&str, &str, Severity, usize, usize)] = &[
     ("73-duplicate-annotation-for-every-overload.xml", "duplicate-annotation",     Warning, 17,  9),
     // The caret is on the text, not on the line break and indentation before it.
     ("74-unexpected-text-on-its-own-line.xml",     "unexpected-text",              Warning,  7, 11),
+    // Empty values have no text of their own: each is still located where it is written.
+    ("75-empty-cdata-values.xml",                  "invalid-attribute-value",      Error,    9, 84),
 ];
 
 fn fixtures_dir() -> PathBuf {

@@ -196,6 +196,12 @@ impl<'a> Reader<'a> {
 
     /// An unescaped value, copied into the arena with the span of its raw text.
     fn unescaped(&mut self, value: &str, span: Span) -> Text<'a> {
+        if value.is_empty() {
+            // An empty value (`<![CDATA[]]>`) is located by an empty slice of the source where
+            // its raw text starts: the arena promises nothing about where empty values are.
+            let at = span.start as usize;
+            return Text { value: self.text.get(at..at).unwrap_or_default() };
+        }
         let value: &'a str = self.arena.alloc_str(value);
         self.unescaped.push((value.as_ptr() as usize, span));
         Text { value }
