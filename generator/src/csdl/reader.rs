@@ -432,9 +432,12 @@ impl<'a> Reader<'a> {
         let (prefix, local) = colon.map_or(("", qname), |at| (&qname[..at], &qname[at + 1..]));
         let span = Span::new(name_at.saturating_sub(1), self.position());
         let mut attrs = self.spare_attrs.pop().unwrap_or_default();
-        let mut cursor = AttributeCursor { at: name_at + name_bytes.len(), end: name_at + start.len() };
+        // The tag's content, from the name to before `>` or `/>`; the cursor's offsets count
+        // from its start, as quick-xml's do.
+        let tag = &self.text[name_at..name_at + start.len()];
+        let mut cursor = AttributeCursor { at: name_bytes.len(), end: tag.len() };
         loop {
-            let (key, raw_at, raw_end) = match cursor.next(self.text.as_bytes()) {
+            let (key, raw_start, raw_end) = match cursor.next(tag.as_bytes()) {
                 Ok(Some(attribute)) => attribute,
                 Ok(None) => break,
                 Err(e) => {
@@ -443,15 +446,7 @@ impl<'a> Reader<'a> {
                         | AttrError::ExpectedValue(at)
                         | AttrError::UnquotedValue(at)
                         | AttrError::ExpectedQuote(at, _)
-                        | AttrError::Duplicated(at, _) => at,
-                    };
-                    // Positions count from the element name, as quick-xml's do.
-                    let e = match e {
-                        AttrError::ExpectedEq(at) => AttrError::ExpectedEq(at - name_at),
-                        AttrError::ExpectedValue(at) => AttrError::ExpectedValue(at - name_at),
-                        AttrError::UnquotedValue(at) => AttrError::UnquotedValue(at - name_at),
-                        AttrError::ExpectedQuote(at, quote) => AttrError::ExpectedQuote(at - name_at, quote),
-                        AttrError::Duplicated(at, first) => AttrError::Duplicated(at - name_at, first - name_at),
+                        | AttrError::Duplicated(at, _) => name_at + at,
                     };
                     return Err(Diagnostic::error(
                         codes::XML_SYNTAX,
@@ -460,8 +455,9 @@ impl<'a> Reader<'a> {
                     ));
                 }
             };
-            let key = &self.text[key];
-            let raw = &self.text[raw_at..raw_end];
+            let key = &tag[key];
+            let raw = &tag[raw_start..raw_end];
+            let (raw_at, raw_end) = (name_at + raw_start, name_at + raw_end);
             if key == "xmlns" || key.starts_with("xmlns:") {
                 let prefix = key.strip_prefix("xmlns").unwrap_or_default().trim_start_matches(':');
                 let ns = match raw {
@@ -1489,20 +1485,20 @@ fn split(element: Element<'_>) -> (Element<'_>, Vec<Attr<'_>>) {
 /// quotes, whitespace around `=`), by bytes: the same results and errors as quick-xml's
 /// attribute iterator, which a reader that stops at the first error can do without.
 struct AttributeCursor {
-    /// Offset in the text of the next byte to read.
+    /// Offset in the tag of the next byte to read.
     at: usize,
-    /// Offset in the text where the tag's content ends (before `/>` or `>`).
+    /// Where the tag's content ends (before `/>` or `>`).
     end: usize,
 }
 
 impl AttributeCursor {
     /// The next attribute as the range of its name and the start and end of its raw value, all
-    /// offsets in `text`; errors carry offsets in `text` too.
-    fn next(&mut self, text: &[u8]) -> Result<Option<(std::ops::Range<usize>, usize, usize)>, AttrError> {
+    /// offsets in `tag`, as are the offsets errors carry.
+    fn next(&mut self, tag: &[u8]) -> Result<Option<(std::ops::Range<usize>, usize, usize)>, AttrError> {
         let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
         let end = self.end;
         let skip_space = |mut at: usize| {
-            while at < end && is_space(text[at]) {
+            while at < end && is_space(tag[at]) {
                 at += 1;
             }
             at
@@ -1514,7 +1510,7 @@ impl AttributeCursor {
         }
         // The first byte belongs to the name whatever it is, as in quick-xml.
         let mut at = key_start + 1;
-        while at < end && text[at] != b'=' && !is_space(text[at]) {
+        while at < end && tag[at] != b'=' && !is_space(tag[at]) {
             at += 1;
         }
         let key = key_start..at;
@@ -1522,19 +1518,19 @@ impl AttributeCursor {
         if at == end {
             return Err(AttrError::ExpectedEq(end));
         }
-        if text[at] != b'=' {
+        if tag[at] != b'=' {
             return Err(AttrError::ExpectedEq(at));
         }
         let at = skip_space(at + 1);
         if at == end {
             return Err(AttrError::ExpectedValue(end));
         }
-        let quote = text[at];
+        let quote = tag[at];
         if quote != b'"' && quote != b'\'' {
             return Err(AttrError::UnquotedValue(at));
         }
         let value_start = at + 1;
-        let Some(length) = memchr::memchr(quote, &text[value_start..end]) else {
+        let Some(length) = memchr::memchr(quote, &tag[value_start..end]) else {
             return Err(AttrError::ExpectedQuote(end, quote));
         };
         let value_end = value_start + length;
