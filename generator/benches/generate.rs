@@ -7,9 +7,11 @@
 //!
 //! Run with `cargo bench -p odata-codegen --bench generate`.
 
+#[path = "../tests/common/everything.rs"]
+mod everything;
+
 use divan::{Bencher, black_box};
 use odata_codegen::config::Config;
-use odata_codegen::edm::TypeKind;
 use std::path::{Path, PathBuf};
 
 fn main() {
@@ -45,29 +47,8 @@ fn generate_cloudpki_from_full_beta(bencher: Bencher) {
 /// A configuration selecting everything in `v1.0-Prod.csdl`.
 fn everything_config(bytes: &[u8], out: &Path) -> Config {
     let model = odata_codegen::load(bytes).model.expect("v1.0-Prod.csdl loads");
-    let types: Vec<String> = model
-        .types
-        .iter()
-        .filter(|t| matches!(t.kind, TypeKind::Entity(_) | TypeKind::Complex(_)))
-        .map(|t| format!("{:?}", t.qualified_name))
-        .collect();
-    let mut text = format!(
-        "input = \"v1.0-Prod.csdl\"\noutput = {:?}\n[crate]\nname = \"graph-v1-everything\"\nversion = \"0.1.0\"\n\
-         description = \"Everything in v1.0-Prod.csdl\"\n[service]\nversion = \"v1.0\"\nnamespace = \"microsoft.graph\"\n\
-         [select]\ntypes = [{}]\nbound_operations = true\n",
-        out.display(),
-        types.join(", ")
-    );
-    let container = model.container.as_ref().expect("a container");
-    for set in &container.entity_sets {
-        text += &format!(
-            "[[select.paths]]\npath = {:?}\noperations = [\"list\", \"get\", \"create\", \"update\", \"delete\"]\n",
-            set.name
-        );
-    }
-    for singleton in &container.singletons {
-        text += &format!("[[select.paths]]\npath = {:?}\noperations = [\"get\", \"update\"]\n", singleton.name);
-    }
+    let output = out.display().to_string();
+    let text = everything::everything_toml(&model, "v1.0-Prod.csdl", &output, "graph-v1-everything", "v1.0");
     Config::parse(&out.join("everything.toml"), &text).expect("the generated configuration parses")
 }
 

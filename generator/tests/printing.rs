@@ -5,8 +5,10 @@
 //! generated Rust file must be a fixed point of prettyplease: parsing it and printing it again
 //! gives the same bytes. A difference names the first line that differs.
 
+#[path = "common/everything.rs"]
+mod everything;
+
 use odata_codegen::config::Config;
-use odata_codegen::edm::TypeKind;
 use std::path::Path;
 
 const HEADER_LINES: usize = 3;
@@ -182,27 +184,6 @@ fn assert_laid_out_as_prettyplease(files: &std::collections::BTreeMap<String, St
 /// A configuration selecting everything in the document.
 fn everything(bytes: &[u8]) -> Config {
     let model = odata_codegen::load(bytes).model.expect("the document loads");
-    let types: Vec<String> = model
-        .types
-        .iter()
-        .filter(|t| matches!(t.kind, TypeKind::Entity(_) | TypeKind::Complex(_)))
-        .map(|t| format!("{:?}", t.qualified_name))
-        .collect();
-    let mut text = format!(
-        "input = \"beta.csdl\"\noutput = \"out\"\n[crate]\nname = \"graph-beta-everything\"\nversion = \"0.1.0\"\n\
-         description = \"Everything\"\n[service]\nversion = \"beta\"\nnamespace = \"microsoft.graph\"\n\
-         [select]\ntypes = [{}]\nbound_operations = true\n",
-        types.join(", ")
-    );
-    let container = model.container.as_ref().expect("a container");
-    for set in &container.entity_sets {
-        text += &format!(
-            "[[select.paths]]\npath = {:?}\noperations = [\"list\", \"get\", \"create\", \"update\", \"delete\"]\n",
-            set.name
-        );
-    }
-    for singleton in &container.singletons {
-        text += &format!("[[select.paths]]\npath = {:?}\noperations = [\"get\", \"update\"]\n", singleton.name);
-    }
+    let text = everything::everything_toml(&model, "beta.csdl", "out", "graph-beta-everything", "beta");
     Config::parse(Path::new("everything.toml"), &text).expect("the configuration parses")
 }
