@@ -1162,6 +1162,217 @@ impl<'de, T: FromStr<Err = Infallible>> Deserialize<'de> for Flags<T> {
     }
 }
 
+// @serde compact
+/// Serialization of the models when the crate is generated with `serde = "compact"`: the same
+/// JSON as serde's derives (missing members default, unknown members are kept in
+/// `additional_properties`, absent values are not written, Int64 reads numbers and strings, a
+/// repeated member is an error), from one shared map loop and writer instead of code derived
+/// for each struct, so a large crate compiles in far less memory and time.
+#[doc(hidden)]
+pub mod model_serde {
+    use std::borrow::Cow;
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+    use serde::ser::SerializeMap;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::{Map, Value};
+
+    use super::Nullable;
+    use super::int64::{self, Int64Values};
+
+    /// A model struct: its members' JSON names, and the setter of each by its position.
+    pub trait Fields: Default {
+        /// The name in "invalid type: …, expected struct NAME".
+        const NAME: &'static str;
+        /// The JSON names of the known members, in field order.
+        const FIELDS: &'static [&'static str];
+        /// Sets the member `FIELDS[index]` from the map's next value.
+        fn set<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error>;
+        /// Where unknown members go.
+        fn additional_properties(&mut self) -> &mut Map<String, Value>;
+    }
+
+    /// `Deserialize::deserialize` of every model struct.
+    pub fn deserialize<'de, T: Fields, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_map(ModelVisitor(PhantomData))
+    }
+
+    struct ModelVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: Fields> Visitor<'de> for ModelVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut value = T::default();
+            // One bit per known member, to refuse a repeated one as the derives do.
+            let mut seen = vec![0u64; T::FIELDS.len().div_ceil(64)];
+            while let Some(key) = map.next_key_seed(KeySeed)? {
+                match T::FIELDS.iter().position(|name| *name == key) {
+                    Some(index) => {
+                        let (word, bit) = (index / 64, 1u64 << (index % 64));
+                        if seen[word] & bit != 0 {
+                            return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+                        }
+                        seen[word] |= bit;
+                        value.set(index, &mut map)?;
+                    }
+                    None => {
+                        let other: Value = map.next_value()?;
+                        value.additional_properties().insert(key.into_owned(), other);
+                    }
+                }
+            }
+            Ok(value)
+        }
+    }
+
+    /// A member name, borrowed from the input when it can be.
+    struct KeySeed;
+
+    impl<'de> DeserializeSeed<'de> for KeySeed {
+        type Value = Cow<'de, str>;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_str(KeySeed)
+        }
+    }
+
+    impl<'de> Visitor<'de> for KeySeed {
+        type Value = Cow<'de, str>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a member name")
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(v))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_owned()))
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v))
+        }
+    }
+
+    /// Sets a member from the map's next value.
+    pub fn put<'de, T: Deserialize<'de>, A: MapAccess<'de>>(slot: &mut T, map: &mut A) -> Result<(), A::Error> {
+        *slot = map.next_value()?;
+        Ok(())
+    }
+
+    /// Sets an Int64 member from the map's next value, a number or a string.
+    pub fn put_int64<'de, T: Int64Field, A: MapAccess<'de>>(slot: &mut T, map: &mut A) -> Result<(), A::Error> {
+        *slot = map.next_value_seed(Int64Seed(PhantomData))?;
+        Ok(())
+    }
+
+    /// The Int64 members' types, read by the `int64` helpers.
+    pub trait Int64Field: Int64Values + Sized {
+        fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+    }
+
+    impl Int64Field for Option<i64> {
+        fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            int64::option(deserializer)
+        }
+    }
+
+    impl Int64Field for Nullable<i64> {
+        fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            int64::nullable(deserializer)
+        }
+    }
+
+    impl Int64Field for Option<Vec<i64>> {
+        fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            int64::option_vec(deserializer)
+        }
+    }
+
+    struct Int64Seed<T>(PhantomData<T>);
+
+    impl<'de, T: Int64Field> DeserializeSeed<'de> for Int64Seed<T> {
+        type Value = T;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+            T::read(deserializer)
+        }
+    }
+
+    /// Whether a member is written: `Some`, and a `Nullable` value or null (not absent).
+    pub trait Present {
+        fn present(&self) -> bool;
+    }
+
+    impl<T> Present for Option<T> {
+        fn present(&self) -> bool {
+            self.is_some()
+        }
+    }
+
+    impl<T> Present for Nullable<T> {
+        fn present(&self) -> bool {
+            !self.is_absent()
+        }
+    }
+
+    /// A model being written as a map, keeping the first error: one plain call per member.
+    pub struct Writer<M: SerializeMap>(Result<M, M::Error>);
+
+    /// Starts writing a model.
+    pub fn writer<S: Serializer>(serializer: S) -> Writer<S::SerializeMap> {
+        Writer(serializer.serialize_map(None))
+    }
+
+    impl<M: SerializeMap> Writer<M> {
+        /// Writes `key: value` unless the value is absent.
+        pub fn field<T: Present + Serialize>(&mut self, key: &'static str, value: &T) {
+            if value.present() {
+                self.entry(key, value);
+            }
+        }
+
+        /// Writes an Int64 member as the crate's `IEEE754_COMPATIBLE` says, unless it is absent.
+        pub fn int64<T: Present + Int64Values>(&mut self, key: &'static str, value: &T) {
+            struct Int64<'a, T>(&'a T);
+            impl<T: Int64Values> Serialize for Int64<'_, T> {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    int64::serialize(self.0, serializer)
+                }
+            }
+            if value.present() {
+                self.entry(key, &Int64(value));
+            }
+        }
+
+        fn entry<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+            if let Ok(map) = &mut self.0 {
+                if let Err(error) = map.serialize_entry(key, value) {
+                    self.0 = Err(error);
+                }
+            }
+        }
+
+        /// Writes the unknown members and ends the object, or returns the first error.
+        pub fn end(mut self, additional_properties: &Map<String, Value>) -> Result<M::Ok, M::Error> {
+            for (key, value) in additional_properties {
+                self.entry(key, value);
+            }
+            self.0?.end()
+        }
+    }
+}
+
+// @end
 /// Typed `$filter` expressions (OData URL Conventions §5.1.1). The crate's `filter` module has a
 /// type per model with a function per property, such as `filter::Books::title()`; compare a
 /// property with a value of its type, combine with [`filter::Expr::and`], [`filter::Expr::or`] and

@@ -24,6 +24,24 @@ fn every_file_of_a_crate_with_everything_in_the_beta_document_is_laid_out_as_pre
     assert!(checked > 5_000_000, "the crate is large: {checked} bytes checked");
 }
 
+/// The same crate with `serde = "compact"`: its models' hand-printed serde impls (long member
+/// tables, Int64 members, long field names) are laid out as prettyplease does too.
+#[test]
+fn every_file_of_a_compact_crate_with_everything_in_the_beta_document_is_laid_out_as_prettyplease_does() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/metadata/graph/beta-USNat-with-cloudpki.csdl");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut config = everything(&bytes);
+    config.krate.serde = odata_codegen::config::SerdeImpls::Compact;
+    let generated = odata_codegen::generate::generate_from(&config, "beta-USNat-with-cloudpki.csdl", &bytes)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let models = &generated.files["src/models.rs"];
+    assert!(models.contains("impl crate::odata::model_serde::Fields for"), "the models are compact");
+    assert!(models.contains("put_int64(&mut self."), "some member is an Int64");
+    assert!(!models.contains("::serde::Serialize,"), "no model derives serde");
+    let checked = assert_laid_out_as_prettyplease(&generated.files);
+    assert!(checked > 5_000_000, "the crate is large: {checked} bytes checked");
+}
+
 /// Keys of every shape a key type is printed in: a string key whose type's name is long enough
 /// to break every line that can break, keys of an enum type in a long namespace (an OData enum
 /// literal names its type), of a type definition, of numbers, dates, durations and GUIDs, and

@@ -11,7 +11,8 @@
 #
 # The crate is generated into a scratch folder under /tmp (outside this workspace), which is
 # removed at the end unless KEEP=1. Set CARGO_INCREMENTAL=0 to measure without incremental
-# compilation (cargo uses it for path dependencies and workspace members).
+# compilation (cargo uses it for path dependencies and workspace members), and SERDE=compact to
+# generate the everything crate with `serde = "compact"`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 
@@ -33,6 +34,9 @@ if [ "$1" = "--everything" ]; then
     [ $# -ge 2 ] || usage
     document="$(realpath "$2")"
     "$root/target/release/examples/everything_config" "$document" "$scratch/crate" "${3:-}" > "$scratch/everything.toml"
+    if [ -n "${SERDE:-}" ]; then
+        sed -i "s/^\[crate\]\$/[crate]\nserde = \"$SERDE\"/" "$scratch/everything.toml"
+    fi
     config="$scratch/everything.toml"
 else
     config="$(realpath "$1")"

@@ -12,7 +12,9 @@
 //! Then `generated_fixture_crates_compile_and_pass_their_tests` writes every generated crate into
 //! a scratch workspace under `<workspace target>/codegen-fixtures/`, builds it with
 //! `--keep-going` (so one run shows the compiler errors of every crate) and runs `cargo test`
-//! there. It uses its own target directory (`<workspace target>/codegen-fixtures-target`) so it
+//! there, with `serde-equivalence` (`tests/fixtures/serde-equivalence/`), whose test compares the
+//! JSON of `compact_serde` (`serde = "compact"`) with that of `primitives` (serde's derives). It
+//! uses its own target directory (`<workspace target>/codegen-fixtures-target`) so it
 //! never waits for the lock of the build that runs this test. Warnings are denied: the committed
 //! generated crate is checked with `clippy -D warnings`, so generated code must not warn either.
 //! The first run downloads and builds the generated crates' dependencies (serde, serde_json,
@@ -43,6 +45,18 @@ fn generate(name: &str) -> BTreeMap<String, String> {
     let generated = odata_codegen::generate::generate(&config)
         .unwrap_or_else(|e| panic!("{}: generation failed: {e}", config_path.display()));
     generated.files
+}
+
+/// A runtime file without its `model_serde` module (`serde = "compact"`), and that module.
+fn split_compact_serde(text: &str) -> (String, Option<String>) {
+    const START: &str = "/// Serialization of the models when the crate is generated with `serde = \"compact\"`";
+    const NEXT: &str = "/// Typed `$filter` expressions";
+    match (text.find(START), text.find(NEXT)) {
+        (Some(start), Some(end)) if start < end => {
+            (format!("{}{}", &text[..start], &text[end..]), Some(text[start..end].to_owned()))
+        }
+        _ => (text.to_owned(), None),
+    }
 }
 
 /// The snapshot name of one generated file: `<fixture>__<path with / replaced by _>`.
@@ -81,7 +95,22 @@ fn check(name: &str) {
                 .unwrap_or_else(|e| panic!("{} is not readable: {e}", committed.display()));
             let own_name = config.krate.name.replace('-', "_");
             let contents = contents.replace(&format!("{own_name}::"), &format!("{committed_name}::"));
-            assert!(contents == committed, "{name}: {path} differs from {committed_crate}/{path}");
+            // `serde = "compact"` adds one module to the runtime, the same in every crate (the
+            // CAP client has it): compared on its own, and the rest with the rest.
+            let (contents, module) = split_compact_serde(&contents);
+            let (committed_rest, _) = split_compact_serde(&committed);
+            assert!(contents == committed_rest, "{name}: {path} differs from {committed_crate}/{path}");
+            let compact = config.krate.serde == odata_codegen::config::SerdeImpls::Compact;
+            assert_eq!(module.is_some(), compact && path == "src/odata.rs", "{name}: {path} has `model_serde`");
+            if let Some(module) = module {
+                let cap = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("cap-client").join(path))
+                    .expect("the CAP client's runtime");
+                assert_eq!(
+                    Some(module),
+                    split_compact_serde(&cap).1,
+                    "{name}: `model_serde` differs from the CAP client's"
+                );
+            }
             continue;
         }
         let compared = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -124,6 +153,7 @@ macro_rules! fixtures {
 }
 
 fixtures! {
+    compact_serde,
     enum_cases,
     include_all,
     inheritance,
@@ -217,7 +247,7 @@ fn write_crate(dir: &Path, files: &BTreeMap<String, String>) {
 /// workspace, so a generated `Cargo.toml` that inherits them (as `generated/Cargo.toml` does)
 /// builds here too.
 fn workspace_manifest() -> String {
-    let members: Vec<String> = FIXTURES.iter().map(|name| format!("    \"{name}\",\n")).collect();
+    let members: Vec<String> = FIXTURES.iter().chain(&[EQUIVALENCE]).map(|name| format!("    \"{name}\",\n")).collect();
     format!(
         "# Written by tests/tests/codegen_fixtures.rs; every run overwrites it.\n\
          [workspace]\n\
@@ -231,6 +261,10 @@ fn workspace_manifest() -> String {
     )
 }
 
+/// A crate of the scratch workspace besides the fixtures (`tests/fixtures/serde-equivalence/`):
+/// its test decodes and encodes the same JSON with the `primitives` and `compact_serde` crates.
+const EQUIVALENCE: &str = "serde-equivalence";
+
 #[test]
 fn generated_fixture_crates_compile_and_pass_their_tests() {
     if std::env::var_os("CODEGEN_FIXTURES_SKIP_BUILD").is_some_and(|v| !v.is_empty() && v != "0") {
@@ -243,6 +277,17 @@ fn generated_fixture_crates_compile_and_pass_their_tests() {
     for name in FIXTURES {
         write_crate(&scratch.join(name), &generate(name));
     }
+    // The crate that compares `primitives` (serde's derives) with `compact_serde`.
+    let equivalence = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(EQUIVALENCE);
+    let files: BTreeMap<String, String> = ["Cargo.toml", "src/lib.rs"]
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(equivalence.join(path))
+                .unwrap_or_else(|e| panic!("{}/{path}: {e}", equivalence.display()));
+            (path.to_string(), text)
+        })
+        .collect();
+    write_crate(&scratch.join(EQUIVALENCE), &files);
     std::fs::write(scratch.join("Cargo.toml"), workspace_manifest()).expect("write the scratch workspace manifest");
     // Start from the project's lock file so the generated crates build with the dependency
     // versions the project already uses (cargo drops what they do not need, adds what is new).

@@ -573,8 +573,19 @@ impl Layout {
 
     /// `pub const NAME: Type = value;`, the value written by `value`.
     pub fn const_item(&mut self, name: &str, ty: &str, value: impl FnOnce(&mut Self)) {
+        self.const_with("pub ", name, ty, value);
+    }
+
+    /// `const NAME: Type = value;` in a trait impl, the value written by `value`.
+    pub fn assoc_const(&mut self, name: &str, ty: &str, value: impl FnOnce(&mut Self)) {
+        self.const_with("", name, ty, value);
+    }
+
+    fn const_with(&mut self, vis: &str, name: &str, ty: &str, value: impl FnOnce(&mut Self)) {
         self.cbox(0);
-        self.word("pub ");
+        if !vis.is_empty() {
+            self.word(vis);
+        }
         self.word("const ");
         self.word(name);
         self.word(": ");
@@ -585,6 +596,18 @@ impl Layout {
         self.word(";");
         self.end();
         self.hardbreak();
+    }
+
+    /// `&self.field` or `&mut self.field` (`prefix`): a field access, which breaks before the
+    /// `.` when it does not fit.
+    pub fn self_field_ref(&mut self, prefix: &str, field: &str) {
+        self.word(prefix);
+        self.cbox(INDENT);
+        self.word("self");
+        self.zerobreak();
+        self.word(".");
+        self.word(field);
+        self.end();
     }
 
     /// `["a", "b"]`: an array of string literals, one per line when it does not fit.
@@ -786,6 +809,7 @@ impl Layout {
             match argument {
                 Argument::Word(word) => self.word(word),
                 Argument::AsRef(name) => self.method_call(&[name], "as_ref", false, &[]),
+                Argument::SelfFieldRef(field) => self.self_field_ref("&", field),
             }
             self.trailing_comma(index + 1 == arguments.len());
         }
@@ -1220,6 +1244,8 @@ pub(super) enum Argument<'a> {
     Word(&'a str),
     /// `name.as_ref()`.
     AsRef(&'a str),
+    /// `&self.field`.
+    SelfFieldRef(&'a str),
 }
 
 /// The value of a field in a struct literal.

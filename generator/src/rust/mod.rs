@@ -16,7 +16,7 @@ pub mod naming;
 mod operations;
 pub mod surface;
 
-use crate::config::Config;
+use crate::config::{Config, SerdeImpls};
 use crate::edm::{Annotation, AnnotationsExt, Model, Primitive, TypeId, TypeKind, TypeRef, TypeTarget};
 use crate::select::Selection;
 pub use listing::listing;
@@ -74,10 +74,12 @@ pub fn generate(model: &Model, selection: &Selection, config: &Config) -> Result
 
 /// A runtime file: the header, then the template with the parts of the other profile left out
 /// and the crate's name put in. Lines between `// @profile graph` (or `// @profile odata`) and
-/// `// @end` are kept only for that profile; the marker lines go. The examples in the runtime's
+/// `// @end` are kept only for that profile, and lines between `// @serde compact` and `// @end`
+/// only for `serde = "compact"`; the marker lines go. The examples in the runtime's
 /// documentation name the crate as `__CRATE__`.
 fn runtime_file(config: &Config, template: &str) -> String {
     let graph = config.service.is_graph();
+    let compact = config.krate.serde == SerdeImpls::Compact;
     let krate = config.krate.name.replace('-', "_");
     let mut out = String::with_capacity(HEADER.len() + template.len());
     out.push_str(HEADER);
@@ -91,6 +93,7 @@ fn runtime_file(config: &Config, template: &str) -> String {
         let marker = match rest[line_start..line_end].trim() {
             "// @profile graph" => Some(graph),
             "// @profile odata" => Some(!graph),
+            "// @serde compact" => Some(compact),
             "// @end" => Some(true),
             _ => None,
         };

@@ -1,9 +1,10 @@
 //! `models`: a struct per entity and complex type, an open enum per enum type, an alias per
 //! type definition.
 
-use super::layout::{Arg, INDENT, Layout, string_literal, type_text};
+use super::layout::{Arg, Argument, INDENT, Layout, string_literal, type_text};
 use super::naming::{camel, snake, unique};
 use super::{Context, deprecated_note, doc_text, ident, needs_doc_alias};
+use crate::config::SerdeImpls;
 use crate::edm::{EnumType, Primitive, TypeId, TypeKind, TypeTarget};
 
 /// Field names the generator uses itself in every model struct, and the names of methods every
@@ -155,17 +156,7 @@ fn any_enum(context: &Context<'_>, base: TypeId, members: &[TypeId], out: &mut S
         l.close_block();
     }
 
-    l.trait_impl_head(&[], "::serde::Serialize", name);
-    // The signature of `serialize` as prettyplease lays it out in an impl block at the top of a
-    // file (the same for every enum).
-    l.cbox(INDENT);
-    l.word(
-        "fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {",
-    );
-    l.hardbreak_if_nonempty();
+    serialize_impl_head(&mut l, name);
     l.tail_with(|l| {
         l.match_head("self");
         for ((id, variant), qualified) in members.iter().zip(&variants).zip(&qualified) {
@@ -311,32 +302,30 @@ fn structured(context: &Context<'_>, id: TypeId, out: &mut String) {
     if needs_doc_alias(name, &ty.name) {
         l.attr_list("doc", &[Arg::Str("alias", &ty.name)]);
     }
-    l.attr_list(
-        "derive",
-        &[
-            Arg::Word("Debug"),
-            Arg::Word("Clone"),
-            Arg::Word("PartialEq"),
-            Arg::Word("Default"),
-            Arg::Word("::serde::Serialize"),
-            Arg::Word("::serde::Deserialize"),
-        ],
-    );
+    let compact = context.config.krate.serde == SerdeImpls::Compact;
+    let mut derives = vec![Arg::Word("Debug"), Arg::Word("Clone"), Arg::Word("PartialEq"), Arg::Word("Default")];
+    if !compact {
+        derives.extend([Arg::Word("::serde::Serialize"), Arg::Word("::serde::Deserialize")]);
+    }
+    l.attr_list("derive", &derives);
     l.attr_word("non_exhaustive");
     l.struct_head(name);
+    // Each member's field, JSON name and whether it is an Int64 (for the compact impls).
+    let mut members: Vec<(&str, &str, bool)> = vec![("odata_type", "@odata.type", false)];
     l.docs(&[
         "The `@odata.type` annotation: the concrete type of the instance, such as".to_owned(),
         "`#microsoft.graph.user`.".to_owned(),
     ]);
-    optional_serde(&mut l, "@odata.type", None);
+    optional_serde(&mut l, compact, "@odata.type", None);
     l.field("odata_type", STRING_OPTION);
     if entity {
         l.docs(&[
             "The entity's ETag (`@odata.etag`, or the response's `ETag` header), for".to_owned(),
             "`if_match` on an update, a delete or a bound operation.".to_owned(),
         ]);
-        optional_serde(&mut l, "@odata.etag", None);
+        optional_serde(&mut l, compact, "@odata.etag", None);
         l.field("odata_etag", STRING_OPTION);
+        members.push(("odata_etag", "@odata.etag", false));
     }
     // What each setter needs: field, wire name, value type, nullable, deprecation note.
     let mut setters: Vec<(&str, &str, String, bool, Option<String>)> = Vec::new();
@@ -374,14 +363,17 @@ fn structured(context: &Context<'_>, id: TypeId, out: &mut String) {
             if let Some((de, ser)) = with("crate::odata::int64::nullable") {
                 args.extend([Arg::Str("deserialize_with", de), Arg::Str("serialize_with", ser)]);
             }
-            l.attr_list("serde", &args);
+            if !compact {
+                l.attr_list("serde", &args);
+            }
             l.field(field, &format!("crate::odata::Nullable<{value}>"));
         } else {
             let helper =
                 if p.ty.collection { "crate::odata::int64::option_vec" } else { "crate::odata::int64::option" };
-            optional_serde(&mut l, wire, with(helper));
+            optional_serde(&mut l, compact, wire, with(helper));
             l.field(field, &format!("::std::option::Option<{value}>"));
         }
+        members.push((field, wire, int64));
         setters.push((field, wire, value, nullable, deprecated_note(&p.annotations)));
     }
     for (_, n) in &navigations {
@@ -398,15 +390,18 @@ fn structured(context: &Context<'_>, id: TypeId, out: &mut String) {
         let item = type_text(&context.item_type(&n.ty));
         let value =
             if n.ty.collection { format!("::std::vec::Vec<{item}>") } else { format!("::std::boxed::Box<{item}>") };
-        optional_serde(&mut l, wire, None);
+        optional_serde(&mut l, compact, wire, None);
         l.field(field, &format!("::std::option::Option<{value}>"));
         setters.push((field, wire, value, false, None));
+        members.push((field, wire, false));
     }
     l.docs(&[
         "Properties and annotations this crate does not know, kept so that they are".to_owned(),
         "written back unchanged.".to_owned(),
     ]);
-    l.attr_list("serde", &[Arg::Word("flatten")]);
+    if !compact {
+        l.attr_list("serde", &[Arg::Word("flatten")]);
+    }
     l.field("additional_properties", "::serde_json::Map<::std::string::String, ::serde_json::Value>");
     l.close_block();
 
@@ -430,8 +425,99 @@ fn structured(context: &Context<'_>, id: TypeId, out: &mut String) {
         }
     }
     l.close_block();
+    if compact {
+        compact_serde(&mut l, name, &members);
+    }
     l.end();
     l.print(out);
+}
+
+/// The `serde = "compact"` impls of a model struct: `Deserialize` through the shared map loop,
+/// `Fields` (the members' JSON names and a setter by position), and `Serialize` through the
+/// shared writer. One plain call per member and no `?`: the code rustc holds per struct stays
+/// small.
+fn compact_serde(l: &mut Layout, name: &str, members: &[(&str, &str, bool)]) {
+    l.trait_impl_head(&["'de"], "::serde::Deserialize<'de>", name);
+    l.word(
+        "fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::odata::model_serde::deserialize(deserializer)
+    }",
+    );
+    l.hardbreak();
+    l.close_block();
+
+    l.trait_impl_head(&[], "crate::odata::model_serde::Fields", name);
+    // The Rust name, as in the derives' "expected struct Name".
+    l.assoc_const("NAME", "&'static str", |l| l.word_with(|out| string_literal(out, name)));
+    let wires: Vec<String> = members.iter().map(|(_, wire, _)| (*wire).to_owned()).collect();
+    l.assoc_const("FIELDS", "&'static [&'static str]", |l| {
+        l.word("&");
+        l.array(&wires);
+    });
+    let int64 = members.iter().any(|(_, _, int64)| *int64);
+    // The signature as prettyplease lays it out in an impl block at the top of a file.
+    l.cbox(INDENT);
+    l.word(
+        "fn set<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {",
+    );
+    l.hardbreak();
+    l.word(if int64 {
+        "use crate::odata::model_serde::{put, put_int64};"
+    } else {
+        "use crate::odata::model_serde::put;"
+    });
+    l.hardbreak();
+    l.tail_with(|l| {
+        l.match_head("index");
+        for (index, (field, _, int64)) in members.iter().enumerate() {
+            l.match_arm(&index.to_string(), |l| {
+                l.call(if *int64 { "put_int64" } else { "put" }, |l| {
+                    l.self_field_ref("&mut ", field);
+                    l.trailing_comma(false);
+                    l.word("map");
+                })
+            });
+        }
+        l.match_arm("_", |l| l.word("::std::result::Result::Ok(())"));
+        l.match_end();
+    });
+    l.close_block();
+    l.word(
+        "fn additional_properties(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }",
+    );
+    l.hardbreak();
+    l.close_block();
+
+    serialize_impl_head(l, name);
+    l.word("let mut writer = crate::odata::model_serde::writer(serializer);");
+    l.hardbreak();
+    for (field, wire, int64) in members {
+        let key = {
+            let mut key = String::new();
+            string_literal(&mut key, wire);
+            key
+        };
+        l.call_statement(
+            &["writer"],
+            if *int64 { "int64" } else { "field" },
+            &[Argument::Word(&key), Argument::SelfFieldRef(field)],
+        );
+    }
+    l.tail_with(|l| {
+        l.method_call(&["writer"], "end", false, &[Argument::Word("&self.additional_properties")]);
+    });
+    l.close_block();
+    l.close_block();
 }
 
 const STRING_OPTION: &str = "::std::option::Option<::std::string::String>";
@@ -446,8 +532,11 @@ fn item_docs(l: &mut Layout, annotations: &[crate::edm::Annotation], origin: &st
 }
 
 /// `#[serde(rename = …, default, skip_serializing_if = "::std::option::Option::is_none")]`,
-/// with `(deserialize_with, serialize_with)` helpers when given.
-fn optional_serde(l: &mut Layout, wire: &str, with: Option<(&str, &str)>) {
+/// with `(deserialize_with, serialize_with)` helpers when given; nothing for `compact`.
+fn optional_serde(l: &mut Layout, compact: bool, wire: &str, with: Option<(&str, &str)>) {
+    if compact {
+        return;
+    }
     let mut args = vec![
         Arg::Str("rename", wire),
         Arg::Word("default"),
@@ -585,6 +674,20 @@ fn enumeration(context: &Context<'_>, id: TypeId, e: &EnumType, out: &mut String
     }
     l.end();
     l.print(out);
+}
+
+/// `impl ::serde::Serialize for Name {` and the head of its `serialize`, as prettyplease lays
+/// them out in an impl block at the top of a file; the body follows, then two `close_block`s.
+fn serialize_impl_head(l: &mut Layout, name: &str) {
+    l.trait_impl_head(&[], "::serde::Serialize", name);
+    l.cbox(INDENT);
+    l.word(
+        "fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {",
+    );
+    l.hardbreak_if_nonempty();
 }
 
 /// `&self` as the only parameter of a method.

@@ -13,107 +13,46 @@
 //! property (`Model::default().display_name("x")`), and read them by field. A setter of
 //! a nullable property takes a value or [`crate::odata::Nullable::Null`].
 /// The entity type `CatalogService.Authors`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Authors {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
     /// `if_match` on an update, a delete or a bound operation.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `ID` property (Edm.Guid).
     #[doc(alias = "ID")]
-    #[serde(
-        rename = "ID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::uuid::Uuid>,
     /// The `createdAt` property (Edm.DateTimeOffset).
     #[doc(alias = "createdAt")]
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub created_at: crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
     /// User's unique ID
     ///
     /// The `createdBy` property (Edm.String).
     #[doc(alias = "createdBy")]
-    #[serde(
-        rename = "createdBy",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub created_by: crate::odata::Nullable<::std::string::String>,
     /// The `modifiedAt` property (Edm.DateTimeOffset).
     #[doc(alias = "modifiedAt")]
-    #[serde(
-        rename = "modifiedAt",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub modified_at: crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
     /// User's unique ID
     ///
     /// The `modifiedBy` property (Edm.String).
     #[doc(alias = "modifiedBy")]
-    #[serde(
-        rename = "modifiedBy",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub modified_by: crate::odata::Nullable<::std::string::String>,
     /// The `name` property (Edm.String).
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `born` property (Edm.Date).
-    #[serde(
-        rename = "born",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub born: crate::odata::Nullable<::chrono::NaiveDate>,
     /// The `died` property (Edm.Date).
-    #[serde(
-        rename = "died",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub died: crate::odata::Nullable<::chrono::NaiveDate>,
     /// The `nationality` property (Edm.String).
-    #[serde(
-        rename = "nationality",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub nationality: crate::odata::Nullable<::std::string::String>,
     /// The `books` navigation property (Collection(CatalogService.Books)), present when expanded.
-    #[serde(
-        rename = "books",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub books: ::std::option::Option<::std::vec::Vec<crate::models::Books>>,
     /// Properties and annotations this crate does not know, kept so that they are
     /// written back unchanged.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
@@ -218,174 +157,140 @@ impl Authors {
         self
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Authors {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::odata::model_serde::deserialize(deserializer)
+    }
+}
+impl crate::odata::model_serde::Fields for Authors {
+    const NAME: &'static str = "Authors";
+    const FIELDS: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "ID",
+        "createdAt",
+        "createdBy",
+        "modifiedAt",
+        "modifiedBy",
+        "name",
+        "born",
+        "died",
+        "nationality",
+        "books",
+    ];
+    fn set<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use crate::odata::model_serde::put;
+        match index {
+            0 => put(&mut self.odata_type, map),
+            1 => put(&mut self.odata_etag, map),
+            2 => put(&mut self.id, map),
+            3 => put(&mut self.created_at, map),
+            4 => put(&mut self.created_by, map),
+            5 => put(&mut self.modified_at, map),
+            6 => put(&mut self.modified_by, map),
+            7 => put(&mut self.name, map),
+            8 => put(&mut self.born, map),
+            9 => put(&mut self.died, map),
+            10 => put(&mut self.nationality, map),
+            11 => put(&mut self.books, map),
+            _ => ::std::result::Result::Ok(()),
+        }
+    }
+    fn additional_properties(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+impl ::serde::Serialize for Authors {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut writer = crate::odata::model_serde::writer(serializer);
+        writer.field("@odata.type", &self.odata_type);
+        writer.field("@odata.etag", &self.odata_etag);
+        writer.field("ID", &self.id);
+        writer.field("createdAt", &self.created_at);
+        writer.field("createdBy", &self.created_by);
+        writer.field("modifiedAt", &self.modified_at);
+        writer.field("modifiedBy", &self.modified_by);
+        writer.field("name", &self.name);
+        writer.field("born", &self.born);
+        writer.field("died", &self.died);
+        writer.field("nationality", &self.nationality);
+        writer.field("books", &self.books);
+        writer.end(&self.additional_properties)
+    }
+}
 /// The entity type `CatalogService.Books`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Books {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
     /// `if_match` on an update, a delete or a bound operation.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `createdAt` property (Edm.DateTimeOffset).
     #[doc(alias = "createdAt")]
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub created_at: crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
     /// User's unique ID
     ///
     /// The `createdBy` property (Edm.String).
     #[doc(alias = "createdBy")]
-    #[serde(
-        rename = "createdBy",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub created_by: crate::odata::Nullable<::std::string::String>,
     /// The `modifiedAt` property (Edm.DateTimeOffset).
     #[doc(alias = "modifiedAt")]
-    #[serde(
-        rename = "modifiedAt",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub modified_at: crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
     /// User's unique ID
     ///
     /// The `modifiedBy` property (Edm.String).
     #[doc(alias = "modifiedBy")]
-    #[serde(
-        rename = "modifiedBy",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub modified_by: crate::odata::Nullable<::std::string::String>,
     /// The `ID` property (Edm.String).
     #[doc(alias = "ID")]
-    #[serde(
-        rename = "ID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `title` property (Edm.String).
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `genre` property (Edm.String).
-    #[serde(
-        rename = "genre",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub genre: crate::odata::Nullable<::std::string::String>,
     /// The `author_ID` property (Edm.Guid).
     #[doc(alias = "author_ID")]
-    #[serde(
-        rename = "author_ID",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub author_id: crate::odata::Nullable<::uuid::Uuid>,
     /// The `price` property (Edm.Decimal).
-    #[serde(
-        rename = "price",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub price: crate::odata::Nullable<crate::odata::Decimal>,
     /// The `currency` property (Edm.String).
-    #[serde(
-        rename = "currency",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub currency: crate::odata::Nullable<::std::string::String>,
     /// The `stock` property (Edm.Int32).
-    #[serde(
-        rename = "stock",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub stock: crate::odata::Nullable<i32>,
     /// The `pages` property (Edm.Int16).
-    #[serde(
-        rename = "pages",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub pages: crate::odata::Nullable<i16>,
     /// The `published` property (Edm.Date).
-    #[serde(
-        rename = "published",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub published: crate::odata::Nullable<::chrono::NaiveDate>,
     /// The `rating` property (Edm.Double).
-    #[serde(
-        rename = "rating",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub rating: crate::odata::Nullable<crate::odata::Double>,
     /// The `inPrint` property (Edm.Boolean).
     #[doc(alias = "inPrint")]
-    #[serde(
-        rename = "inPrint",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub in_print: crate::odata::Nullable<bool>,
     /// The `coverDigest` property (Edm.Binary).
     #[doc(alias = "coverDigest")]
-    #[serde(
-        rename = "coverDigest",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub cover_digest: crate::odata::Nullable<crate::odata::Binary>,
     /// The `author` navigation property (CatalogService.Authors), present when expanded.
-    #[serde(
-        rename = "author",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub author: ::std::option::Option<::std::boxed::Box<crate::models::Authors>>,
     /// The `chapters` navigation property (Collection(CatalogService.Chapters)), present when expanded.
-    #[serde(
-        rename = "chapters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub chapters: ::std::option::Option<::std::vec::Vec<crate::models::Chapters>>,
     /// The `loans` navigation property (Collection(CatalogService.Loans)), present when expanded.
-    #[serde(
-        rename = "loans",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub loans: ::std::option::Option<::std::vec::Vec<crate::models::Loans>>,
     /// Properties and annotations this crate does not know, kept so that they are
     /// written back unchanged.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
@@ -565,74 +470,132 @@ impl Books {
         self
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Books {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::odata::model_serde::deserialize(deserializer)
+    }
+}
+impl crate::odata::model_serde::Fields for Books {
+    const NAME: &'static str = "Books";
+    const FIELDS: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "createdAt",
+        "createdBy",
+        "modifiedAt",
+        "modifiedBy",
+        "ID",
+        "title",
+        "genre",
+        "author_ID",
+        "price",
+        "currency",
+        "stock",
+        "pages",
+        "published",
+        "rating",
+        "inPrint",
+        "coverDigest",
+        "author",
+        "chapters",
+        "loans",
+    ];
+    fn set<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use crate::odata::model_serde::put;
+        match index {
+            0 => put(&mut self.odata_type, map),
+            1 => put(&mut self.odata_etag, map),
+            2 => put(&mut self.created_at, map),
+            3 => put(&mut self.created_by, map),
+            4 => put(&mut self.modified_at, map),
+            5 => put(&mut self.modified_by, map),
+            6 => put(&mut self.id, map),
+            7 => put(&mut self.title, map),
+            8 => put(&mut self.genre, map),
+            9 => put(&mut self.author_id, map),
+            10 => put(&mut self.price, map),
+            11 => put(&mut self.currency, map),
+            12 => put(&mut self.stock, map),
+            13 => put(&mut self.pages, map),
+            14 => put(&mut self.published, map),
+            15 => put(&mut self.rating, map),
+            16 => put(&mut self.in_print, map),
+            17 => put(&mut self.cover_digest, map),
+            18 => put(&mut self.author, map),
+            19 => put(&mut self.chapters, map),
+            20 => put(&mut self.loans, map),
+            _ => ::std::result::Result::Ok(()),
+        }
+    }
+    fn additional_properties(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+impl ::serde::Serialize for Books {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut writer = crate::odata::model_serde::writer(serializer);
+        writer.field("@odata.type", &self.odata_type);
+        writer.field("@odata.etag", &self.odata_etag);
+        writer.field("createdAt", &self.created_at);
+        writer.field("createdBy", &self.created_by);
+        writer.field("modifiedAt", &self.modified_at);
+        writer.field("modifiedBy", &self.modified_by);
+        writer.field("ID", &self.id);
+        writer.field("title", &self.title);
+        writer.field("genre", &self.genre);
+        writer.field("author_ID", &self.author_id);
+        writer.field("price", &self.price);
+        writer.field("currency", &self.currency);
+        writer.field("stock", &self.stock);
+        writer.field("pages", &self.pages);
+        writer.field("published", &self.published);
+        writer.field("rating", &self.rating);
+        writer.field("inPrint", &self.in_print);
+        writer.field("coverDigest", &self.cover_digest);
+        writer.field("author", &self.author);
+        writer.field("chapters", &self.chapters);
+        writer.field("loans", &self.loans);
+        writer.end(&self.additional_properties)
+    }
+}
 /// The entity type `CatalogService.Chapters`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Chapters {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
     /// `if_match` on an update, a delete or a bound operation.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `book_ID` property (Edm.String).
     #[doc(alias = "book_ID")]
-    #[serde(
-        rename = "book_ID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub book_id: ::std::option::Option<::std::string::String>,
     /// The `number` property (Edm.Int32).
-    #[serde(
-        rename = "number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number: ::std::option::Option<i32>,
     /// The `title` property (Edm.String).
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub title: crate::odata::Nullable<::std::string::String>,
     /// The `wordCount` property (Edm.Int32).
     #[doc(alias = "wordCount")]
-    #[serde(
-        rename = "wordCount",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub word_count: crate::odata::Nullable<i32>,
     /// The `readingTime` property (Edm.TimeOfDay).
     #[doc(alias = "readingTime")]
-    #[serde(
-        rename = "readingTime",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub reading_time: crate::odata::Nullable<::chrono::NaiveTime>,
     /// The `book` navigation property (CatalogService.Books), present when expanded.
-    #[serde(
-        rename = "book",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub book: ::std::option::Option<::std::boxed::Box<crate::models::Books>>,
     /// Properties and annotations this crate does not know, kept so that they are
     /// written back unchanged.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
@@ -701,115 +664,107 @@ impl Chapters {
         self
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Chapters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::odata::model_serde::deserialize(deserializer)
+    }
+}
+impl crate::odata::model_serde::Fields for Chapters {
+    const NAME: &'static str = "Chapters";
+    const FIELDS: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "book_ID",
+        "number",
+        "title",
+        "wordCount",
+        "readingTime",
+        "book",
+    ];
+    fn set<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use crate::odata::model_serde::put;
+        match index {
+            0 => put(&mut self.odata_type, map),
+            1 => put(&mut self.odata_etag, map),
+            2 => put(&mut self.book_id, map),
+            3 => put(&mut self.number, map),
+            4 => put(&mut self.title, map),
+            5 => put(&mut self.word_count, map),
+            6 => put(&mut self.reading_time, map),
+            7 => put(&mut self.book, map),
+            _ => ::std::result::Result::Ok(()),
+        }
+    }
+    fn additional_properties(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+impl ::serde::Serialize for Chapters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut writer = crate::odata::model_serde::writer(serializer);
+        writer.field("@odata.type", &self.odata_type);
+        writer.field("@odata.etag", &self.odata_etag);
+        writer.field("book_ID", &self.book_id);
+        writer.field("number", &self.number);
+        writer.field("title", &self.title);
+        writer.field("wordCount", &self.word_count);
+        writer.field("readingTime", &self.reading_time);
+        writer.field("book", &self.book);
+        writer.end(&self.additional_properties)
+    }
+}
 /// The entity type `CatalogService.Loans`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Loans {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
     /// `if_match` on an update, a delete or a bound operation.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `ID` property (Edm.Int32).
     #[doc(alias = "ID")]
-    #[serde(
-        rename = "ID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<i32>,
     /// The `book_ID` property (Edm.String).
     #[doc(alias = "book_ID")]
-    #[serde(
-        rename = "book_ID",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub book_id: crate::odata::Nullable<::std::string::String>,
     /// The `member_ID` property (Edm.Guid).
     #[doc(alias = "member_ID")]
-    #[serde(
-        rename = "member_ID",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub member_id: crate::odata::Nullable<::uuid::Uuid>,
     /// The `status` property (Edm.Int32).
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub status: crate::odata::Nullable<i32>,
     /// The `loanedAt` property (Edm.DateTimeOffset).
     #[doc(alias = "loanedAt")]
-    #[serde(
-        rename = "loanedAt",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub loaned_at: crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
     /// The `dueOn` property (Edm.Date).
     #[doc(alias = "dueOn")]
-    #[serde(
-        rename = "dueOn",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub due_on: crate::odata::Nullable<::chrono::NaiveDate>,
     /// The `returnedAt` property (Edm.DateTimeOffset).
     #[doc(alias = "returnedAt")]
-    #[serde(
-        rename = "returnedAt",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub returned_at: crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
     /// The `fee` property (Edm.Decimal).
-    #[serde(
-        rename = "fee",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub fee: crate::odata::Nullable<crate::odata::Decimal>,
     /// The `ledgerSeq` property (Edm.Int64).
     #[doc(alias = "ledgerSeq")]
-    #[serde(
-        rename = "ledgerSeq",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent",
-        deserialize_with = "crate::odata::int64::nullable",
-        serialize_with = "crate::odata::int64::serialize"
-    )]
     pub ledger_seq: crate::odata::Nullable<i64>,
     /// The `book` navigation property (CatalogService.Books), present when expanded.
-    #[serde(
-        rename = "book",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub book: ::std::option::Option<::std::boxed::Box<crate::models::Books>>,
     /// The `member` navigation property (CatalogService.Members), present when expanded.
-    #[serde(
-        rename = "member",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub member: ::std::option::Option<::std::boxed::Box<crate::models::Members>>,
     /// Properties and annotations this crate does not know, kept so that they are
     /// written back unchanged.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
@@ -922,93 +877,112 @@ impl Loans {
         self
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Loans {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::odata::model_serde::deserialize(deserializer)
+    }
+}
+impl crate::odata::model_serde::Fields for Loans {
+    const NAME: &'static str = "Loans";
+    const FIELDS: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "ID",
+        "book_ID",
+        "member_ID",
+        "status",
+        "loanedAt",
+        "dueOn",
+        "returnedAt",
+        "fee",
+        "ledgerSeq",
+        "book",
+        "member",
+    ];
+    fn set<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use crate::odata::model_serde::{put, put_int64};
+        match index {
+            0 => put(&mut self.odata_type, map),
+            1 => put(&mut self.odata_etag, map),
+            2 => put(&mut self.id, map),
+            3 => put(&mut self.book_id, map),
+            4 => put(&mut self.member_id, map),
+            5 => put(&mut self.status, map),
+            6 => put(&mut self.loaned_at, map),
+            7 => put(&mut self.due_on, map),
+            8 => put(&mut self.returned_at, map),
+            9 => put(&mut self.fee, map),
+            10 => put_int64(&mut self.ledger_seq, map),
+            11 => put(&mut self.book, map),
+            12 => put(&mut self.member, map),
+            _ => ::std::result::Result::Ok(()),
+        }
+    }
+    fn additional_properties(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+impl ::serde::Serialize for Loans {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut writer = crate::odata::model_serde::writer(serializer);
+        writer.field("@odata.type", &self.odata_type);
+        writer.field("@odata.etag", &self.odata_etag);
+        writer.field("ID", &self.id);
+        writer.field("book_ID", &self.book_id);
+        writer.field("member_ID", &self.member_id);
+        writer.field("status", &self.status);
+        writer.field("loanedAt", &self.loaned_at);
+        writer.field("dueOn", &self.due_on);
+        writer.field("returnedAt", &self.returned_at);
+        writer.field("fee", &self.fee);
+        writer.int64("ledgerSeq", &self.ledger_seq);
+        writer.field("book", &self.book);
+        writer.field("member", &self.member);
+        writer.end(&self.additional_properties)
+    }
+}
 /// The entity type `CatalogService.Members`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Members {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The entity's ETag (`@odata.etag`, or the response's `ETag` header), for
     /// `if_match` on an update, a delete or a bound operation.
-    #[serde(
-        rename = "@odata.etag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_etag: ::std::option::Option<::std::string::String>,
     /// The `ID` property (Edm.Guid).
     #[doc(alias = "ID")]
-    #[serde(
-        rename = "ID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::uuid::Uuid>,
     /// The `name` property (Edm.String).
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `email` property (Edm.String).
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub email: crate::odata::Nullable<::std::string::String>,
     /// The `joined` property (Edm.Date).
-    #[serde(
-        rename = "joined",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub joined: crate::odata::Nullable<::chrono::NaiveDate>,
     /// The `address_street` property (Edm.String).
-    #[serde(
-        rename = "address_street",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub address_street: crate::odata::Nullable<::std::string::String>,
     /// The `address_city` property (Edm.String).
-    #[serde(
-        rename = "address_city",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub address_city: crate::odata::Nullable<::std::string::String>,
     /// The `address_zip` property (Edm.String).
-    #[serde(
-        rename = "address_zip",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub address_zip: crate::odata::Nullable<::std::string::String>,
     /// The `address_country` property (Edm.String).
-    #[serde(
-        rename = "address_country",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub address_country: crate::odata::Nullable<::std::string::String>,
     /// The `loans` navigation property (Collection(CatalogService.Loans)), present when expanded.
-    #[serde(
-        rename = "loans",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub loans: ::std::option::Option<::std::vec::Vec<crate::models::Loans>>,
     /// Properties and annotations this crate does not know, kept so that they are
     /// written back unchanged.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
@@ -1101,66 +1075,99 @@ impl Members {
         self
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Members {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::odata::model_serde::deserialize(deserializer)
+    }
+}
+impl crate::odata::model_serde::Fields for Members {
+    const NAME: &'static str = "Members";
+    const FIELDS: &'static [&'static str] = &[
+        "@odata.type",
+        "@odata.etag",
+        "ID",
+        "name",
+        "email",
+        "joined",
+        "address_street",
+        "address_city",
+        "address_zip",
+        "address_country",
+        "loans",
+    ];
+    fn set<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use crate::odata::model_serde::put;
+        match index {
+            0 => put(&mut self.odata_type, map),
+            1 => put(&mut self.odata_etag, map),
+            2 => put(&mut self.id, map),
+            3 => put(&mut self.name, map),
+            4 => put(&mut self.email, map),
+            5 => put(&mut self.joined, map),
+            6 => put(&mut self.address_street, map),
+            7 => put(&mut self.address_city, map),
+            8 => put(&mut self.address_zip, map),
+            9 => put(&mut self.address_country, map),
+            10 => put(&mut self.loans, map),
+            _ => ::std::result::Result::Ok(()),
+        }
+    }
+    fn additional_properties(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+impl ::serde::Serialize for Members {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut writer = crate::odata::model_serde::writer(serializer);
+        writer.field("@odata.type", &self.odata_type);
+        writer.field("@odata.etag", &self.odata_etag);
+        writer.field("ID", &self.id);
+        writer.field("name", &self.name);
+        writer.field("email", &self.email);
+        writer.field("joined", &self.joined);
+        writer.field("address_street", &self.address_street);
+        writer.field("address_city", &self.address_city);
+        writer.field("address_zip", &self.address_zip);
+        writer.field("address_country", &self.address_country);
+        writer.field("loans", &self.loans);
+        writer.end(&self.additional_properties)
+    }
+}
 /// The complex type `CatalogService.Stats`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Stats {
     /// The `@odata.type` annotation: the concrete type of the instance, such as
     /// `#microsoft.graph.user`.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `books` property (Edm.Int32).
-    #[serde(
-        rename = "books",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub books: crate::odata::Nullable<i32>,
     /// The `authors` property (Edm.Int32).
-    #[serde(
-        rename = "authors",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub authors: crate::odata::Nullable<i32>,
     /// The `loans` property (Edm.Int32).
-    #[serde(
-        rename = "loans",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub loans: crate::odata::Nullable<i32>,
     /// The `openLoans` property (Edm.Int32).
     #[doc(alias = "openLoans")]
-    #[serde(
-        rename = "openLoans",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub open_loans: crate::odata::Nullable<i32>,
     /// The `totalFees` property (Edm.Decimal).
     #[doc(alias = "totalFees")]
-    #[serde(
-        rename = "totalFees",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub total_fees: crate::odata::Nullable<crate::odata::Decimal>,
     /// The `lastLoanAt` property (Edm.DateTimeOffset).
     #[doc(alias = "lastLoanAt")]
-    #[serde(
-        rename = "lastLoanAt",
-        default,
-        skip_serializing_if = "crate::odata::Nullable::is_absent"
-    )]
     pub last_loan_at: crate::odata::Nullable<::chrono::DateTime<::chrono::FixedOffset>>,
     /// Properties and annotations this crate does not know, kept so that they are
     /// written back unchanged.
-    #[serde(flatten)]
     pub additional_properties: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
@@ -1224,5 +1231,62 @@ impl Stats {
     ) -> Self {
         self.last_loan_at = value.into();
         self
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Stats {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::odata::model_serde::deserialize(deserializer)
+    }
+}
+impl crate::odata::model_serde::Fields for Stats {
+    const NAME: &'static str = "Stats";
+    const FIELDS: &'static [&'static str] = &[
+        "@odata.type",
+        "books",
+        "authors",
+        "loans",
+        "openLoans",
+        "totalFees",
+        "lastLoanAt",
+    ];
+    fn set<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        use crate::odata::model_serde::put;
+        match index {
+            0 => put(&mut self.odata_type, map),
+            1 => put(&mut self.books, map),
+            2 => put(&mut self.authors, map),
+            3 => put(&mut self.loans, map),
+            4 => put(&mut self.open_loans, map),
+            5 => put(&mut self.total_fees, map),
+            6 => put(&mut self.last_loan_at, map),
+            _ => ::std::result::Result::Ok(()),
+        }
+    }
+    fn additional_properties(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+impl ::serde::Serialize for Stats {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut writer = crate::odata::model_serde::writer(serializer);
+        writer.field("@odata.type", &self.odata_type);
+        writer.field("books", &self.books);
+        writer.field("authors", &self.authors);
+        writer.field("loans", &self.loans);
+        writer.field("openLoans", &self.open_loans);
+        writer.field("totalFees", &self.total_fees);
+        writer.field("lastLoanAt", &self.last_loan_at);
+        writer.end(&self.additional_properties)
     }
 }
