@@ -22,6 +22,8 @@ fn list_items(out: &mut String, items: &[syn::Item], module: &str) {
     // Operation outputs, by type name.
     let mut outputs: BTreeMap<String, String> = BTreeMap::new();
     let mut wires: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // The JSON names of the members of a model with `serde = "compact"`, in field order.
+    let mut member_wires: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for item in items {
         if let syn::Item::Impl(imp) = item {
             let self_name = compact(&imp.self_ty.to_token_stream().to_string());
@@ -32,7 +34,12 @@ fn list_items(out: &mut String, items: &[syn::Item], module: &str) {
                         outputs.insert(self_name.clone(), compact(&ty.ty.to_token_stream().to_string()));
                     }
                     syn::ImplItem::Fn(f) if f.sig.ident == "from_str" => {
-                        wires.insert(self_name.clone(), enum_wire_names(f));
+                        wires.insert(self_name.clone(), string_literals(&f.block.to_token_stream().to_string()));
+                    }
+                    syn::ImplItem::Const(c)
+                        if c.ident == "FIELDS" && trait_name.as_deref() == Some("odata::model_serde::Fields") =>
+                    {
+                        member_wires.insert(self_name.clone(), string_literals(&c.expr.to_token_stream().to_string()));
                     }
                     _ => {}
                 }
@@ -44,7 +51,19 @@ fn list_items(out: &mut String, items: &[syn::Item], module: &str) {
         match item {
             syn::Item::Struct(s) if public(&s.vis) => {
                 let name = s.ident.to_string();
-                let fields: Vec<String> = s.fields.iter().map(field).collect();
+                let mut compact_wires = member_wires.get(&name).map(|wires| wires.iter());
+                let fields: Vec<String> = s
+                    .fields
+                    .iter()
+                    .map(|f| match &mut compact_wires {
+                        // The same lines as the derives' attributes give.
+                        Some(wires) if f.ident.as_ref().is_some_and(|i| i != "additional_properties") => {
+                            field(f, wires.next().map(String::as_str))
+                        }
+                        Some(_) => format!("{} (flattened: unknown properties)", field(f, None)),
+                        None => field(f, serde_rename(f).as_deref()),
+                    })
+                    .collect();
                 match (outputs.get(&name), doc_code(&s.attrs)) {
                     (Some(output), Some(route)) => {
                         let _ = writeln!(out, "operation {module}{name}: {route} -> {output}");
@@ -75,16 +94,11 @@ fn list_items(out: &mut String, items: &[syn::Item], module: &str) {
     }
 }
 
-/// `name: Type = "wire"` for a struct field.
-fn field(f: &syn::Field) -> String {
+/// `name: Type = "wire"` for a struct field with a wire name, `name: Type` otherwise, and
+/// `name: Type (flattened: unknown properties)` for `#[serde(flatten)]`.
+fn field(f: &syn::Field, wire: Option<&str>) -> String {
     let name = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_else(|| "0".to_owned());
     let ty = compact(&f.ty.to_token_stream().to_string());
-    let wire = f.attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
-        let text = a.meta.to_token_stream().to_string();
-        let start = text.find("rename = \"")? + "rename = \"".len();
-        let end = text[start..].find('"')?;
-        Some(text[start..start + end].to_owned())
-    });
     match wire {
         Some(wire) => format!("{name}: {ty} = {wire:?}"),
         None if text_has_flatten(f) => format!("{name}: {ty} (flattened: unknown properties)"),
@@ -92,15 +106,25 @@ fn field(f: &syn::Field) -> String {
     }
 }
 
+/// The wire name in a field's `#[serde(rename = "…")]`.
+fn serde_rename(f: &syn::Field) -> Option<String> {
+    f.attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
+        let text = a.meta.to_token_stream().to_string();
+        let start = text.find("rename = \"")? + "rename = \"".len();
+        let end = text[start..].find('"')?;
+        Some(text[start..start + end].to_owned())
+    })
+}
+
 fn text_has_flatten(f: &syn::Field) -> bool {
     f.attrs.iter().any(|a| a.meta.to_token_stream().to_string().contains("flatten"))
 }
 
-/// The wire names an enum's `from_str` matches, in order.
-fn enum_wire_names(f: &syn::ImplItemFn) -> Vec<String> {
-    let text = f.block.to_token_stream().to_string();
+/// The string literals in token text, in order: the wire names an enum's `from_str` matches,
+/// or a compact model's `FIELDS`.
+fn string_literals(text: &str) -> Vec<String> {
     let mut names = Vec::new();
-    let mut rest = text.as_str();
+    let mut rest = text;
     while let Some(start) = rest.find('"') {
         let Some(end) = rest[start + 1..].find('"') else { break };
         names.push(rest[start + 1..start + 1 + end].to_owned());
