@@ -39,6 +39,10 @@ if [ "$1" = "--everything" ]; then
     fi
     config="$scratch/everything.toml"
 else
+    if [ -n "${SERDE:-}" ]; then
+        echo "error: SERDE applies to --everything; set \`serde\` under [crate] in $1 instead" >&2
+        exit 2
+    fi
     config="$(realpath "$1")"
 fi
 
